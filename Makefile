@@ -1,0 +1,43 @@
+# tradesim: `make run` and `make test` each set everything up from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BROWSER_STAMP := $(VENV)/.browser
+RUNS   ?= 1000
+SEED   ?= 20251009
+
+.PHONY: run test setup browser bench golden clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives it with executable_path).
+$(BROWSER_STAMP): $(STAMP)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/tradesim run scenarios/baseline_oct2025.yaml --runs $(RUNS) --seed $(SEED)
+
+test: $(STAMP) $(BROWSER_STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_run.py
+
+golden: $(STAMP)
+	$(PY) -m tests.golden --regenerate
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,171 @@
+"""Actors as SimPy processes, and the read-only view their policies see.
+
+An actor's life is one loop: wait for the next message in its inbox (a periodic
+review, a reaction to the other side's moves after its reaction lag, a
+pre-deadline decision, a deadline), ask its policy, apply the answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from .policies import Decision, Policy
+from .scenario import ThreatMove
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import Engine
+
+
+@dataclass(frozen=True)
+class Observed:
+    """A move one actor saw another make."""
+
+    t: float
+    actor: str
+    instrument: str
+    old: float
+    new: float
+
+
+class View:
+    """What a policy may see: public instruments, its own costs, projections.
+
+    It never exposes the engine or the other side's private resolve.
+    """
+
+    __slots__ = ("_e", "actor")
+
+    def __init__(self, engine: "Engine", actor: str) -> None:
+        self._e = engine
+        self.actor = actor
+
+    @property
+    def t(self) -> float:
+        return self._e.env.now
+
+    @property
+    def own_instruments(self) -> list[str]:
+        return list(self._e.sc.actors[self.actor].instruments)
+
+    @property
+    def others(self) -> list[str]:
+        return [a for a in self._e.sc.actors if a != self.actor]
+
+    def own(self, name: str) -> float:
+        return self._e.world.values[f"{self.actor}.{name}"]
+
+    def value(self, ref: str) -> float:
+        """Any actor's instrument (instruments are public)."""
+        return self._e.world.values[ref]
+
+    def step(self, name: str, direction: int) -> float:
+        """Own instrument moved one step in the hostile (+1) or friendly (−1) direction."""
+        ref = f"{self.actor}.{name}"
+        spec = self._e.world.specs[ref]
+        sign = 1.0 if spec.hostile == "up" else -1.0
+        v = self._e.world.values[ref] + direction * sign * spec.step
+        return min(max(v, spec.min), spec.max)
+
+    def hostility(self, actor: str, instrument: str, old: float, new: float) -> float:
+        return self._e.world.hostility(f"{actor}.{instrument}", old, new)
+
+    @property
+    def losses_bn(self) -> float:
+        """Own accumulated (undiscounted) loss so far, $bn."""
+        self._e.world.advance(self._e.env.now)
+        return self._e.world.pain[self.actor]
+
+    @property
+    def resolve_bn(self) -> float:
+        """Own private resolve (the other side's is not visible)."""
+        return self._e.resolve[self.actor]
+
+    def project(self, horizon: float, overrides: dict[str, Any] | None = None,
+                discount: bool = True) -> float:
+        """Own projected loss over ``horizon`` days with ``overrides`` applied now."""
+        return float(self._e.projector.project(
+            horizon, overrides, self._e.scheduled(include_threats=False), discount)[self.actor])
+
+    def baseline_cost(self, horizon: float) -> float:
+        """Own undiscounted projected loss over ``horizon`` if nothing changes."""
+        return self.project(horizon, None, discount=False)
+
+    def threat_cost(self, threat: ThreatMove, horizon: float) -> float:
+        """Extra own undiscounted loss over ``horizon`` if ``threat`` is carried out now."""
+        ref, value = self._e.threat_target_value(threat)
+        return self.project(horizon, {ref: value}, discount=False) - self.baseline_cost(horizon)
+
+
+class Actor:
+    """One state actor: instruments, a policy, an inbox, and a SimPy process."""
+
+    def __init__(self, engine: "Engine", name: str, policy: Policy, review_days: float,
+                 reaction_lag: float, pre_deadline_days: float) -> None:
+        self.engine = engine
+        self.name = name
+        self.policy = policy
+        self.view = View(engine, name)
+        self.review_days = review_days
+        self.reaction_lag = reaction_lag
+        self.pre_deadline_days = pre_deadline_days
+        self.inbox = simpy.Store(engine.env)
+        self.observed: list[Observed] = []
+        self.reaction_pending = False
+        self.conceded = False
+        engine.env.process(self.life())
+        engine.env.process(self.reviews())
+
+    # ------------------------------------------------------------ processes
+    def reviews(self):
+        env = self.engine.env
+        while True:
+            yield env.timeout(self.review_days)
+            self.inbox.put(("review", None))
+
+    def life(self):
+        while True:
+            kind, payload = yield self.inbox.get()
+            getattr(self, f"_on_{kind}")(payload)
+
+    # ------------------------------------------------------------ messages
+    def notice(self, move: Observed) -> None:
+        """Another actor moved: react after the reaction lag (moves are batched)."""
+        self.observed.append(move)
+        if not self.reaction_pending:
+            self.reaction_pending = True
+            ev = self.engine.env.timeout(self.reaction_lag)
+            ev.callbacks.append(lambda _ev: self.inbox.put(("observe", None)))
+
+    def _on_review(self, _payload: Any) -> None:
+        if self.conceded:
+            return
+        if self.policy.concede(self.view):
+            self.engine.concede(self.name)
+            return
+        self._apply(self.policy.on_review(self.view), "policy")
+
+    def _on_observe(self, _payload: Any) -> None:
+        moves, self.observed = self.observed, []
+        self.reaction_pending = False
+        if self.conceded:
+            return
+        self._apply(self.policy.on_observe(self.view, moves), "policy")
+
+    def _on_pre_deadline(self, threat: ThreatMove) -> None:
+        e = self.engine
+        if e.threat_status[threat.id] != "pending" or e.condition_met(threat):
+            return
+        if self.policy.concede_to_threat(self.view, threat):
+            e.meet_condition(threat, under_pressure=True)
+
+    def _on_deadline(self, threat: ThreatMove) -> None:
+        self.engine.resolve_threat(threat, self.policy.carry_out_threat)
+
+    def _apply(self, decisions: list[Decision], kind: str) -> None:
+        for d in decisions:
+            if d.instrument not in self.engine.sc.actors[self.name].instruments:
+                raise ValueError(f"policy {self.policy.name} of {self.name} moved an instrument "
+                                 f"it does not own: {d.instrument}")
+            self.engine.move(self.name, d.instrument, d.value, "move", d.note or self.policy.name)

@@ -1,0 +1,232 @@
+"""Cross-field checks on a scenario that pydantic's per-field validation cannot do.
+
+Each check yields ``(path, message)``; the loader turns paths into file:line:col.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from .distributions import is_dist
+from .errors import did_you_mean, known
+from .policies import REGISTRY
+from .scenario import LicensingMove, Scenario, SetMove, Summit, ThreatMove
+
+Found = Iterator[tuple[tuple[Any, ...], str]]
+
+
+def _range(x: Any) -> tuple[float, float]:
+    return x.bounds() if is_dist(x) else (float(x), float(x))
+
+
+def _within(path: tuple, x: Any, lo: float, hi: float, what: str) -> Found:
+    a, b = _range(x)
+    if a < lo or b > hi:
+        shown = f"{a:g}" if a == b else f"values from {a:g} to {b:g}"
+        yield path, f"{what} must lie in [{lo:g}, {hi:g}], found {shown}"
+
+
+def _actor(sc: Scenario, path: tuple, name: str) -> Found:
+    if name not in sc.actors:
+        yield path, f"unknown actor '{name}'{did_you_mean(name, sc.actors)}; known: {known(sc.actors)}"
+
+
+def _instr(sc: Scenario, path: tuple, actor: str, name: str) -> Found:
+    if actor not in sc.actors:
+        return
+    inst = sc.actors[actor].instruments
+    if name not in inst:
+        yield path, (f"actor {actor} has no instrument '{name}'{did_you_mean(name, inst)}; "
+                     f"known: {known(inst)}")
+
+
+def _ref(sc: Scenario, path: tuple, ref: str | None) -> Found:
+    if ref is None:
+        return
+    actor, name = ref.split(".", 1)
+    if actor not in sc.actors:
+        yield path, f"unknown actor '{actor}' in '{ref}'{did_you_mean(actor, sc.actors)}"
+        return
+    yield from _instr(sc, path, actor, name)
+
+
+def _bounds(sc: Scenario, path: tuple, actor: str, name: str, value: float) -> Found:
+    try:
+        spec = sc.actors[actor].instruments[name]
+    except KeyError:
+        return
+    if not spec.min <= value <= spec.max:
+        yield path, f"value {value:g} is outside the bounds [{spec.min:g}, {spec.max:g}] of {actor}.{name}"
+
+
+def _date(sc: Scenario, path: tuple, date: Any) -> Found:
+    if date < sc.meta.start:
+        yield path, f"date {date} is before the scenario start {sc.meta.start}"
+    elif date > sc.meta.end:
+        yield path, f"date {date} is after the scenario end {sc.meta.end} (start + horizon_days)"
+
+
+def check(sc: Scenario) -> list[tuple[tuple[Any, ...], str]]:
+    """All cross-field problems of ``sc`` as ``(path, message)``."""
+    return list(_check(sc))
+
+
+def _check(sc: Scenario) -> Found:
+    yield from _within(("meta", "discount_rate_per_year"), sc.meta.discount_rate_per_year, 0, 1,
+                       "discount rate")
+    for a, actor in sc.actors.items():
+        base = ("actors", a)
+        for n, ins in actor.instruments.items():
+            p = base + ("instruments", n)
+            if not ins.min <= ins.max:
+                yield p + ("min",), f"min ({ins.min:g}) must not exceed max ({ins.max:g})"
+            elif not ins.min <= ins.initial <= ins.max:
+                yield p + ("initial",), f"initial value {ins.initial:g} is outside [{ins.min:g}, {ins.max:g}]"
+        pol = actor.policy
+        if pol.name not in REGISTRY:
+            yield base + ("policy", "name"), (f"unknown policy '{pol.name}'{did_you_mean(pol.name, REGISTRY)};"
+                                              f" known: {known(REGISTRY)}")
+        else:
+            try:
+                REGISTRY[pol.name].Params(**pol.params)
+            except ValidationError as exc:
+                for e in exc.errors():
+                    loc = tuple(e["loc"])
+                    msg = e["msg"]
+                    if e["type"] == "extra_forbidden":
+                        fields = REGISTRY[pol.name].Params.model_fields
+                        msg = (f"policy '{pol.name}' has no parameter '{loc[-1]}'"
+                               f"{did_you_mean(loc[-1], fields)}; known: {known(fields) or 'none'}")
+                    yield base + ("policy", "params") + loc, msg
+            for i, name in enumerate(pol.params.get("instruments") or []):
+                yield from _instr(sc, base + ("policy", "params", "instruments", i), a, name)
+        yield from _within(base + ("resolve_bn",), actor.resolve_bn, 0, math.inf, "resolve_bn")
+        yield from _within(base + ("reaction_lag_days",), actor.reaction_lag_days, 0, 365,
+                           "reaction_lag_days")
+
+    for k, link in sc.trade_links.items():
+        base = ("trade_links", k)
+        yield from _actor(sc, base + ("exporter",), link.exporter)
+        yield from _actor(sc, base + ("importer",), link.importer)
+        if link.exporter == link.importer:
+            yield base + ("importer",), "importer must differ from exporter"
+        yield from _ref(sc, base + ("tariff",), link.tariff)
+        yield from _ref(sc, base + ("quota",), link.quota)
+        if link.tariff and link.tariff.split(".")[0] != link.importer:
+            yield base + ("tariff",), f"the tariff must be an instrument of the importer {link.importer}"
+        for i, te in enumerate(link.tariff_equivalents):
+            yield from _ref(sc, base + ("tariff_equivalents", i, "instrument"), te.instrument)
+            yield from _within(base + ("tariff_equivalents", i, "rate"), te.rate, 0, 10, "rate")
+        yield from _within(base + ("value_bn_per_year",), link.value_bn_per_year, 0, math.inf, "value")
+        yield from _within(base + ("elasticity",), link.elasticity, 0, 50, "elasticity")
+        yield from _within(base + ("pass_through",), link.pass_through, 0, 1, "pass_through")
+        yield from _within(base + ("margin",), link.margin, 0, 5, "margin")
+        yield from _within(base + ("base_tariff",), link.base_tariff, 0, 100, "base_tariff")
+        yield from _within(base + ("substitution_cost",), link.substitution_cost, 0, 5, "substitution_cost")
+
+    for k, cp in sc.chokepoints.items():
+        base = ("chokepoints", k)
+        yield from _actor(sc, base + ("supplier",), cp.supplier)
+        yield from _actor(sc, base + ("consumer",), cp.consumer)
+        if cp.supplier == cp.consumer:
+            yield base + ("consumer",), "consumer must differ from supplier"
+        for f in ("control", "approval", "delay_days"):
+            ref = getattr(cp, f)
+            yield from _ref(sc, base + (f,), ref)
+            if ref.split(".")[0] != cp.supplier:
+                yield base + (f,), f"'{ref}' must be an instrument of the supplier {cp.supplier}"
+        for f in ("supplier_share", "third_country_content"):
+            yield from _within(base + (f,), getattr(cp, f), 0, 1, f)
+        for f in ("initial_stock_days", "value_at_risk_bn_per_day", "supplier_revenue_bn_per_year",
+                  "strategic_value_bn_per_day", "supplier_rent_bn_per_year"):
+            yield from _within(base + (f,), getattr(cp, f), 0, math.inf, f)
+        yield from _within(base + ("gamma",), cp.gamma, 1, 10, "gamma (convex shortage cost)")
+        yield from _within(base + ("delay_shape",), cp.delay_shape, 0.1, 1000, "delay_shape")
+        for i, s in enumerate(cp.licensed_share_by_tier):
+            if not 0 <= s <= 1:
+                yield base + ("licensed_share_by_tier", i), f"a share must lie in [0, 1], found {s:g}"
+        try:
+            ctl = sc.instrument(cp.control)
+            if ctl.max > len(cp.licensed_share_by_tier) - 1:
+                yield base + ("licensed_share_by_tier",), (
+                    f"{cp.control} goes up to tier {ctl.max:g}; give a share for every tier 0..{ctl.max:g} "
+                    f"({int(ctl.max) + 1} values), found {len(cp.licensed_share_by_tier)}")
+        except KeyError:
+            pass
+        alt = cp.alternative
+        yield from _within(base + ("alternative", "ramp_per_year"), alt.ramp_per_year, 0, 10, "ramp_per_year")
+        yield from _within(base + ("alternative", "acceleration"), alt.acceleration, 0, 100, "acceleration")
+        yield from _within(base + ("alternative", "max_share"), alt.max_share, 0, 1, "max_share")
+
+    threat_ids: dict[str, int] = {}
+    for i, m in enumerate(sc.calendar):
+        base = ("calendar", i)
+        if isinstance(m, SetMove):
+            yield from _date(sc, base + ("date",), m.date)
+            yield from _actor(sc, base + ("actor",), m.actor)
+            yield from _instr(sc, base + ("instrument",), m.actor, m.instrument)
+            yield from _bounds(sc, base + ("value",), m.actor, m.instrument, m.value)
+        elif isinstance(m, LicensingMove):
+            yield from _date(sc, base + ("date",), m.date)
+            yield from _actor(sc, base + ("actor",), m.actor)
+            if m.approval is None and m.delay_days is None:
+                yield base, "a licensing move sets approval, delay_days or both"
+            if m.approval is not None:
+                yield from _instr(sc, base + ("approval_instrument",), m.actor, m.approval_instrument)
+                yield from _bounds(sc, base + ("approval",), m.actor, m.approval_instrument, m.approval)
+            if m.delay_days is not None:
+                yield from _instr(sc, base + ("delay_instrument",), m.actor, m.delay_instrument)
+                yield from _bounds(sc, base + ("delay_days",), m.actor, m.delay_instrument, m.delay_days)
+        elif isinstance(m, ThreatMove):
+            if m.id in threat_ids:
+                yield base + ("id",), f"threat id '{m.id}' is already used by calendar[{threat_ids[m.id]}]"
+            threat_ids[m.id] = i
+            yield from _date(sc, base + ("announced",), m.announced)
+            yield from _date(sc, base + ("deadline",), m.deadline)
+            if m.deadline <= m.announced:
+                yield base + ("deadline",), (f"deadline {m.deadline} must come after the announcement "
+                                             f"{m.announced}")
+            yield from _actor(sc, base + ("actor",), m.actor)
+            yield from _actor(sc, base + ("target",), m.target)
+            if m.actor == m.target:
+                yield base + ("target",), "a threat's target must differ from its issuer"
+            yield from _instr(sc, base + ("instrument",), m.actor, m.instrument)
+            if (m.value is None) == (m.add is None):
+                yield base, "a threat gives exactly one of 'value' (set to) or 'add' (raise by)"
+            elif m.value is not None:
+                yield from _bounds(sc, base + ("value",), m.actor, m.instrument, m.value)
+            c = m.condition
+            yield from _actor(sc, base + ("condition", "actor"), c.actor)
+            yield from _instr(sc, base + ("condition", "instrument"), c.actor, c.instrument)
+            if c.actor != m.target and c.actor in sc.actors:
+                yield base + ("condition", "actor"), f"the condition is on the target {m.target}, found {c.actor}"
+            if (c.at_most is None) == (c.at_least is None):
+                yield base + ("condition",), "a condition gives exactly one of 'at_most' or 'at_least'"
+            yield from _within(base + ("audience_cost_bn",), m.audience_cost_bn, 0, math.inf, "audience_cost_bn")
+            yield from _within(base + ("concession_cost_bn",), m.concession_cost_bn, 0, math.inf,
+                               "concession_cost_bn")
+        elif isinstance(m, Summit):
+            yield from _date(sc, base + ("date",), m.date)
+            for j, p in enumerate(m.parties):
+                yield from _actor(sc, base + ("parties", j), p)
+            if len(set(m.parties)) != len(m.parties):
+                yield base + ("parties",), "summit parties must be different actors"
+            yield from _within(base + ("probability_held",), m.probability_held, 0, 1, "probability_held")
+            if sc.deal_space is None:
+                yield base, "a summit needs a 'deal_space' to bargain over"
+
+    if sc.deal_space is not None:
+        ds = sc.deal_space
+        for i, item in enumerate(ds.items):
+            base = ("deal_space", "items", i)
+            yield from _actor(sc, base + ("actor",), item.actor)
+            yield from _instr(sc, base + ("instrument",), item.actor, item.instrument)
+            for j, v in enumerate(item.values):
+                yield from _bounds(sc, base + ("values", j), item.actor, item.instrument, v)
+        if isinstance(ds.weights, dict):
+            for a, w in ds.weights.items():
+                yield from _actor(sc, ("deal_space", "weights", a), a)
+                if w <= 0:
+                    yield ("deal_space", "weights", a), f"a weight must be positive, found {w:g}"

@@ -1,0 +1,128 @@
+"""The ``tradesim`` command (also ``python -m sim``).
+
+Exit codes: 0 success, 1 a run failed, 2 bad input (file, key, argument),
+130 interrupted. Bad input never prints a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from .errors import ScenarioError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a one-line message
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, found {v}")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"a seed is a non-negative whole number, found {v}")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .api import DEFAULT_RUNS, DEFAULT_SEED
+
+    p = _Parser(prog="tradesim", description="Simulate trade negotiations as games.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    r = sub.add_parser("run", help="run a scenario as a seeded Monte Carlo and save the results")
+    r.add_argument("scenario", help="scenario YAML file")
+    r.add_argument("--runs", type=_positive, default=DEFAULT_RUNS, help=f"number of runs (default {DEFAULT_RUNS})")
+    r.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
+    r.add_argument("--workers", type=_positive, default=None, help="processes (default: all cores)")
+    r.add_argument("--out", default="results", help="results root (default: results)")
+    r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a scenario value by dotted path, e.g. actors.US.resolve_bn=200")
+    r.add_argument("--no-series", action="store_true", help="do not record series (smaller, faster)")
+    r.add_argument("--quiet", action="store_true", help="no progress, no tables; print only the path")
+
+    v = sub.add_parser("validate", help="check scenario files and report every error")
+    v.add_argument("files", nargs="+")
+
+    sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    return p
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .api import run
+    from .results import print_stats, summary_stats
+
+    res = run(args.scenario, runs=args.runs, seed=args.seed, workers=args.workers, out=args.out,
+              overrides=args.overrides, record_series=not args.no_series, quiet=args.quiet)
+    if not args.quiet:
+        name = res.manifest["scenario_name"]
+        print_stats(summary_stats(res.summary, res.start),
+                    f"{name}: {args.runs} runs, seed {args.seed}, {res.manifest['workers']} workers")
+    print(f"results: {res.path}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .loader import validate_files
+
+    problems = validate_files(args.files)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 2
+    for f in args.files:
+        print(f"{f}: ok")
+    return 0
+
+
+def _cmd_schema(_args: argparse.Namespace) -> int:
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema}[args.command](args)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"tradesim: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tradesim: interrupted; nothing was written for this run", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - a failed run: say what and exit 1
+        from .runner import RunFailed
+
+        if isinstance(exc, RunFailed):
+            print(f"tradesim: {exc}; earlier results are untouched", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""Uncertain parameters: YAML specs of probability distributions.
+
+Any numeric scenario value marked as a :data:`Number` may be written either as a
+plain number or as a mapping with a ``dist`` key, e.g.::
+
+    resolve_bn: {dist: lognormal, median: 150, sigma: 0.6}
+
+Each run draws every such parameter once from its own random stream. The specs
+are pydantic models (validated with the scenario); sampling maps them onto
+``numpy.random.Generator`` methods, and :meth:`Dist.frozen` gives the equivalent
+``scipy.stats`` distribution for analysis and tests.
+"""
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from scipy import stats
+
+
+class _DistBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    _path: str = PrivateAttr(default="")
+
+    @property
+    def path(self) -> str:
+        """Dotted path of this parameter in the scenario (set when compiled)."""
+        return self._path
+
+    def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def frozen(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest values the distribution can produce."""
+        f = self.frozen()
+        return float(f.ppf(0.0)), float(f.ppf(1.0))
+
+
+class Fixed(_DistBase):
+    """A constant written in distribution form (useful in sweeps)."""
+
+    dist: Literal["fixed"]
+    value: float
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return self.value
+
+    def frozen(self) -> Any:
+        return stats.uniform(loc=self.value, scale=0.0)
+
+    def bounds(self) -> tuple[float, float]:
+        return self.value, self.value
+
+
+class Normal(_DistBase):
+    """Normal with ``mean`` and ``sd``, optionally truncated to ``[low, high]``."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: float = Field(gt=0)
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "Normal":
+        if self.low is not None and self.high is not None and self.low >= self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def frozen(self) -> Any:
+        if self.low is None and self.high is None:
+            return stats.norm(self.mean, self.sd)
+        a = -math.inf if self.low is None else (self.low - self.mean) / self.sd
+        b = math.inf if self.high is None else (self.high - self.mean) / self.sd
+        return stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        if self.low is None and self.high is None:
+            return float(rng.normal(self.mean, self.sd))
+        return float(self.frozen().ppf(rng.random()))
+
+
+class LogNormal(_DistBase):
+    """Log-normal given by its ``median`` and the ``sigma`` of the log."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0)
+    sigma: float = Field(gt=0)
+
+    def frozen(self) -> Any:
+        return stats.lognorm(s=self.sigma, scale=self.median)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.median * math.exp(self.sigma * rng.standard_normal()))
+
+
+class Uniform(_DistBase):
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _check(self) -> "Uniform":
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def frozen(self) -> Any:
+        return stats.uniform(self.low, self.high - self.low)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.uniform(self.low, self.high))
+
+
+class Triangular(_DistBase):
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _check(self) -> "Triangular":
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(
+                f"need low <= mode <= high and low < high, found {self.low}, {self.mode}, {self.high}")
+        return self
+
+    def frozen(self) -> Any:
+        c = (self.mode - self.low) / (self.high - self.low)
+        return stats.triang(c, loc=self.low, scale=self.high - self.low)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.triangular(self.low, self.mode, self.high))
+
+
+class Beta(_DistBase):
+    """Beta(``a``, ``b``) rescaled to ``[low, high]`` (default ``[0, 1]``)."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0)
+    b: float = Field(gt=0)
+    low: float = 0.0
+    high: float = 1.0
+
+    @model_validator(mode="after")
+    def _check(self) -> "Beta":
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def frozen(self) -> Any:
+        return stats.beta(self.a, self.b, loc=self.low, scale=self.high - self.low)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.low + (self.high - self.low) * rng.beta(self.a, self.b))
+
+
+class Choice(_DistBase):
+    """One of ``values``, with optional ``weights`` (normalised)."""
+
+    dist: Literal["choice"]
+    values: list[float] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> "Choice":
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"weights has {len(self.weights)} entries, values has {len(self.values)}")
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("weights must be non-negative and not all zero")
+        return self
+
+    def _p(self) -> np.ndarray:
+        if self.weights is None:
+            return np.full(len(self.values), 1.0 / len(self.values))
+        w = np.asarray(self.weights, dtype=float)
+        return w / w.sum()
+
+    def frozen(self) -> Any:
+        xs = np.asarray(self.values, dtype=float)
+        order = np.argsort(xs)
+        return stats.rv_discrete(values=(np.arange(len(xs)), self._p()[order]))
+
+    def bounds(self) -> tuple[float, float]:
+        return min(self.values), max(self.values)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.values[int(rng.choice(len(self.values), p=self._p()))])
+
+
+Dist = Annotated[
+    Union[Fixed, Normal, LogNormal, Uniform, Triangular, Beta, Choice],
+    Field(discriminator="dist"),
+]
+DIST_TYPES = (Fixed, Normal, LogNormal, Uniform, Triangular, Beta, Choice)
+DIST_NAMES = ("fixed", "normal", "lognormal", "uniform", "triangular", "beta", "choice")
+
+#: A number in a scenario: a constant or a distribution sampled once per run.
+Number = Union[float, Dist]
+
+
+def is_dist(x: Any) -> bool:
+    return isinstance(x, DIST_TYPES)

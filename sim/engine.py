@@ -1,0 +1,473 @@
+"""The event-driven engine: one run of a scenario as a SimPy simulation.
+
+There is no daily tick. Calendar moves, actor decision epochs, licence cohorts,
+capacity updates and the weekly series grid are SimPy events; between two of
+them all rates are constant, stocks move linearly, and the day a stock runs out
+is computed in closed form and scheduled (a later change makes it stale and it
+is discarded by a version check).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable
+
+import numpy as np
+import simpy
+
+from .agents import Actor, Observed
+from .distributions import is_dist
+from .negotiation import negotiate
+from .policies import make_policy
+from .projection import Projector
+from .scenario import LicensingMove, Scenario, SetMove, Summit, ThreatMove
+from .world import AUDIENCE, COMPONENTS, WITHHELD, World, num
+
+EVENT_COLUMNS = ("t", "actor", "kind", "instrument", "old", "new", "note")
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced: a summary row, its events and its series."""
+
+    run: int
+    summary: dict[str, Any]
+    events: list[tuple] = field(default_factory=list)
+    series: list[tuple] = field(default_factory=list)
+
+
+def sample_params(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
+    """Draw every uncertain parameter once, in file order."""
+    return {path: d.sample(rng) for path, d in sc.uncertain}
+
+
+def series_columns(sc: Scenario) -> list[str]:
+    cols = ["t"]
+    cols += [f"{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
+    cols += [f"stock_{k}" for k in sc.chokepoints]
+    cols += [f"shortfall_{k}" for k in sc.chokepoints]
+    cols += [f"loss_{a}" for a in sc.actors]
+    return cols
+
+
+class Engine:
+    """Wires a World, its actors and the calendar into a SimPy environment."""
+
+    def __init__(self, sc: Scenario, params: dict[str, float], seeds: list[np.random.SeedSequence],
+                 run: int = 0, record_series: bool = True) -> None:
+        s_summit, s_actors, s_lic = seeds
+        self.sc = sc
+        self.run_index = run
+        self.params = params
+        self.env = simpy.Environment()
+        self.world = World(sc, params)
+        self.projector = Projector(self.world)
+        self.record_series = record_series
+        self.events: list[tuple] = []
+        self.series: list[tuple] = []
+        self.grid_cache: dict[tuple, Any] = {}
+        self.summit_rng = np.random.default_rng(s_summit)
+        self.resolve = {a: num(act.resolve_bn, params) for a, act in sc.actors.items()}
+        self.threat_status: dict[str, str] = {t.id: "scheduled" for t in sc.threats()}
+        self.carried_out: dict[str, bool] = {t.id: False for t in sc.threats()}
+        self.capitulated: str | None = None
+        self.deal_day: float | None = None
+        self.deal_terms: dict[str, float] = {}
+        self.first_terms: dict[str, float] = {}
+        self.deal_prev: dict[str, float] = {}
+        self.locked: set[str] = set()
+        self.stockout_day = {c.name: math.nan for c in self.world.chokes}
+        self._refs = list(self.world.values)
+        self.cancelled: set[int] = set()  # calendar moves withdrawn by a concession
+        self._calendar_changes = self._static_changes()
+
+        actor_seeds = s_actors.spawn(len(sc.actors))
+        self.actors: dict[str, Actor] = {}
+        for (a, spec), ss in zip(sc.actors.items(), actor_seeds):
+            policy = make_policy(spec.policy.name, a, spec.policy.params, np.random.default_rng(ss))
+            self.actors[a] = Actor(self, a, policy, spec.review_days,
+                                   max(0.0, num(spec.reaction_lag_days, params)), spec.pre_deadline_days)
+        for ch, ss in zip(self.world.chokes, s_lic.spawn(len(self.world.chokes))):
+            ch.due = math.inf
+            self.env.process(self._licensing(ch, np.random.default_rng(ss)))
+            if ch.ramp > 0:
+                self.env.process(self._alternative(ch))
+        self._schedule_calendar()
+        if record_series:
+            self.env.process(self._grid())
+        self.reschedule()
+
+    # --------------------------------------------------------------- helpers
+    def at(self, day: float, fn: Callable[[], None]) -> None:
+        ev = self.env.timeout(max(0.0, day - self.env.now))
+        ev.callbacks.append(lambda _ev: fn())
+
+    def log(self, kind: str, actor: str | None, instrument: str | None = None,
+            old: float | None = None, new: float | None = None, note: str = "") -> None:
+        self.events.append((self.env.now, actor, kind, instrument, old, new, note))
+
+    def snapshot(self) -> None:
+        if not self.record_series:
+            return
+        w = self.world
+        row = [self.env.now]
+        row += [w.values[r] for r in self._refs]
+        row += [c.stock for c in w.chokes]
+        row += [c.sigma for c in w.chokes]
+        row += [sum(w.losses[a]) for a in w.actors]
+        self.series.append(tuple(row))
+
+    # -------------------------------------------------------------- calendar
+    def _static_changes(self) -> list[tuple[float, str, float, int]]:
+        out = []
+        for i, m in enumerate(self.sc.calendar):
+            if isinstance(m, SetMove):
+                out.append((self.sc.day(m.date), f"{m.actor}.{m.instrument}", m.value, i))
+            elif isinstance(m, LicensingMove):
+                if m.approval is not None:
+                    out.append((self.sc.day(m.date), f"{m.actor}.{m.approval_instrument}", m.approval, i))
+                if m.delay_days is not None:
+                    out.append((self.sc.day(m.date), f"{m.actor}.{m.delay_instrument}", m.delay_days, i))
+        return sorted(out, key=lambda c: c[0])
+
+    def scheduled(self, include_threats: bool) -> list[tuple[float, str, float]]:
+        """Known future changes: calendar moves and, optionally, pending threats."""
+        now = self.env.now
+        out = [c[:3] for c in self._calendar_changes if c[0] > now and c[3] not in self.cancelled]
+        if include_threats:
+            for t in self.sc.threats():
+                if self.threat_status[t.id] in ("scheduled", "pending"):
+                    ref, value = self.threat_target_value(t)
+                    out.append((max(self.sc.day(t.deadline), now + 1e-9), ref, value))
+            out.sort(key=lambda c: c[0])
+        return out
+
+    def _schedule_calendar(self) -> None:
+        sc = self.sc
+        for i, m in enumerate(sc.calendar):
+            if isinstance(m, SetMove):
+                self.at(sc.day(m.date), partial(self._calendar_set, i, m))
+            elif isinstance(m, LicensingMove):
+                self.at(sc.day(m.date), partial(self._licensing_move, m))
+            elif isinstance(m, ThreatMove):
+                self.at(sc.day(m.announced), partial(self._announce, m))
+            elif isinstance(m, Summit):
+                self.at(sc.day(m.date), partial(self.summit, m))
+
+    def _calendar_set(self, index: int, m: SetMove) -> None:
+        if index in self.cancelled:
+            return
+        self.move(m.actor, m.instrument, m.value, "calendar", m.note)
+
+    def _licensing_move(self, m: LicensingMove) -> None:
+        if m.approval is not None:
+            self.move(m.actor, m.approval_instrument, m.approval, "licensing", m.note)
+        if m.delay_days is not None:
+            self.move(m.actor, m.delay_instrument, m.delay_days, "licensing", m.note)
+
+    # ----------------------------------------------------------------- moves
+    def move(self, actor: str, instrument: str, value: float, kind: str, note: str = "",
+             react: bool = True) -> bool:
+        """Set an instrument now; record it; let the other actors react."""
+        ref = f"{actor}.{instrument}"
+        if ref in self.locked and kind not in ("deal", "expiry"):
+            self.log("superseded", actor, instrument, self.world.values[ref], value,
+                     f"{kind} move held back by the deal in force")
+            return False
+        w = self.world
+        w.advance(self.env.now)
+        old = w.values[ref]
+        new = w.set(ref, value)
+        if new == old:
+            return False
+        w.refresh()
+        self.reschedule()
+        self.log(kind, actor, instrument, old, new, note)
+        self.snapshot()
+        if react:
+            obs = Observed(self.env.now, actor, instrument, old, new)
+            for other, a in self.actors.items():
+                if other != actor:
+                    a.notice(obs)
+        return True
+
+    # ----------------------------------------------------------- chokepoints
+    def reschedule(self) -> None:
+        """(Re)schedule each chokepoint's stockout in closed form: I / (d − inflow)."""
+        now = self.env.now
+        for ch in self.world.chokes:
+            if ch.stock > 0.0 and ch.inflow < 1.0:
+                due = now + ch.stock / (1.0 - ch.inflow)
+            else:
+                due = math.inf
+            if due != ch.due:
+                ch.version += 1
+                ch.due = due
+                if due < math.inf:
+                    ev = self.env.timeout(due - now)
+                    ev.callbacks.append(partial(self._stockout, ch, ch.version))
+
+    def _stockout(self, ch: Any, version: int, _ev: Any) -> None:
+        if version != ch.version:
+            return  # stale: a later change moved the crossing
+        w = self.world
+        w.advance(self.env.now)
+        ch.stock = 0.0
+        ch.due = math.inf
+        w.refresh()
+        if math.isnan(self.stockout_day[ch.name]):
+            self.stockout_day[ch.name] = self.env.now
+        self.log("stockout", ch.consumer, ch.name, None, 1.0 - ch.inflow, "shortfall share")
+        self.snapshot()
+
+    def _licensing(self, ch: Any, rng: np.random.Generator):
+        """Applications filed in cohorts; each waits a gamma delay, is approved with p."""
+        env = self.env
+        w = self.world
+        while True:
+            yield env.timeout(ch.cohort_days)
+            volume = ch.licensed * ch.cohort_days
+            if volume <= 1e-12:
+                continue
+            p = w.values[ch.approval]
+            mean = w.values[ch.delay]
+            delay = float(rng.gamma(ch.delay_shape, mean / ch.delay_shape)) if mean > 0 else 0.0
+            approved = bool(rng.random() < p)
+            entry = (env.now + delay, volume, p)
+            ch.pipeline.append(entry)
+            ev = env.timeout(delay)
+            ev.callbacks.append(partial(self._decided, ch, entry, approved))
+
+    def _decided(self, ch: Any, entry: tuple, approved: bool, _ev: Any) -> None:
+        ch.pipeline.remove(entry)
+        w = self.world
+        w.advance(self.env.now)
+        volume = entry[1]
+        if approved:
+            ch.stock += volume
+            w.refresh()
+            self.reschedule()
+        else:
+            w.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit)
+        self.log("licence_decided", ch.supplier, ch.name, None, volume,
+                 "approved" if approved else "denied")
+
+    def _alternative(self, ch: Any):
+        """Alternative supply ramps up; time in shortage speeds it (diversification)."""
+        env = self.env
+        w = self.world
+        cap = min(ch.max_share, ch.s)
+        while True:
+            yield env.timeout(ch.alt_review)
+            w.advance(env.now)
+            frac = ch.shortage_since_review / ch.alt_review
+            ch.x = min(cap, ch.x + ch.ramp * ch.alt_review * (1.0 + ch.accel * frac))
+            ch.xb = min(cap, ch.xb + ch.ramp * ch.alt_review)
+            ch.shortage_since_review = 0.0
+            w.refresh()
+            self.reschedule()
+
+    def _grid(self):
+        env = self.env
+        step = self.sc.meta.series_every_days
+        while True:
+            self.world.advance(env.now)
+            self.snapshot()
+            yield env.timeout(step)
+
+    # --------------------------------------------------------------- threats
+    def threat_target_value(self, t: ThreatMove) -> tuple[str, float]:
+        ref = f"{t.actor}.{t.instrument}"
+        spec = self.world.specs[ref]
+        value = t.value if t.value is not None else self.world.values[ref] + (t.add or 0.0)
+        return ref, min(max(value, spec.min), spec.max)
+
+    @staticmethod
+    def _satisfies(c: Any, v: float) -> bool:
+        return (c.at_most is None or v <= c.at_most + 1e-12) and (c.at_least is None or v >= c.at_least - 1e-12)
+
+    def _breaching_moves(self, t: ThreatMove) -> list[int]:
+        """The target's announced, still pending calendar moves that would breach the condition."""
+        c = t.condition
+        ref = f"{c.actor}.{c.instrument}"
+        now = self.env.now
+        return [i for day, r, v, i in self._calendar_changes
+                if r == ref and day > now and i not in self.cancelled and not self._satisfies(c, v)]
+
+    def condition_met(self, t: ThreatMove) -> bool:
+        """The condition holds now and no announced move of the target would breach it."""
+        c = t.condition
+        v = self.world.values[f"{c.actor}.{c.instrument}"]
+        return self._satisfies(c, v) and not self._breaching_moves(t)
+
+    def _announce(self, t: ThreatMove) -> None:
+        if self.threat_status[t.id] != "scheduled":
+            return
+        self.threat_status[t.id] = "pending"
+        ref, value = self.threat_target_value(t)
+        self.log("threat_issued", t.actor, t.instrument, self.world.values[ref], value, t.id)
+        deadline = self.sc.day(t.deadline)
+        target = self.actors[t.target]
+        self.at(max(self.env.now, deadline - target.pre_deadline_days),
+                lambda: target.inbox.put(("pre_deadline", t)))
+        self.at(deadline, lambda: self.actors[t.actor].inbox.put(("deadline", t)))
+
+    def meet_condition(self, t: ThreatMove, under_pressure: bool) -> None:
+        c = t.condition
+        value = c.at_most if c.at_most is not None else c.at_least
+        if not self._satisfies(c, self.world.values[f"{c.actor}.{c.instrument}"]):
+            self.move(c.actor, c.instrument, float(value), "concession", f"meets {t.id}")
+        for i in self._breaching_moves(t):
+            self.cancelled.add(i)
+            m = self.sc.calendar[i]
+            self.log("move_cancelled", c.actor, c.instrument, None, getattr(m, "value", None),
+                     f"calendar[{i}] withdrawn to meet {t.id}")
+        self.log("threat_conceded", t.target, c.instrument, None, None, t.id)
+        if under_pressure:
+            self.world.lump(t.target, AUDIENCE, num(t.concession_cost_bn, self.params))
+            self.capitulate(t.target)
+
+    def resolve_threat(self, t: ThreatMove, carry_out: Callable[[Any, ThreatMove], bool]) -> None:
+        """At the deadline: carried out unless the condition holds; backing down costs."""
+        if self.threat_status[t.id] != "pending":
+            return
+        issuer = self.actors[t.actor]
+        if self.condition_met(t):
+            self.threat_status[t.id] = "withdrawn"
+            self.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: condition met")
+        elif carry_out(issuer.view, t):
+            self.threat_status[t.id] = "carried_out"
+            self.carried_out[t.id] = True
+            ref, value = self.threat_target_value(t)
+            self.move(t.actor, t.instrument, value, "threat", t.id)
+            self.log("threat_carried_out", t.actor, t.instrument, None, value, t.id)
+        else:
+            self.threat_status[t.id] = "withdrawn"
+            self.world.advance(self.env.now)
+            self.world.lump(t.actor, AUDIENCE, num(t.audience_cost_bn, self.params))
+            self.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: backed down")
+
+    def concede(self, actor: str) -> None:
+        """An actor gives in: meets pending threat conditions and steps back once."""
+        self.log("concede", actor, None, None, None, "accumulated loss reached resolve")
+        for t in self.sc.threats():
+            if t.target == actor and self.threat_status[t.id] == "pending" and not self.condition_met(t):
+                self.meet_condition(t, under_pressure=True)
+        view = self.actors[actor].view
+        for name in view.own_instruments:
+            self.move(actor, name, view.step(name, -1), "concession", "steps back")
+        self.capitulate(actor)
+        self.actors[actor].conceded = True
+
+    def capitulate(self, actor: str) -> None:
+        if self.capitulated is None and self.deal_day is None:
+            self.capitulated = actor
+
+    # ----------------------------------------------------------------- deals
+    def summit(self, m: Summit) -> None:
+        held = num(m.probability_held, self.params)
+        if self.summit_rng.random() >= held:
+            self.log("summit_cancelled", None, None, None, None, m.note)
+            return
+        self.log("summit", None, None, None, None, m.note)
+        if self.deal_terms:
+            return
+        self.world.advance(self.env.now)
+        result = negotiate(self, list(m.parties))
+        if result is None:
+            self.log("no_deal", None, None, None, None, "no package leaves both sides better off")
+        else:
+            self.apply_deal(result[0], list(m.parties), renewal=False)
+
+    def apply_deal(self, package: dict[str, float], parties: list[str], renewal: bool) -> None:
+        if self.deal_day is None:
+            self.deal_day = self.env.now
+            self.first_terms = dict(package)
+        if not renewal:
+            self.deal_prev = {r: self.world.values[r] for r in package}
+        self.deal_terms = dict(package)
+        self.locked = set(package)
+        for ref, v in package.items():
+            a, n = ref.split(".", 1)
+            self.move(a, n, v, "deal", "deal terms", react=False)
+        for t in self.sc.threats():
+            if self.threat_status[t.id] in ("pending", "scheduled"):
+                self.threat_status[t.id] = "settled"
+                self.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: settled by deal")
+        terms = ", ".join(f"{r}={v:g}" for r, v in package.items())
+        self.log("deal_renewed" if renewal else "deal", None, None, None, None, terms)
+        ds = self.sc.deal_space
+        self.at(self.env.now + ds.duration_days, partial(self._expire, parties))
+
+    def _expire(self, parties: list[str]) -> None:
+        if self.sc.deal_space.renew:
+            self.world.advance(self.env.now)
+            self.locked = set()
+            result = negotiate(self, parties)
+            if result is not None:
+                self.apply_deal(result[0], parties, renewal=True)
+                return
+        self.locked = set()
+        self.deal_terms = {}
+        for ref, v in self.deal_prev.items():
+            a, n = ref.split(".", 1)
+            self.move(a, n, v, "expiry", "deal expired: snap back", react=False)
+        self.log("deal_expired", None, None, None, None, "")
+
+    # ------------------------------------------------------------------- run
+    def run(self) -> RunResult:
+        horizon = self.sc.meta.horizon_days
+        self.env.run(until=horizon)
+        self.world.advance(horizon)
+        self.snapshot()
+        return RunResult(self.run_index, self.summarise(), self.events, self.series)
+
+    def outcome(self) -> str:
+        if self.deal_day is not None:
+            return "deal"
+        if self.capitulated is not None:
+            return f"capitulation_{self.capitulated}"
+        if any(self.carried_out.values()) or self.world.hostility_index() > 0:
+            return "escalation"
+        return "stalemate"
+
+    def summarise(self) -> dict[str, Any]:
+        w = self.world
+        row: dict[str, Any] = {"run": self.run_index, "outcome": self.outcome(),
+                               "deal_day": math.nan if self.deal_day is None else self.deal_day}
+        for a in w.actors:
+            row[f"payoff_{a}"] = -sum(w.losses[a])
+        for a in w.actors:
+            for i, comp in enumerate(COMPONENTS):
+                row[f"loss_{comp}_{a}"] = w.losses[a][i]
+        for tid, done in self.carried_out.items():
+            row[f"threat_{tid}_carried_out"] = done
+        for c in w.chokes:
+            row[f"shortage_days_{c.name}"] = c.shortage_days
+            row[f"shortfall_{c.name}"] = c.shortfall
+            row[f"stockout_day_{c.name}"] = self.stockout_day[c.name]
+        if self.sc.deal_space is not None:
+            for item in self.sc.deal_space.items:
+                ref = f"{item.actor}.{item.instrument}"
+                row[f"deal_{ref}"] = self.first_terms.get(ref, math.nan)
+        for ref, v in w.peak.items():
+            row[f"peak_{ref}"] = v
+        row["n_events"] = len(self.events)
+        row.update(self.params)
+        return row
+
+
+def run_replication(sc: Scenario, root_seed: int, run: int, record_series: bool = True) -> RunResult:
+    """One run: its seed is ``SeedSequence(root_seed, spawn_key=(run,))``.
+
+    The run's parameters, summits, actors and licensing each draw from their
+    own child stream, so results depend only on (scenario, root seed, run).
+    """
+    ss = np.random.SeedSequence(root_seed, spawn_key=(run,))
+    s_params, s_summit, s_actors, s_lic = ss.spawn(4)
+    params = sample_params(sc, np.random.default_rng(s_params))
+    engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series)
+    result = engine.run()
+    result.summary["seed"] = root_seed
+    return result

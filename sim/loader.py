@@ -1,0 +1,288 @@
+"""Load a scenario file: YAML -> raw dict (+ ``--set`` overrides) -> validated Scenario.
+
+Every problem is reported with ``file:line:column``, the dotted key path, what
+was expected and what was found, all at once.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import typing
+from typing import Any, Iterable
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import checks
+from .errors import Problem, ScenarioError, did_you_mean, known
+from .scenario import Scenario, collect_uncertain
+from .yamlio import Located, dotted, load_file
+
+_INTERNAL_SEGMENTS = ("float", "int", "str", "bool", "list", "dict", "date")
+
+
+# --------------------------------------------------------------------- overrides
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """``"a.b.0.c=1.5"`` -> (["a","b","0","c"], 1.5). The value is parsed as YAML."""
+    if "=" not in text:
+        raise ScenarioError([Problem("--set", text, "expected dotted.path=value")])
+    key, _, raw = text.partition("=")
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ScenarioError([Problem("--set", text, "expected dotted.path=value")])
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem("--set", key, f"value is not valid YAML: {exc}")]) from None
+    return key.split("."), value
+
+
+def apply_overrides(data: dict, overrides: Iterable[str]) -> tuple[dict, dict[tuple, str]]:
+    """Apply ``--set`` overrides to a copy of ``data``; return it and their sources."""
+    data = copy.deepcopy(data)
+    sources: dict[tuple, str] = {}
+    problems: list[Problem] = []
+    for text in overrides:
+        try:
+            parts, value = parse_override(text)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        node: Any = data
+        path: list[Any] = []
+        ok = True
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    problems.append(Problem(f"--set {text}", dotted(path),
+                                            f"'{part}' is not an index of this list (0..{len(node) - 1})"))
+                    ok = False
+                    break
+                key: Any = int(part)
+            elif isinstance(node, dict):
+                key = part
+                if not last and key not in node:
+                    problems.append(Problem(f"--set {text}", dotted(path),
+                                            f"no key '{part}'{did_you_mean(part, node)}; known: {known(node)}"))
+                    ok = False
+                    break
+            else:
+                problems.append(Problem(f"--set {text}", dotted(path), f"'{dotted(path)}' holds a value, not keys"))
+                ok = False
+                break
+            path.append(key)
+            if last:
+                node[key] = value
+            else:
+                node = node[key]
+        if ok:
+            sources[tuple(path)] = f"--set {text}"
+    if problems:
+        raise ScenarioError(problems)
+    return data, sources
+
+
+# --------------------------------------------------------------- pydantic errors
+def _clean_loc(loc: tuple, data: Any) -> tuple[tuple, Any, bool]:
+    """Drop pydantic's internal union/tag segments: keep only real keys of ``data``.
+
+    Returns the cleaned path, the value there, and whether the path exists.
+    """
+    out: list[Any] = []
+    node = data
+    exists = True
+    for seg in loc:
+        if isinstance(node, dict) and seg in node:
+            out.append(seg)
+            node = node[seg]
+        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            out.append(seg)
+            node = node[seg]
+        elif isinstance(seg, str) and (seg in _INTERNAL_SEGMENTS or "[" in seg or "-" in seg
+                                       or seg in _tags()):
+            continue
+        else:
+            out.append(seg)
+            exists = False
+            node = None
+    return tuple(out), node, exists
+
+
+def _tags() -> set[str]:
+    from .distributions import DIST_NAMES
+    return set(DIST_NAMES) | {"set", "licensing", "threat", "summit"}
+
+
+def _unwrap(tp: Any, node: Any) -> Any:
+    """Resolve Annotated/Optional/Union to the model class ``node`` was validated as."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            models = [a for a in _flatten(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
+            if isinstance(node, dict):
+                for m in models:
+                    for tag in ("type", "dist"):
+                        f = m.model_fields.get(tag)
+                        if f is not None and node.get(tag) in typing.get_args(f.annotation):
+                            return m
+                if len(models) == 1:
+                    return models[0]
+            return None
+        return tp
+
+
+def _flatten(tp: Any) -> list[Any]:
+    out: list[Any] = []
+    for a in typing.get_args(tp):
+        if typing.get_origin(a) is typing.Annotated:
+            a = typing.get_args(a)[0]
+        if typing.get_origin(a) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            out.extend(_flatten(a))
+        else:
+            out.append(a)
+    return out
+
+
+def fields_at(path: tuple, data: Any, root: type[BaseModel] = Scenario) -> list[str]:
+    """Names of the keys allowed at ``path`` (for "did you mean")."""
+    tp: Any = root
+    node = data
+    for seg in path:
+        tp = _unwrap(tp, node)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            f = tp.model_fields.get(seg)
+            if f is None:
+                return []
+            tp = f.annotation
+        elif typing.get_origin(tp) in (dict, list):
+            tp = typing.get_args(tp)[-1]
+        else:
+            return []
+        try:
+            node = node[seg]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    tp = _unwrap(tp, node)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _found(value: Any) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def convert_errors(exc: ValidationError, data: Any, located: Located,
+                   sources: dict[tuple, str] | None = None, root: type[BaseModel] = Scenario
+                   ) -> list[Problem]:
+    """Turn pydantic errors into located, readable problems (one per key)."""
+    groups: dict[tuple, list[dict]] = {}
+    for e in exc.errors():
+        path, node, exists = _clean_loc(tuple(e["loc"]), data)
+        e = dict(e, _node=node, _exists=exists)
+        groups.setdefault(path, []).append(e)
+    problems: list[Problem] = []
+    for path, errs in groups.items():
+        node = errs[0]["_node"]
+        is_number_union = any(e["type"] in ("float_type", "float_parsing") for e in errs) and len(errs) > 1
+        if is_number_union:
+            if isinstance(node, dict):
+                errs = [e for e in errs if e["type"] not in ("float_type", "float_parsing")]
+            else:
+                errs = [dict(errs[0], msg=f"expected a number or a distribution "
+                                          f"{{dist: uniform, low: ..., high: ...}}, found {_found(node)}")]
+        for e in errs:
+            problems.append(_problem(e, path, data, located, sources or {}, root))
+    # keep one message per (place, text)
+    seen: set[str] = set()
+    unique = []
+    for p in problems:
+        if str(p) not in seen:
+            seen.add(str(p))
+            unique.append(p)
+    return unique
+
+
+def _where(path: tuple, located: Located, sources: dict[tuple, str]) -> str:
+    p = tuple(path)
+    while p:
+        if p in sources:
+            return sources[p]
+        p = p[:-1]
+    return located.where(path)
+
+
+def _problem(e: dict, path: tuple, data: Any, located: Located, sources: dict[tuple, str],
+             root: type[BaseModel]) -> Problem:
+    kind = e["type"]
+    msg = e["msg"]
+    node = e["_node"]
+    if kind == "extra_forbidden":
+        parent, key = path[:-1], path[-1]
+        allowed = fields_at(parent, data, root)
+        msg = f"unknown key '{key}'{did_you_mean(key, allowed)}"
+        if allowed:
+            msg += f"; allowed here: {known(allowed)}"
+    elif kind == "missing":
+        msg = f"required key '{path[-1]}' is missing"
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        ctx = e.get("ctx", {})
+        expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        tagname = ctx.get("discriminator", "'type'").strip("'")
+        tag = ctx.get("tag")
+        if kind == "union_tag_not_found":
+            msg = f"missing '{tagname}'; expected one of: {', '.join(expected)}"
+        else:
+            msg = f"unknown {tagname} '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}"
+        path = path + ((tagname,) if kind == "union_tag_invalid" else ())
+    elif kind.startswith("value_error"):
+        msg = msg.removeprefix("Value error, ")
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        msg = f"expected a mapping of keys, found {_found(node)}"
+    elif kind == "literal_error":
+        msg = f"{msg}, found {_found(node)}"
+        exp = e.get("ctx", {}).get("expected", "")
+        opts = [o.strip(" '") for o in str(exp).replace(" or ", ",").split(",") if o.strip()]
+        msg += did_you_mean(node, opts) if isinstance(node, str) else ""
+    elif e["_exists"] and kind not in ("missing",):
+        msg = f"{msg}, found {_found(node)}"
+    return Problem(_where(path, located, sources), dotted(path), msg)
+
+
+# ------------------------------------------------------------------------ public
+def build(data: dict, located: Located, sources: dict[tuple, str] | None = None) -> Scenario:
+    """Validate a raw document (already overridden) into a Scenario."""
+    sources = sources or {}
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(convert_errors(exc, data, located, sources)) from None
+    found = checks.check(sc)
+    if found:
+        raise ScenarioError([Problem(_where(p, located, sources), dotted(p), m) for p, m in found])
+    sc._uncertain = collect_uncertain(sc)
+    return sc
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:
+    """Read, override, validate. Raises :class:`ScenarioError` listing every problem."""
+    located = load_file(path)
+    data, sources = apply_overrides(located.data, overrides)
+    sc = build(data, located, sources)
+    return sc
+
+
+def validate_files(paths: Iterable[str]) -> list[Problem]:
+    """Problems in every file (empty if all are valid)."""
+    problems: list[Problem] = []
+    for p in paths:
+        try:
+            load_scenario(p)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    return problems

@@ -1,0 +1,89 @@
+"""The policy interface and the registry.
+
+A policy is a decision rule. It sees a read-only :class:`~sim.agents.View` of the
+world (its own instruments and costs, the other side's public instruments, what it
+has observed, a projection function) and answers the questions an actor is asked
+at its decision epochs. Policies register themselves by name with
+:func:`register`; a scenario picks one by that name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..agents import View
+    from ..scenario import ThreatMove
+
+REGISTRY: dict[str, type["Policy"]] = {}
+
+
+def register(cls: type["Policy"]) -> type["Policy"]:
+    """Class decorator: make ``cls`` available to scenarios under ``cls.name``."""
+    if not getattr(cls, "name", None):
+        raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
+    if cls.name in REGISTRY and REGISTRY[cls.name] is not cls:
+        raise ValueError(f"policy name '{cls.name}' is already registered")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Set one of the actor's own instruments to ``value`` (clipped to its bounds)."""
+
+    instrument: str
+    value: float
+    note: str = ""
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Policy:
+    """Base class: holds nothing, concedes nothing, carries out its threats."""
+
+    name: ClassVar[str] = ""
+    #: Metadata (as in Axelrod's classifier): does the policy draw random numbers?
+    stochastic: ClassVar[bool] = False
+    #: Short statement of what the policy assumes, shown in docs.
+    summary: ClassVar[str] = ""
+    Params: ClassVar[type[BaseModel]] = Params
+
+    def __init__(self, actor: str, params: BaseModel | None = None,
+                 rng: np.random.Generator | None = None) -> None:
+        self.actor = actor
+        self.params = params if params is not None else self.Params()
+        self.rng = rng if rng is not None else np.random.default_rng(0)
+
+    # Decision epochs -------------------------------------------------------
+    def on_review(self, view: "View") -> list[Decision]:
+        """Periodic review: moves to make now."""
+        return []
+
+    def concede(self, view: "View") -> bool:
+        """At a review: give in now (meet pending threat conditions, step back)?"""
+        return False
+
+    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+        """Reaction (after the reaction lag) to the other side's ``moves``."""
+        return []
+
+    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+        """As target, shortly before the deadline: meet the threat's condition?"""
+        return False
+
+    def carry_out_threat(self, view: "View", threat: "ThreatMove") -> bool:
+        """As issuer, at the deadline with the condition unmet: carry it out?"""
+        return True
+
+    def accept_deal(self, view: "View", gain_bn: float) -> bool:
+        """At a summit: accept a package worth ``gain_bn`` over no deal?"""
+        return gain_bn > 0.0
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.actor!r}, {self.params!r})"

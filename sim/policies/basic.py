@@ -1,0 +1,115 @@
+"""The three basic policies: ``scripted``, ``tit_for_tat`` and ``resolve``."""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from .base import Decision, Params, Policy, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..agents import View
+    from ..scenario import ThreatMove
+
+
+@register
+class Scripted(Policy):
+    """Plays only the calendar: never moves on its own."""
+
+    name = "scripted"
+    stochastic = False
+    summary = "Only the scenario's calendar moves; fixed answers to threats and deals."
+
+    class Params(Params):
+        carry_out_threats: bool = Field(default=True, description="Carry out own threats.")
+        concede_to_threats: bool = Field(default=False, description="Meet threat conditions.")
+        accept_deals: bool = Field(default=True, description="Accept any deal that gains.")
+
+    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+        return self.params.concede_to_threats
+
+    def carry_out_threat(self, view: "View", threat: "ThreatMove") -> bool:
+        return self.params.carry_out_threats
+
+    def accept_deal(self, view: "View", gain_bn: float) -> bool:
+        return self.params.accept_deals and gain_bn > 0.0
+
+
+@register
+class TitForTat(Policy):
+    """Mirror the other side: answer an escalation with one, a de-escalation with one.
+
+    With ``generosity`` g, an escalation goes unanswered with probability g
+    (generous tit-for-tat, Nowak & Sigmund 1992).
+    """
+
+    name = "tit_for_tat"
+    stochastic = True
+    summary = "Answers each hostile move with one step on its own instruments; forgives with p=generosity."
+
+    class Params(Params):
+        generosity: float = Field(default=0.0, ge=0.0, le=1.0)
+        instruments: list[str] | None = Field(
+            default=None, description="Own instruments to retaliate with, in order (default: all).")
+
+    def __init__(self, actor: str, params: Any = None, rng: Any = None) -> None:
+        super().__init__(actor, params, rng)
+        self._escalated: list[str] = []
+
+    def _mine(self, view: "View") -> list[str]:
+        return list(self.params.instruments or view.own_instruments)
+
+    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+        net = sum(view.hostility(m.actor, m.instrument, m.old, m.new) for m in moves
+                  if m.actor != self.actor)
+        if net > 0:
+            if self.params.generosity > 0 and self.rng.random() < self.params.generosity:
+                return []
+            for name in self._mine(view):
+                target = view.step(name, +1)
+                if target != view.own(name):
+                    self._escalated.append(name)
+                    return [Decision(name, target, "tit_for_tat: retaliate")]
+        elif net < 0:
+            while self._escalated:
+                name = self._escalated.pop()
+                target = view.step(name, -1)
+                if target != view.own(name):
+                    return [Decision(name, target, "tit_for_tat: reciprocate")]
+        return []
+
+
+@register
+class Resolve(Policy):
+    """War of attrition: hold until accumulated pain crosses the private resolve.
+
+    The actor's resolve (``resolve_bn`` in the scenario, drawn per run and
+    unseen by the other side) is the loss in $bn it will bear. At each review it
+    concedes once its accumulated loss reaches that resolve. As the target of a
+    threat it gives in if the threat, carried out, would push its loss over the
+    resolve within ``lookahead_days``; as the issuer it carries a threat out only
+    while doing so keeps its own projected loss under its resolve.
+    """
+
+    name = "resolve"
+    stochastic = False
+    summary = "Holds until accumulated loss reaches the private resolve, then concedes."
+
+    class Params(Params):
+        lookahead_days: float = Field(default=90.0, gt=0)
+
+    def concede(self, view: "View") -> bool:
+        return view.losses_bn >= view.resolve_bn
+
+    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+        if math.isinf(view.resolve_bn):
+            return False
+        extra = view.threat_cost(threat, self.params.lookahead_days)
+        return view.losses_bn + view.baseline_cost(self.params.lookahead_days) + extra >= view.resolve_bn
+
+    def carry_out_threat(self, view: "View", threat: "ThreatMove") -> bool:
+        if math.isinf(view.resolve_bn):
+            return True
+        extra = view.threat_cost(threat, self.params.lookahead_days)
+        return view.losses_bn + view.baseline_cost(self.params.lookahead_days) + extra < view.resolve_bn

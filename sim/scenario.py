@@ -1,0 +1,294 @@
+"""The scenario: pydantic models of the YAML a user writes.
+
+A scenario says who the actors are and which instruments each owns, how trade and
+chokepoint goods flow between them, what is already on the calendar (moves,
+threats, licensing regimes, summits) and what can be bargained over. Every number
+that the sources disagree on may be a distribution (see :mod:`sim.distributions`).
+
+Loading and error reporting live in :mod:`sim.loader`; cross-field checks in
+:mod:`sim.checks`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from .distributions import Number, is_dist
+
+NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
+REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"
+InstrumentRef = Annotated[str, Field(pattern=REF, description="ACTOR.instrument")]
+
+
+class Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- meta
+class Meta(Base):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                      description="Short name; results go to results/<name>/.")
+    description: str = ""
+    start: dt.date = Field(description="Day 0 of the simulation (ISO date).")
+    horizon_days: float = Field(gt=0, le=3650, description="Length of a run in days.")
+    discount_rate_per_year: Number = Field(
+        default=0.05, description="Continuous discount rate applied to payoffs (per year).")
+    series_every_days: float = Field(
+        default=7.0, gt=0, description="Spacing of the regular grid in series.parquet.")
+    sources: list[str] = Field(default_factory=list)
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.horizon_days)
+
+
+# ------------------------------------------------------------------------ actors
+class Instrument(Base):
+    """A policy lever an actor owns: a tariff rate, a control tier, a share."""
+
+    initial: float
+    min: float
+    max: float
+    step: float = Field(default=1.0, gt=0, description="Size of one escalation step.")
+    hostile: Literal["up", "down"] = Field(
+        default="up", description="Direction that hurts the other side (licence approval: down).")
+    unit: str = ""
+    description: str = ""
+
+
+class PolicySpec(Base):
+    """A decision rule from the policy registry, by name, with its parameters."""
+
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Actor(Base):
+    description: str = ""
+    instruments: dict[str, Instrument] = Field(min_length=1)
+    policy: PolicySpec = PolicySpec(name="scripted")
+    resolve_bn: Number = Field(
+        default=math.inf,
+        description="Private resolve: accumulated loss ($bn) the actor bears before conceding.")
+    review_days: float = Field(default=14.0, gt=0, description="Days between periodic reviews.")
+    reaction_lag_days: Number = Field(
+        default=1.0, description="Days between observing a move and reacting to it.")
+    pre_deadline_days: float = Field(
+        default=2.0, ge=0, description="Days before a deadline at which a target decides.")
+
+
+# ------------------------------------------------------------------- trade links
+class TariffEquivalent(Base):
+    """A non-tariff instrument (port fees) acting as an ad-valorem tariff equivalent."""
+
+    instrument: InstrumentRef
+    rate: Number = Field(description="Tariff equivalent per unit of the instrument.")
+
+
+class TradeLink(Base):
+    """Goods trade exporter -> importer, taxed by the importer's tariff instrument."""
+
+    exporter: str
+    importer: str
+    description: str = ""
+    value_bn_per_year: Number = Field(description="Trade value V0 at the base tariff ($bn/yr).")
+    tariff: InstrumentRef | None = None
+    base_tariff: Number = Field(default=0.0, description="Tariff tau0 at which V0 was observed.")
+    elasticity: Number = Field(default=2.5, description="Import demand elasticity epsilon.")
+    pass_through: Number = Field(default=1.0, description="Share phi of the tariff paid by importers.")
+    margin: Number = Field(default=0.3, description="Exporter value added lost per $ of lost sales.")
+    quota: InstrumentRef | None = Field(
+        default=None, description="Instrument giving the share of normal purchases made (0..1).")
+    substitution_cost: Number = Field(
+        default=0.0, description="Importer's cost per $ of purchases cut by the quota.")
+    tariff_equivalents: list[TariffEquivalent] = Field(default_factory=list)
+
+
+# -------------------------------------------------------------------- chokepoints
+class Alternative(Base):
+    """Supply outside the supplier's reach that the consumer can build up."""
+
+    ramp_per_year: Number = Field(default=0.0, description="Added share of demand per year.")
+    acceleration: Number = Field(
+        default=0.0, description="Extra ramp per unit of time spent in shortage (x ramp).")
+    max_share: Number = Field(default=1.0, description="Ceiling of added alternative supply.")
+    review_days: float = Field(default=30.0, gt=0, description="Days between capacity updates.")
+
+
+class Chokepoint(Base):
+    """A good the supplier can withhold from the consumer through licensing."""
+
+    supplier: str
+    consumer: str
+    description: str = ""
+    supplier_share: Number = Field(description="Supplier's share s of the consumer's supply.")
+    initial_stock_days: Number = Field(description="Stock I0 in days of demand.")
+    control: InstrumentRef = Field(description="Supplier's control-tier instrument.")
+    licensed_share_by_tier: list[float] = Field(
+        min_length=1, description="Share of the supplier's flow needing a licence, by tier.")
+    approval: InstrumentRef = Field(description="Instrument: share of applications approved.")
+    delay_days: InstrumentRef = Field(description="Instrument: mean processing delay (days).")
+    delay_shape: Number = Field(default=4.0, description="Gamma shape of the processing delay.")
+    cohort_days: float = Field(default=7.0, gt=0, description="Applications are filed in cohorts.")
+    third_country_content: Number = Field(
+        default=0.0, description="Share of other supply with supplier-origin content.")
+    extraterritorial_from_tier: int | None = Field(
+        default=None, description="Tier from which the extraterritorial rule reaches that content.")
+    value_at_risk_bn_per_day: Number = Field(
+        description="Consumer's downstream output that depends on the good ($bn/day).")
+    gamma: Number = Field(default=2.0, description="Convexity of the shortage cost g = sigma^gamma.")
+    supplier_revenue_bn_per_year: Number = Field(
+        default=0.0, description="Supplier's export revenue from this flow at full supply.")
+    strategic_value_bn_per_day: Number = Field(
+        default=0.0, description="Supplier's security value of the consumer's shortage, x g.")
+    supplier_rent_bn_per_year: Number = Field(
+        default=0.0, description="Supplier's long-run rent per unit share of demand lost.")
+    alternative: Alternative = Alternative()
+
+
+# ----------------------------------------------------------------------- calendar
+class SetMove(Base):
+    """An instrument change on a date."""
+
+    type: Literal["set"]
+    date: dt.date
+    actor: str
+    instrument: str
+    value: float
+    note: str = ""
+
+
+class LicensingMove(Base):
+    """A change of licensing regime: approval share and/or mean processing delay."""
+
+    type: Literal["licensing"]
+    date: dt.date
+    actor: str
+    approval: float | None = None
+    delay_days: float | None = None
+    approval_instrument: str = "licence_approval"
+    delay_instrument: str = "licence_delay_days"
+    note: str = ""
+
+
+class Condition(Base):
+    """What the target must do (by the deadline) for a threat not to be carried out."""
+
+    actor: str
+    instrument: str
+    at_most: float | None = None
+    at_least: float | None = None
+
+
+class ThreatMove(Base):
+    """A public threat with a deadline and a condition."""
+
+    type: Literal["threat"]
+    id: str = Field(pattern=NAME)
+    actor: str = Field(description="The issuer.")
+    target: str
+    announced: dt.date
+    deadline: dt.date
+    instrument: str = Field(description="Issuer's instrument moved if the threat is carried out.")
+    value: float | None = Field(default=None, description="Value set if carried out.")
+    add: float | None = Field(default=None, description="Amount added if carried out.")
+    condition: Condition
+    audience_cost_bn: Number = Field(default=0.0, description="Issuer's cost of backing down.")
+    concession_cost_bn: Number = Field(default=0.0, description="Target's cost of conceding.")
+    note: str = ""
+
+
+class Summit(Base):
+    """A dated meeting at which the parties bargain over the deal space."""
+
+    type: Literal["summit"]
+    date: dt.date
+    parties: list[str] = Field(min_length=2, max_length=2)
+    protocol: Literal["nash"] = "nash"
+    probability_held: Number = 1.0
+    note: str = ""
+
+
+Move = Annotated[Union[SetMove, LicensingMove, ThreatMove, Summit], Field(discriminator="type")]
+
+
+# --------------------------------------------------------------------- deal space
+class DealItem(Base):
+    """An instrument the parties can bargain over, with the values on the table."""
+
+    actor: str
+    instrument: str
+    values: list[float] = Field(min_length=1)
+
+
+class DealSpace(Base):
+    duration_days: float = Field(default=365.0, gt=0, description="How long a deal lasts.")
+    items: list[DealItem] = Field(min_length=1)
+    weights: Literal["equal", "patience"] | dict[str, float] = Field(
+        default="equal", description="Bargaining weights: equal, from patience, or by actor.")
+    threats_in_disagreement: bool = Field(
+        default=True, description="Pending threats are assumed carried out if talks fail.")
+    renew: bool = Field(default=True, description="Renegotiate at expiry; otherwise snap back.")
+
+
+# ----------------------------------------------------------------------- scenario
+class Scenario(Base):
+    """A whole scenario file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="tradesim scenario")
+
+    meta: Meta
+    actors: dict[str, Actor] = Field(min_length=1)
+    trade_links: dict[str, TradeLink] = Field(default_factory=dict)
+    chokepoints: dict[str, Chokepoint] = Field(default_factory=dict)
+    calendar: list[Move] = Field(default_factory=list)
+    deal_space: DealSpace | None = None
+
+    _uncertain: list[tuple[str, Any]] = PrivateAttr(default_factory=list)
+
+    # ------------------------------------------------------------------ helpers
+    def day(self, date: dt.date) -> float:
+        """Days from the scenario start to ``date``."""
+        return float((date - self.meta.start).days)
+
+    def date(self, t: float) -> dt.date:
+        return self.meta.start + dt.timedelta(days=int(math.floor(t + 1e-9)))
+
+    @property
+    def uncertain(self) -> list[tuple[str, Any]]:
+        """``(dotted path, distribution)`` of every parameter sampled per run."""
+        return self._uncertain
+
+    def instrument(self, ref: str) -> Instrument:
+        actor, name = ref.split(".", 1)
+        return self.actors[actor].instruments[name]
+
+    def threats(self) -> list[ThreatMove]:
+        return [m for m in self.calendar if isinstance(m, ThreatMove)]
+
+
+def collect_uncertain(model: BaseModel, prefix: str = "") -> list[tuple[str, Any]]:
+    """Find every distribution in ``model``, tag it with its dotted path."""
+    found: list[tuple[str, Any]] = []
+
+    def visit(obj: Any, path: str) -> None:
+        if is_dist(obj):
+            object.__setattr__(obj, "_path", path)
+            if obj.__pydantic_private__ is not None:
+                obj.__pydantic_private__["_path"] = path
+            found.append((path, obj))
+        elif isinstance(obj, BaseModel):
+            for name in type(obj).model_fields:
+                visit(getattr(obj, name), f"{path}.{name}" if path else name)
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                visit(v, f"{path}.{k}" if path else str(k))
+        elif isinstance(obj, (list, tuple)):
+            for i, v in enumerate(obj):
+                visit(v, f"{path}.{i}" if path else str(i))
+
+    visit(model, prefix)
+    return found

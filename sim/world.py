@@ -1,0 +1,217 @@
+"""The state of one run: instruments, trade links, chokepoint stocks, and the books.
+
+Between two events every rate is constant, so :meth:`World.advance` moves stocks
+linearly and integrates the discounted loss rates exactly. The engine calls
+``advance(t)`` before every change, then changes the state, then
+:meth:`World.refresh` to recompute the rates.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .distributions import is_dist
+from .economics import DAYS_PER_YEAR, exporter_loss, importer_loss
+from .scenario import Instrument, Scenario
+
+COMPONENTS = ("trade", "shortage", "withheld_sales", "diversification", "strategic", "audience")
+TRADE, SHORTAGE, WITHHELD, DIVERSIFICATION, STRATEGIC, AUDIENCE = range(len(COMPONENTS))
+
+
+def num(x: Any, params: dict[str, float]) -> float:
+    """The value of a scenario number in this run (sampled if it is a distribution)."""
+    return params[x.path] if is_dist(x) else float(x)
+
+
+@dataclass
+class Link:
+    name: str
+    exporter: str
+    importer: str
+    v0: float  # $bn per day
+    tariff: str | None
+    tau0: float
+    eps: float
+    phi: float
+    margin: float
+    quota: str | None
+    subst: float
+    equivalents: list[tuple[str, float]]
+
+
+@dataclass
+class Choke:
+    name: str
+    supplier: str
+    consumer: str
+    s: float
+    stock0: float
+    control: str
+    shares: tuple[float, ...]
+    approval: str
+    delay: str
+    delay_shape: float
+    cohort_days: float
+    content: float
+    et_tier: float
+    var: float
+    gamma: float
+    revenue_per_unit: float  # $bn per day of demand withheld
+    strategic: float
+    rent: float  # $bn per day per unit share lost
+    ramp: float  # share of demand per day
+    accel: float
+    max_share: float
+    alt_review: float
+    # state
+    stock: float = 0.0
+    x: float = 0.0  # added alternative supply (share of demand)
+    xb: float = 0.0  # what the ramp alone would have added
+    inflow: float = 1.0  # continuous (unlicensed) inflow, days of demand per day
+    licensed: float = 0.0  # volume rate needing licences
+    shortage_days: float = 0.0
+    shortfall: float = 0.0
+    shortage_since_review: float = 0.0
+    version: int = 0
+    due: float = math.inf  # scheduled stockout day
+    pipeline: list[tuple[float, float, bool]] = field(default_factory=list)  # (due, volume, approved)
+
+    @property
+    def short(self) -> bool:
+        return self.stock <= 0.0 and self.inflow < 1.0
+
+    @property
+    def sigma(self) -> float:
+        return max(0.0, 1.0 - self.inflow) if self.stock <= 0.0 else 0.0
+
+
+class World:
+    """Instruments, links, chokepoints and each actor's discounted losses."""
+
+    def __init__(self, sc: Scenario, params: dict[str, float]) -> None:
+        self.sc = sc
+        self.actors = list(sc.actors)
+        self.specs: dict[str, Instrument] = {}
+        self.values: dict[str, float] = {}
+        for a, actor in sc.actors.items():
+            for n, ins in actor.instruments.items():
+                self.specs[f"{a}.{n}"] = ins
+                self.values[f"{a}.{n}"] = ins.initial
+        self.peak = dict(self.values)
+        self.rho = num(sc.meta.discount_rate_per_year, params) / DAYS_PER_YEAR
+        self.links = [
+            Link(k, l.exporter, l.importer, num(l.value_bn_per_year, params) / DAYS_PER_YEAR, l.tariff,
+                 num(l.base_tariff, params), num(l.elasticity, params), num(l.pass_through, params),
+                 num(l.margin, params), l.quota, num(l.substitution_cost, params),
+                 [(e.instrument, num(e.rate, params)) for e in l.tariff_equivalents])
+            for k, l in sc.trade_links.items()]
+        self.chokes: list[Choke] = []
+        for k, c in sc.chokepoints.items():
+            s = num(c.supplier_share, params)
+            revenue = num(c.supplier_revenue_bn_per_year, params) / DAYS_PER_YEAR
+            ch = Choke(
+                k, c.supplier, c.consumer, s, num(c.initial_stock_days, params), c.control,
+                tuple(c.licensed_share_by_tier), c.approval, c.delay_days, num(c.delay_shape, params),
+                c.cohort_days, num(c.third_country_content, params),
+                math.inf if c.extraterritorial_from_tier is None else float(c.extraterritorial_from_tier),
+                num(c.value_at_risk_bn_per_day, params), num(c.gamma, params),
+                revenue / s if s > 0 else 0.0, num(c.strategic_value_bn_per_day, params),
+                num(c.supplier_rent_bn_per_year, params) / DAYS_PER_YEAR,
+                num(c.alternative.ramp_per_year, params) / DAYS_PER_YEAR,
+                num(c.alternative.acceleration, params), num(c.alternative.max_share, params),
+                c.alternative.review_days)
+            ch.stock = ch.stock0
+            self.chokes.append(ch)
+        self.t = 0.0
+        n = len(COMPONENTS)
+        self.rates = {a: [0.0] * n for a in self.actors}
+        self.losses = {a: [0.0] * n for a in self.actors}  # discounted, $bn
+        self.pain = {a: 0.0 for a in self.actors}  # undiscounted total loss, $bn
+        self.refresh()
+
+    # ------------------------------------------------------------------ time
+    def advance(self, t: float) -> None:
+        """Integrate everything from the last event to ``t`` (rates are constant)."""
+        dt = t - self.t
+        if dt <= 0.0:
+            return
+        rho = self.rho
+        f = (math.exp(-rho * self.t) - math.exp(-rho * t)) / rho if rho > 0 else dt
+        for a in self.actors:
+            r = self.rates[a]
+            acc = self.losses[a]
+            total = 0.0
+            for i, ri in enumerate(r):
+                if ri:
+                    acc[i] += ri * f
+                    total += ri
+            self.pain[a] += total * dt
+        for c in self.chokes:
+            if c.stock > 0.0:
+                c.stock = max(0.0, c.stock + (c.inflow - 1.0) * dt)
+            elif c.inflow < 1.0:
+                c.shortage_days += dt
+                c.shortage_since_review += dt
+                c.shortfall += (1.0 - c.inflow) * dt
+            else:
+                c.stock += (c.inflow - 1.0) * dt
+        self.t = t
+
+    def lump(self, actor: str, component: int, amount_bn: float) -> None:
+        """A one-off loss at the current time (discounted to day 0)."""
+        self.losses[actor][component] += amount_bn * math.exp(-self.rho * self.t)
+        self.pain[actor] += amount_bn
+
+    # ----------------------------------------------------------------- rates
+    def tariff(self, link: Link) -> float:
+        tau = self.values[link.tariff] if link.tariff else link.tau0
+        for ref, rate in link.equivalents:
+            tau += self.values[ref] * rate
+        return tau
+
+    def refresh(self) -> None:
+        """Recompute flows and loss rates from the current state."""
+        n = len(COMPONENTS)
+        rates = {a: [0.0] * n for a in self.actors}
+        v = self.values
+        for l in self.links:
+            tau = self.tariff(l)
+            q = v[l.quota] if l.quota else 1.0
+            rates[l.importer][TRADE] += importer_loss(l.v0, tau, l.tau0, l.eps, l.phi, q, l.subst)
+            rates[l.exporter][TRADE] += exporter_loss(l.v0, tau, l.tau0, l.eps, l.phi, l.margin, q)
+        for c in self.chokes:
+            tier = v[c.control]
+            share = c.shares[min(int(round(tier)), len(c.shares) - 1)]
+            # scalar form of economics.chokepoint_inflows (kept in plain floats: hot path)
+            s_eff = c.s - c.x if c.s > c.x else 0.0
+            et = c.content if tier >= c.et_tier else 0.0
+            other = 1.0 - c.s
+            c.inflow = s_eff * (1.0 - share) + other * (1.0 - et) + (c.x if c.x < c.s else c.s)
+            c.licensed = s_eff * share + other * et
+            if c.stock <= 0.0 and c.inflow < 1.0:
+                g = (1.0 - c.inflow) ** c.gamma
+                rates[c.consumer][SHORTAGE] += c.var * g
+                rates[c.supplier][STRATEGIC] -= c.strategic * g
+            rates[c.supplier][DIVERSIFICATION] += c.rent * (c.x - c.xb)
+        self.rates = rates
+
+    # --------------------------------------------------------------- changes
+    def set(self, ref: str, value: float) -> float:
+        """Set an instrument (clipped to its bounds); return the value set."""
+        spec = self.specs[ref]
+        value = min(max(value, spec.min), spec.max)
+        self.values[ref] = value
+        if value > self.peak[ref]:
+            self.peak[ref] = value
+        return value
+
+    def hostility(self, ref: str, old: float, new: float) -> float:
+        """Signed size of a move in steps: > 0 hurts the other side."""
+        spec = self.specs[ref]
+        sign = 1.0 if spec.hostile == "up" else -1.0
+        return sign * (new - old) / spec.step
+
+    def hostility_index(self) -> float:
+        """Sum over instruments of the hostile distance from the initial values."""
+        return sum(self.hostility(r, self.specs[r].initial, v) for r, v in self.values.items())
