@@ -46,7 +46,8 @@ class UsageError(Exception):
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``."""
     choices = [str(c) for c in choices]
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    cutoff = 0.5 if len(str(word)) <= 4 else 0.6  # short names: one letter off is a typo
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=cutoff)
     if not close:
         lowered = {c.lower(): c for c in choices}
         if str(word).lower() in lowered:

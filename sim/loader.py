@@ -286,3 +286,8 @@ def validate_files(paths: Iterable[str]) -> list[Problem]:
         except ScenarioError as exc:
             problems.extend(exc.problems)
     return problems
+
+
+def scenario_from_dict(data: dict, source: str = "<dict>") -> Scenario:
+    """Validate a scenario given as a Python dict (tests, notebooks, sweeps)."""
+    return build(copy.deepcopy(data), Located(data, source, {}), {})
