@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import simpy
 
 from .policies import Decision, Policy
@@ -88,14 +89,17 @@ class View:
         return float(self._e.projector.project(
             horizon, overrides, self._e.scheduled(include_threats=False), discount)[self.actor])
 
-    def baseline_cost(self, horizon: float) -> float:
-        """Own undiscounted projected loss over ``horizon`` if nothing changes."""
-        return self.project(horizon, None, discount=False)
+    def threat_outlook(self, threat: ThreatMove, horizon: float) -> tuple[float, float]:
+        """Own undiscounted projected loss over ``horizon``: (if nothing changes, extra if carried out).
 
-    def threat_cost(self, threat: ThreatMove, horizon: float) -> float:
-        """Extra own undiscounted loss over ``horizon`` if ``threat`` is carried out now."""
+        One vectorised projection evaluates both cases.
+        """
         ref, value = self._e.threat_target_value(threat)
-        return self.project(horizon, {ref: value}, discount=False) - self.baseline_cost(horizon)
+        now = self._e.world.values[ref]
+        both = self._e.projector.project(horizon, {ref: np.array([now, value])},
+                                         self._e.scheduled(include_threats=False), discount=False)[self.actor]
+        both = np.broadcast_to(np.asarray(both, dtype=float), (2,))
+        return float(both[0]), float(both[1] - both[0])
 
 
 class Actor:
@@ -119,12 +123,14 @@ class Actor:
 
     # ------------------------------------------------------------ processes
     def reviews(self):
+        """Periodic reviews: the actor's own clock (no message needed)."""
         env = self.engine.env
         while True:
             yield env.timeout(self.review_days)
-            self.inbox.put(("review", None))
+            self._on_review(None)
 
     def life(self):
+        """Wait for the next message (a reaction, a pre-deadline call, a deadline), handle it."""
         while True:
             kind, payload = yield self.inbox.get()
             getattr(self, f"_on_{kind}")(payload)

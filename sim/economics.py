@@ -68,7 +68,7 @@ def exporter_loss(v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: A
 # ------------------------------------------------------------------- shortages
 def shortage_cost_rate(value_at_risk: Any, shortfall: Any, gamma: Any) -> Any:
     """``VaR · g(σ)`` with convex ``g(σ) = σ^γ`` (γ ≥ 1): small gaps are absorbed."""
-    return value_at_risk * np.power(np.clip(shortfall, 0.0, 1.0), gamma)
+    return value_at_risk * np.power(np.minimum(np.maximum(shortfall, 0.0), 1.0), gamma)
 
 
 def stockout_time(stock: float, inflow: float, demand: float = 1.0) -> float:
@@ -88,7 +88,10 @@ def stock_path(stock0: Any, segments: list[tuple[float, Any]], demand: float = 1
     and the shortfall ``σ = (d − inflow)/d`` is felt. Returns the end stock, the
     days in shortage, the shortfall integral ``∫σ dt``, and the discounted
     integral of ``σ^γ`` (multiply by the value at risk for the cost).
+    Inflows may be arrays (one entry per package); scalars take a fast path.
     """
+    if isinstance(stock0, (int, float)) and all(isinstance(f, (int, float)) for _, f in segments):
+        return _stock_path_scalar(float(stock0), segments, demand, rho, t0, float(gamma))
     stock = np.asarray(stock0, dtype=float) * 1.0
     t = t0
     shortage_days = np.zeros_like(stock)
@@ -97,7 +100,7 @@ def stock_path(stock0: Any, segments: list[tuple[float, Any]], demand: float = 1
     for dur, inflow in segments:
         inflow = np.asarray(inflow, dtype=float)
         net = inflow - demand
-        sigma = np.clip(-net / demand, 0.0, 1.0)
+        sigma = np.minimum(np.maximum(-net / demand, 0.0), 1.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             t_out = np.where(net < 0, np.where(stock > 0, stock / -net, 0.0), np.inf)
         start = np.minimum(t_out, dur)
@@ -115,6 +118,25 @@ def stock_path(stock0: Any, segments: list[tuple[float, Any]], demand: float = 1
             "cost": cost_int}
 
 
+def _stock_path_scalar(stock: float, segments: list[tuple[float, Any]], demand: float, rho: float,
+                       t: float, gamma: float) -> dict[str, Any]:
+    shortage_days = shortfall_int = cost_int = 0.0
+    for dur, inflow in segments:
+        net = inflow - demand
+        if net < 0.0:
+            start = min(stock / -net, dur) if stock > 0.0 else 0.0
+            length = dur - start
+            if length > 0.0:
+                sigma = min(-net / demand, 1.0)
+                shortage_days += length
+                shortfall_int += sigma * length
+                pv = length if rho == 0.0 else (math.exp(-rho * (t + start)) - math.exp(-rho * (t + dur))) / rho
+                cost_int += sigma ** gamma * pv
+        stock = max(stock + net * dur, 0.0)
+        t += dur
+    return {"stock": stock, "shortage_days": shortage_days, "shortfall": shortfall_int, "cost": cost_int}
+
+
 # -------------------------------------------------------------- chokepoint flows
 def chokepoint_inflows(supplier_share: Any, licensed_share: Any, third_country_content: Any,
                        extraterritorial: Any, alternative: Any) -> tuple[Any, Any]:
@@ -125,9 +147,9 @@ def chokepoint_inflows(supplier_share: Any, licensed_share: Any, third_country_c
     supplier-origin content ``c``; under an extraterritorial rule that part needs
     a licence too. Returns ``(unlicensed inflow, licensed volume rate)``.
     """
-    s_eff = np.maximum(supplier_share - alternative, 0.0)
+    s_eff = max(supplier_share - alternative, 0.0)
     other = 1.0 - supplier_share
     et = third_country_content * extraterritorial
-    unlicensed = s_eff * (1.0 - licensed_share) + other * (1.0 - et) + np.minimum(alternative, supplier_share)
+    unlicensed = s_eff * (1.0 - licensed_share) + other * (1.0 - et) + min(alternative, supplier_share)
     licensed = s_eff * licensed_share + other * et
     return unlicensed, licensed

@@ -66,7 +66,6 @@ class Engine:
         self.record_series = record_series
         self.events: list[tuple] = []
         self.series: list[tuple] = []
-        self.grid_cache: dict[tuple, Any] = {}
         self.summit_rng = np.random.default_rng(s_summit)
         self.resolve = {a: num(act.resolve_bn, params) for a, act in sc.actors.items()}
         self.threat_status: dict[str, str] = {t.id: "scheduled" for t in sc.threats()}
@@ -95,7 +94,8 @@ class Engine:
                 self.env.process(self._alternative(ch))
         self._schedule_calendar()
         if record_series:
-            self.env.process(self._grid())
+            self.world.grid_hook = self.snapshot
+            self.world.next_grid = 0.0
         self.reschedule()
 
     # --------------------------------------------------------------- helpers
@@ -111,7 +111,7 @@ class Engine:
         if not self.record_series:
             return
         w = self.world
-        row = [self.env.now]
+        row = [w.t]
         row += [w.values[r] for r in self._refs]
         row += [c.stock for c in w.chokes]
         row += [c.sigma for c in w.chokes]
@@ -241,15 +241,15 @@ class Engine:
 
     def _decided(self, ch: Any, entry: tuple, approved: bool, _ev: Any) -> None:
         ch.pipeline.remove(entry)
-        w = self.world
-        w.advance(self.env.now)
         volume = entry[1]
         if approved:
+            w = self.world
+            w.advance(self.env.now)
             ch.stock += volume
             w.refresh()
             self.reschedule()
-        else:
-            w.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit)
+        else:  # a lump loss needs no integration first
+            self.world.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit, self.env.now)
         self.log("licence_decided", ch.supplier, ch.name, None, volume,
                  "approved" if approved else "denied")
 
@@ -267,14 +267,6 @@ class Engine:
             ch.shortage_since_review = 0.0
             w.refresh()
             self.reschedule()
-
-    def _grid(self):
-        env = self.env
-        step = self.sc.meta.series_every_days
-        while True:
-            self.world.advance(env.now)
-            self.snapshot()
-            yield env.timeout(step)
 
     # --------------------------------------------------------------- threats
     def threat_target_value(self, t: ThreatMove) -> tuple[str, float]:

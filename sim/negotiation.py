@@ -54,6 +54,9 @@ def patience_weight(rate1: float, rate2: float) -> float:
     return r2 / (r1 + r2)
 
 
+_GRIDS: dict[tuple, dict[str, np.ndarray]] = {}  # package grids by deal space (read-only)
+
+
 def package_grid(items: list[tuple[str, list[float]]]) -> dict[str, np.ndarray]:
     """Every combination of the items' values, as one array per instrument."""
     refs = [r for r, _ in items]
@@ -73,9 +76,10 @@ def negotiate(engine: "Engine", parties: list[str]) -> tuple[dict[str, float], d
     items = [(f"{i.actor}.{i.instrument}", list(i.values)) for i in ds.items if i.actor in parties]
     if not items:
         return None
-    grid = engine.grid_cache.get(tuple(parties))
+    key = tuple((r, tuple(v)) for r, v in items)
+    grid = _GRIDS.get(key)
     if grid is None:
-        grid = engine.grid_cache[tuple(parties)] = package_grid(items)
+        grid = _GRIDS[key] = package_grid(items)
     h = ds.duration_days
     proj = engine.projector
     no_deal = proj.project(h, {}, engine.scheduled(include_threats=ds.threats_in_disagreement))

@@ -128,25 +128,37 @@ class World:
         self.rates = {a: [0.0] * n for a in self.actors}
         self.losses = {a: [0.0] * n for a in self.actors}  # discounted, $bn
         self.pain = {a: 0.0 for a in self.actors}  # undiscounted total loss, $bn
+        self._link_cache: dict[str, tuple[float, float, float, float]] = {}
+        self.grid_step = sc.meta.series_every_days
+        self.next_grid = math.inf  # the engine turns the grid on
+        self.grid_hook: Any = lambda: None
         self.refresh()
 
     # ------------------------------------------------------------------ time
     def advance(self, t: float) -> None:
-        """Integrate everything from the last event to ``t`` (rates are constant)."""
+        """Integrate everything from the last event to ``t`` (rates are constant).
+
+        Grid points of the series passed on the way are recorded through
+        ``grid_hook`` (the state between events is known in closed form, so the
+        regular grid costs no simulation events).
+        """
+        while self.next_grid <= t:
+            self._integrate(self.next_grid)
+            self.grid_hook()
+            self.next_grid += self.grid_step
+        self._integrate(t)
+
+    def _integrate(self, t: float) -> None:
         dt = t - self.t
         if dt <= 0.0:
             return
         rho = self.rho
         f = (math.exp(-rho * self.t) - math.exp(-rho * t)) / rho if rho > 0 else dt
-        for a in self.actors:
-            r = self.rates[a]
-            acc = self.losses[a]
-            total = 0.0
-            for i, ri in enumerate(r):
-                if ri:
-                    acc[i] += ri * f
-                    total += ri
-            self.pain[a] += total * dt
+        pain = self.pain
+        for acc, pairs, total, a in self._flows:
+            for i, ri in pairs:
+                acc[i] += ri * f
+            pain[a] += total * dt
         for c in self.chokes:
             if c.stock > 0.0:
                 c.stock = max(0.0, c.stock + (c.inflow - 1.0) * dt)
@@ -158,9 +170,10 @@ class World:
                 c.stock += (c.inflow - 1.0) * dt
         self.t = t
 
-    def lump(self, actor: str, component: int, amount_bn: float) -> None:
-        """A one-off loss at the current time (discounted to day 0)."""
-        self.losses[actor][component] += amount_bn * math.exp(-self.rho * self.t)
+    def lump(self, actor: str, component: int, amount_bn: float, t: float | None = None) -> None:
+        """A one-off loss at time ``t`` (default: now), discounted to day 0."""
+        when = self.t if t is None else t
+        self.losses[actor][component] += amount_bn * math.exp(-self.rho * when)
         self.pain[actor] += amount_bn
 
     # ----------------------------------------------------------------- rates
@@ -175,11 +188,18 @@ class World:
         n = len(COMPONENTS)
         rates = {a: [0.0] * n for a in self.actors}
         v = self.values
+        cache = self._link_cache
         for l in self.links:
-            tau = self.tariff(l)
+            tau = v[l.tariff] if l.tariff else l.tau0
+            for ref, rate in l.equivalents:
+                tau += v[ref] * rate
             q = v[l.quota] if l.quota else 1.0
-            rates[l.importer][TRADE] += importer_loss(l.v0, tau, l.tau0, l.eps, l.phi, q, l.subst)
-            rates[l.exporter][TRADE] += exporter_loss(l.v0, tau, l.tau0, l.eps, l.phi, l.margin, q)
+            hit = cache.get(l.name)
+            if hit is None or hit[0] != tau or hit[1] != q:  # trade losses change only with tariffs
+                hit = cache[l.name] = (tau, q, importer_loss(l.v0, tau, l.tau0, l.eps, l.phi, q, l.subst),
+                                       exporter_loss(l.v0, tau, l.tau0, l.eps, l.phi, l.margin, q))
+            rates[l.importer][TRADE] += hit[2]
+            rates[l.exporter][TRADE] += hit[3]
         for c in self.chokes:
             tier = v[c.control]
             share = c.shares[min(int(round(tier)), len(c.shares) - 1)]
@@ -195,6 +215,9 @@ class World:
                 rates[c.supplier][STRATEGIC] -= c.strategic * g
             rates[c.supplier][DIVERSIFICATION] += c.rent * (c.x - c.xb)
         self.rates = rates
+        losses = self.losses
+        self._flows = [(losses[a], [(i, ri) for i, ri in enumerate(r) if ri], sum(r), a)
+                       for a, r in rates.items()]
 
     # --------------------------------------------------------------- changes
     def set(self, ref: str, value: float) -> float:

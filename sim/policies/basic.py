@@ -105,11 +105,11 @@ class Resolve(Policy):
     def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
         if math.isinf(view.resolve_bn):
             return False
-        extra = view.threat_cost(threat, self.params.lookahead_days)
-        return view.losses_bn + view.baseline_cost(self.params.lookahead_days) + extra >= view.resolve_bn
+        baseline, extra = view.threat_outlook(threat, self.params.lookahead_days)
+        return view.losses_bn + baseline + extra >= view.resolve_bn
 
     def carry_out_threat(self, view: "View", threat: "ThreatMove") -> bool:
         if math.isinf(view.resolve_bn):
             return True
-        extra = view.threat_cost(threat, self.params.lookahead_days)
-        return view.losses_bn + view.baseline_cost(self.params.lookahead_days) + extra < view.resolve_bn
+        baseline, extra = view.threat_outlook(threat, self.params.lookahead_days)
+        return view.losses_bn + baseline + extra < view.resolve_bn

@@ -1,0 +1,108 @@
+"""Benchmark: baseline runs per second, events per run, overhead over bare SimPy.
+
+    python benchmarks/bench_run.py [--scenario PATH] [--runs N] [--parallel-runs N]
+
+Prints runs/s on one worker (in-process) and on all cores (process pool), the
+SimPy events scheduled per run, and the time the same number of events takes
+through bare SimPy timeouts, so the model's overhead over its engine is a ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sim.engine import Engine, run_replication, sample_params  # noqa: E402
+from sim.loader import load_scenario  # noqa: E402
+from sim.runner import monte_carlo  # noqa: E402
+
+
+def events_per_run(sc, seed: int, runs: int) -> tuple[list[int], float]:
+    """SimPy events scheduled per run, and the mean seconds spent inside ``env.run``."""
+    counts = []
+    loop = 0.0
+    for i in range(runs):
+        ss = np.random.SeedSequence(seed, spawn_key=(i,))
+        s_params, s_summit, s_actors, s_lic = ss.spawn(4)
+        params = sample_params(sc, np.random.default_rng(s_params))
+        eng = Engine(sc, params, [s_summit, s_actors, s_lic], i)
+        t0 = time.perf_counter()
+        eng.env.run(until=sc.meta.horizon_days)
+        loop += time.perf_counter() - t0
+        counts.append(next(eng.env._eid))  # SimPy's counter of scheduled events
+    return counts, loop / runs
+
+
+def bare_simpy(n_events: int, repeats: int) -> float:
+    """Seconds per run for ``n_events`` timeouts in bare SimPy."""
+    def proc(env, n):
+        for _ in range(n):
+            yield env.timeout(1.0)
+
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        env = simpy.Environment()
+        env.process(proc(env, n_events))
+        env.run()
+    return (time.perf_counter() - t0) / repeats
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scenario", default="scenarios/baseline_oct2025.yaml")
+    ap.add_argument("--runs", type=int, default=1000, help="runs on one worker")
+    ap.add_argument("--parallel-runs", type=int, default=4000, help="runs on all cores")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    sc = load_scenario(args.scenario)
+    cores = os.cpu_count() or 1
+
+    for i in range(20):  # warm-up (imports, caches)
+        run_replication(sc, args.seed, i)
+    t0 = time.perf_counter()
+    for i in range(args.runs):
+        run_replication(sc, args.seed, i)
+    serial = time.perf_counter() - t0
+    per_run = serial / args.runs
+
+    t0 = time.perf_counter()
+    monte_carlo(sc, args.runs, args.seed, workers=1)
+    mc1 = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    monte_carlo(sc, args.parallel_runs, args.seed, workers=cores)
+    par = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    monte_carlo(sc, 2 * args.parallel_runs, args.seed, workers=cores)
+    par2 = time.perf_counter() - t0
+    marginal = args.parallel_runs / max(par2 - par, 1e-9)  # excludes pool start-up
+
+    counts, loop = events_per_run(sc, args.seed, 300)
+    mean_events = statistics.mean(counts)
+    bare = bare_simpy(int(round(mean_events)), 500)
+
+    print(f"scenario                      {sc.meta.name}")
+    print(f"cores                         {cores}")
+    print(f"runs/s, 1 worker (engine)     {1 / per_run:,.0f}   ({per_run * 1e3:.2f} ms/run, {args.runs} runs)")
+    print(f"runs/s, 1 worker (with tables){args.runs / mc1:,.0f}")
+    print(f"runs/s, {cores} workers            {args.parallel_runs / par:,.0f}   ({args.parallel_runs} runs, incl. pool start)")
+    print(f"runs/s, {cores} workers, marginal  {marginal:,.0f}   (pool start-up excluded: {args.parallel_runs} vs "
+          f"{2 * args.parallel_runs} runs)")
+    print(f"parallel efficiency           {marginal / (cores / per_run):.0%}")
+    print(f"SimPy events per run          {mean_events:,.1f} (min {min(counts)}, max {max(counts)})")
+    print(f"bare SimPy, same events       {bare * 1e3:.3f} ms/run")
+    print(f"model overhead, whole run     {per_run / bare:,.1f}x  (incl. seeding, sampling, set-up, summary)")
+    print(f"model overhead, event loop    {loop / bare:,.1f}x  (time inside env.run only)")
+
+
+if __name__ == "__main__":
+    main()
