@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check scenario files and report every error")
     v.add_argument("files", nargs="+")
 
-    sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    sc = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    sc.add_argument("--markdown", action="store_true", help="print the key reference as Markdown instead")
     return p
 
 
@@ -92,10 +93,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_schema(_args: argparse.Namespace) -> int:
-    from .schema import schema_text
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import reference_markdown, schema_text
 
-    sys.stdout.write(schema_text())
+    sys.stdout.write(reference_markdown() + "\n" if args.markdown else schema_text())
     return 0
 
 

@@ -29,6 +29,8 @@ class Base(BaseModel):
 
 # --------------------------------------------------------------------------- meta
 class Meta(Base):
+    """What the scenario is, when it starts, how long a run lasts."""
+
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
                       description="Short name; results go to results/<name>/.")
     description: str = ""
@@ -67,6 +69,8 @@ class PolicySpec(Base):
 
 
 class Actor(Base):
+    """A state actor: its instruments, its policy and its private resolve."""
+
     description: str = ""
     instruments: dict[str, Instrument] = Field(min_length=1)
     policy: PolicySpec = PolicySpec(name="scripted")
@@ -225,6 +229,8 @@ class DealItem(Base):
 
 
 class DealSpace(Base):
+    """What can be bargained over at summits, and for how long a deal holds."""
+
     duration_days: float = Field(default=365.0, gt=0, description="How long a deal lasts.")
     items: list[DealItem] = Field(min_length=1)
     weights: Literal["equal", "patience"] | dict[str, float] = Field(

@@ -18,3 +18,54 @@ def schema() -> dict:
 
 def schema_text() -> str:
     return json.dumps(schema(), indent=2, sort_keys=False) + "\n"
+
+
+REFERENCE_FILE = "docs/scenario-reference.md"
+
+
+def _type_name(annotation: object) -> str:
+    import typing
+
+    text = str(annotation)
+    text = (text.replace("typing.", "").replace("sim.scenario.", "").replace("sim.distributions.", "")
+            .replace("datetime.date", "date").replace("NoneType", "None").replace("<class '", "")
+            .replace("'>", ""))
+    if "FieldInfo(annotation=NoneType, required=True, discriminator='dist')" in text or "Fixed" in text:
+        text = "number or distribution"
+    if "discriminator='type'" in text:
+        text = "list of moves (set | licensing | threat | summit)"
+    if "Annotated[str" in text and "pattern" in text:
+        text = "ACTOR.instrument" if "\\\\." in text or "\\." in text else "name"
+    del typing
+    return text
+
+
+def reference_markdown() -> str:
+    """A Markdown reference of every scenario key, generated from the models."""
+    from pydantic import BaseModel
+    from pydantic_core import PydanticUndefined
+
+    from . import scenario as m
+
+    models: list[type[BaseModel]] = [m.Scenario, m.Meta, m.Actor, m.Instrument, m.PolicySpec, m.TradeLink,
+                                     m.TariffEquivalent, m.Chokepoint, m.Alternative, m.SetMove,
+                                     m.LicensingMove, m.ThreatMove, m.Condition, m.Summit, m.DealSpace,
+                                     m.DealItem]
+    out = ["# Scenario reference", "",
+           "Generated from the scenario models by `tradesim schema --markdown`; a test keeps it current.",
+           "Numbers marked *number or distribution* take either a plain number or a mapping such as",
+           "`{dist: uniform, low: 1, high: 2}` (see [scenarios.md](scenarios.md#distributions)).", ""]
+    for model in models:
+        out += [f"## `{model.__name__}`", "", ((model.__doc__ or "").strip().splitlines() or [""])[0], "",
+                "| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+        for name, f in model.model_fields.items():
+            if f.is_required():
+                default = "**required**"
+            elif f.default is PydanticUndefined:
+                default = "(empty)"
+            else:
+                default = f"`{f.default!r}`" if not isinstance(f.default, BaseModel) else "(defaults)"
+            desc = (f.description or "").replace("|", "\\|")
+            out.append(f"| `{name}` | {_type_name(f.annotation).replace('|', '&#124;')} | {default} | {desc} |")
+        out.append("")
+    return "\n".join(out)

@@ -112,3 +112,10 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         sim.run(TEMPLATE, runs=3, seed=1, workers=1, out=tmp_path)
     assert list((tmp_path / "student_template").iterdir()) == []
+
+
+def test_scenario_reference_doc_is_current():
+    from sim.schema import REFERENCE_FILE, reference_markdown
+
+    assert (ROOT / REFERENCE_FILE).read_text(encoding="utf-8") == reference_markdown() + "\n", \
+        "docs/scenario-reference.md is stale: run `tradesim schema --markdown > docs/scenario-reference.md`"
