@@ -115,7 +115,7 @@ class Engine:
         row += [w.values[r] for r in self._refs]
         row += [c.stock for c in w.chokes]
         row += [c.sigma for c in w.chokes]
-        row += [sum(w.losses[a]) for a in w.actors]
+        row += [-w.payoff(a) for a in w.actors]
         self.series.append(tuple(row))
 
     # -------------------------------------------------------------- calendar
@@ -429,7 +429,7 @@ class Engine:
         row: dict[str, Any] = {"run": self.run_index, "outcome": self.outcome(),
                                "deal_day": math.nan if self.deal_day is None else self.deal_day}
         for a in w.actors:
-            row[f"payoff_{a}"] = -sum(w.losses[a])
+            row[f"payoff_{a}"] = w.payoff(a)
         for a in w.actors:
             for i, comp in enumerate(COMPONENTS):
                 row[f"loss_{comp}_{a}"] = w.losses[a][i]

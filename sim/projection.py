@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .economics import chokepoint_inflows, exporter_loss, importer_loss, stock_path
-from .world import World
+from .world import DIVERSIFICATION, SHORTAGE, STRATEGIC, TRADE, WITHHELD, World
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 
@@ -59,7 +59,7 @@ class Projector:
 
     def project(self, horizon: float, overrides: dict[str, Any] | None = None,
                 scheduled: Iterable[Change] = (), discount: bool = True) -> dict[str, Any]:
-        """Total loss ($bn) per actor from now to ``now + horizon``.
+        """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
 
         ``overrides`` set instruments now (arrays allowed: one entry per package);
         ``scheduled`` are later changes ``(day, ref, value)``; changes to an
@@ -79,18 +79,21 @@ class Projector:
         base.update({r: v for r, v in overrides.items() if r not in arrays})
 
         totals: dict[str, Any] = {a: 0.0 for a in w.actors}
+        wt = w.weights
         tcuts = sorted({t0, t1, *(c[0] for c in changes)})
         for l in w.links:
             refs = [r for r in (l.tariff, l.quota, *(e[0] for e in l.equivalents)) if r in arrays]
             imp, exp = self._factorised(refs, arrays, base, lambda b: self._link(l, b, changes, tcuts, rho))
-            totals[l.importer] = totals[l.importer] + imp
-            totals[l.exporter] = totals[l.exporter] + exp
+            totals[l.importer] = totals[l.importer] + wt[l.importer][TRADE] * imp
+            totals[l.exporter] = totals[l.exporter] + wt[l.exporter][TRADE] * exp
         for ch in w.chokes:
             refs = [r for r in (ch.control, ch.approval) if r in arrays]
-            cons, sup = self._factorised(refs, arrays, base,
-                                         lambda b: self._choke(ch, b, changes, t0, t1, rho))
-            totals[ch.consumer] = totals[ch.consumer] + cons
-            totals[ch.supplier] = totals[ch.supplier] + sup
+            short, strat, withheld, div = self._factorised(
+                refs, arrays, base, lambda b: self._choke(ch, b, changes, t0, t1, rho))
+            wc, ws = wt[ch.consumer], wt[ch.supplier]
+            totals[ch.consumer] = totals[ch.consumer] + wc[SHORTAGE] * short
+            totals[ch.supplier] = (totals[ch.supplier] + ws[STRATEGIC] * strat + ws[WITHHELD] * withheld
+                                   + ws[DIVERSIFICATION] * div)
         return totals
 
     @staticmethod
@@ -153,6 +156,4 @@ class Projector:
             flows.append((b - a, unlicensed + approved))
             withheld = withheld + _pv(a, b, rho) * ch.revenue_per_unit * licensed * (1.0 - vals[ch.approval])
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
-        consumer = ch.var * g
-        supplier = -ch.strategic * g + withheld + _pv(t0, t1, rho) * ch.rent * (ch.x - ch.xb)
-        return consumer, supplier
+        return ch.var * g, -ch.strategic * g, withheld, _pv(t0, t1, rho) * ch.rent * (ch.x - ch.xb)

@@ -61,6 +61,17 @@ class Instrument(Base):
     description: str = ""
 
 
+class Preferences(Base):
+    """Weights on each loss component in the actor's payoff (1 = counted at face value)."""
+
+    trade: float = Field(default=1.0, ge=0)
+    shortage: float = Field(default=1.0, ge=0)
+    withheld_sales: float = Field(default=1.0, ge=0)
+    diversification: float = Field(default=1.0, ge=0)
+    strategic: float = Field(default=1.0, ge=0, description="Weight on the security value of the other's shortage.")
+    audience: float = Field(default=1.0, ge=0)
+
+
 class PolicySpec(Base):
     """A decision rule from the policy registry, by name, with its parameters."""
 
@@ -74,6 +85,8 @@ class Actor(Base):
     description: str = ""
     instruments: dict[str, Instrument] = Field(min_length=1)
     policy: PolicySpec = PolicySpec(name="scripted")
+    preferences: Preferences = Field(
+        default=Preferences(), description="Weights on loss components in the payoff.")
     resolve_bn: Number = Field(
         default=math.inf,
         description="Private resolve: accumulated loss ($bn) the actor bears before conceding.")

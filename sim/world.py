@@ -127,7 +127,8 @@ class World:
         n = len(COMPONENTS)
         self.rates = {a: [0.0] * n for a in self.actors}
         self.losses = {a: [0.0] * n for a in self.actors}  # discounted, $bn
-        self.pain = {a: 0.0 for a in self.actors}  # undiscounted total loss, $bn
+        self.pain = {a: 0.0 for a in self.actors}  # undiscounted weighted loss, $bn
+        self.weights = {a: [getattr(act.preferences, c) for c in COMPONENTS] for a, act in sc.actors.items()}
         self._link_cache: dict[str, tuple[float, float, float, float]] = {}
         self.grid_step = sc.meta.series_every_days
         self.next_grid = math.inf  # the engine turns the grid on
@@ -174,7 +175,11 @@ class World:
         """A one-off loss at time ``t`` (default: now), discounted to day 0."""
         when = self.t if t is None else t
         self.losses[actor][component] += amount_bn * math.exp(-self.rho * when)
-        self.pain[actor] += amount_bn
+        self.pain[actor] += self.weights[actor][component] * amount_bn
+
+    def payoff(self, actor: str) -> float:
+        """Minus the preference-weighted sum of the discounted loss components."""
+        return -sum(w * x for w, x in zip(self.weights[actor], self.losses[actor]))
 
     # ----------------------------------------------------------------- rates
     def tariff(self, link: Link) -> float:
@@ -216,7 +221,9 @@ class World:
             rates[c.supplier][DIVERSIFICATION] += c.rent * (c.x - c.xb)
         self.rates = rates
         losses = self.losses
-        self._flows = [(losses[a], [(i, ri) for i, ri in enumerate(r) if ri], sum(r), a)
+        weights = self.weights
+        self._flows = [(losses[a], [(i, ri) for i, ri in enumerate(r) if ri],
+                        sum(w * ri for w, ri in zip(weights[a], r)), a)
                        for a, r in rates.items()]
 
     # --------------------------------------------------------------- changes

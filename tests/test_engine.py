@@ -198,3 +198,18 @@ def test_series_time_ordered_and_stocks_non_negative():
     assert all(e1[0] <= e2[0] for e1, e2 in zip(res.events, res.events[1:]))
     stock_col = 1 + 5  # t + 5 instruments
     assert min(r[stock_col] for r in res.series) >= 0.0
+
+
+def test_preferences_weight_the_payoff_and_the_pain():
+    d = base_dict()
+    d["actors"]["US"]["policy"] = {"name": "resolve"}
+    d["actors"]["US"]["resolve_bn"] = 5.0
+    d["actors"]["US"]["preferences"] = {"trade": 0.5}
+    d["calendar"].append({"type": "set", "date": "2025-01-01", "actor": "US", "instrument": "tariff", "value": 1.0})
+    res = run(d)
+    assert res.summary["payoff_US"] == pytest.approx(-0.5 * res.summary["loss_trade_US"])
+    rate = 0.5 * importer_loss(1.0, 1.0, 0.0, 2.0, 1.0)
+    (ev,) = events(res, "concede")
+    assert ev[0] == 14.0 * math.ceil((5.0 / rate) / 14.0)
+    d["actors"]["US"]["preferences"] = {"trade": 0.0}
+    assert not events(run(d), "concede")
