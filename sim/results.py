@@ -92,6 +92,8 @@ def print_stats(stats: dict[str, pd.DataFrame], title: str = "") -> None:
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:  # piped or logged: wide enough for every column
+        console = Console(width=max(console.width, 120))
     titles = {"outcomes": "Outcomes", "deal_day": "Deal day (days from start)",
               "threats": "Threats", "shortages": "Days in shortage per chokepoint",
               "payoffs": "Payoff and loss components per actor ($bn, discounted)"}
