@@ -20,24 +20,21 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, found {v}")
-    return v
+def _whole(minimum: int, what: str):
+    """argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"{what} is a whole number of at least {minimum}, found {v}")
+        return v
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"a seed is a non-negative whole number, found {v}")
-    return v
+_positive = _whole(1, "this")
+_seed = _whole(0, "a seed")
 
 
 def build_parser() -> argparse.ArgumentParser:
