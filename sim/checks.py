@@ -216,9 +216,20 @@ def _check(sc: Scenario) -> Found:
             yield from _within(base + ("probability_held",), m.probability_held, 0, 1, "probability_held")
             if sc.deal_space is None:
                 yield base, "a summit needs a 'deal_space' to bargain over"
+            yield from _within(base + ("breakdown",), m.breakdown, 0, 0.999, "breakdown")
+            if m.first_proposer is not None and m.first_proposer not in m.parties:
+                yield base + ("first_proposer",), (f"first_proposer '{m.first_proposer}' is not one of the parties "
+                                                    f"{', '.join(m.parties)}")
 
     if sc.deal_space is not None:
         ds = sc.deal_space
+        if not ds.items and not ds.transfers:
+            yield ("deal_space",), "a deal space needs at least one item or transfer"
+        for i, tr in enumerate(ds.transfers):
+            yield from _actor(sc, ("deal_space", "transfers", i, "payer"), tr.payer)
+            yield from _actor(sc, ("deal_space", "transfers", i, "payee"), tr.payee)
+            if tr.payer == tr.payee:
+                yield ("deal_space", "transfers", i, "payee"), "payee must differ from payer"
         for i, item in enumerate(ds.items):
             base = ("deal_space", "items", i)
             yield from _actor(sc, base + ("actor",), item.actor)

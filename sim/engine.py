@@ -18,11 +18,11 @@ import simpy
 
 from .agents import Actor, Observed
 from .distributions import is_dist
-from .negotiation import negotiate
+from .negotiation import is_transfer, negotiate, transfer_key
 from .policies import make_policy
 from .projection import Projector
 from .scenario import LicensingMove, Scenario, SetMove, Summit, ThreatMove
-from .world import AUDIENCE, COMPONENTS, WITHHELD, World, num
+from .world import AUDIENCE, COMPONENTS, TRANSFER, WITHHELD, World, num
 
 EVENT_COLUMNS = ("t", "actor", "kind", "instrument", "old", "new", "note")
 
@@ -76,6 +76,7 @@ class Engine:
         self.first_terms: dict[str, float] = {}
         self.deal_prev: dict[str, float] = {}
         self.locked: set[str] = set()
+        self.deal_spec: Any = None  # protocol settings of the deal in force
         self.stockout_day = {c.name: math.nan for c in self.world.chokes}
         self._refs = list(self.world.values)
         self.cancelled: set[int] = set()  # calendar moves withdrawn by a concession
@@ -99,6 +100,10 @@ class Engine:
         self.reschedule()
 
     # --------------------------------------------------------------- helpers
+    def param(self, x: Any) -> float:
+        """A scenario number's value in this run."""
+        return num(x, self.params)
+
     def at(self, day: float, fn: Callable[[], None]) -> None:
         ev = self.env.timeout(max(0.0, day - self.env.now))
         ev.callbacks.append(lambda _ev: fn())
@@ -366,23 +371,31 @@ class Engine:
         if self.deal_terms:
             return
         self.world.advance(self.env.now)
-        result = negotiate(self, list(m.parties))
+        result = negotiate(self, list(m.parties), m)
         if result is None:
             self.log("no_deal", None, None, None, None, "no package leaves both sides better off")
         else:
+            self.deal_spec = m
             self.apply_deal(result[0], list(m.parties), renewal=False)
 
     def apply_deal(self, package: dict[str, float], parties: list[str], renewal: bool) -> None:
         if self.deal_day is None:
             self.deal_day = self.env.now
             self.first_terms = dict(package)
+        instruments = {r: v for r, v in package.items() if not is_transfer(r)}
         if not renewal:
-            self.deal_prev = {r: self.world.values[r] for r in package}
+            self.deal_prev = {r: self.world.values[r] for r in instruments}
         self.deal_terms = dict(package)
-        self.locked = set(package)
-        for ref, v in package.items():
+        self.locked = set(instruments)
+        for ref, v in instruments.items():
             a, n = ref.split(".", 1)
             self.move(a, n, v, "deal", "deal terms", react=False)
+        for ref, v in package.items():
+            if is_transfer(ref) and v:
+                _, payer, payee = ref.split(".")
+                self.world.advance(self.env.now)
+                self.world.lump(payer, TRANSFER, v)
+                self.world.lump(payee, TRANSFER, -v)
         for t in self.sc.threats():
             if self.threat_status[t.id] in ("pending", "scheduled"):
                 self.threat_status[t.id] = "settled"
@@ -396,7 +409,7 @@ class Engine:
         if self.sc.deal_space.renew:
             self.world.advance(self.env.now)
             self.locked = set()
-            result = negotiate(self, parties)
+            result = negotiate(self, parties, self.deal_spec)
             if result is not None:
                 self.apply_deal(result[0], parties, renewal=True)
                 return
@@ -440,8 +453,9 @@ class Engine:
             row[f"shortfall_{c.name}"] = c.shortfall
             row[f"stockout_day_{c.name}"] = self.stockout_day[c.name]
         if self.sc.deal_space is not None:
-            for item in self.sc.deal_space.items:
-                ref = f"{item.actor}.{item.instrument}"
+            keys = [f"{i.actor}.{i.instrument}" for i in self.sc.deal_space.items]
+            keys += [transfer_key(t.payer, t.payee) for t in self.sc.deal_space.transfers]
+            for ref in keys:
                 row[f"deal_{ref}"] = self.first_terms.get(ref, math.nan)
         for ref, v in w.peak.items():
             row[f"peak_{ref}"] = v

@@ -1,9 +1,16 @@
 """Summits and talks: bargaining over the deal space.
 
-The ``nash`` protocol picks the package that maximises the weighted Nash
-product ``(u1 − d1)^α (u2 − d2)^(1−α)`` over the packages both sides prefer to
-no deal (Nash 1950; asymmetric form, Kalai 1977). Utilities are projected
-losses over the deal's duration, so a gain is a projected loss avoided.
+A package sets each deal item to one of its listed values and each transfer to
+one of its amounts. A side's gain from a package is the projected loss it
+avoids over the deal's duration (against no deal, with pending threats carried
+out if ``threats_in_disagreement``), plus transfers received, minus transfers
+paid. Protocols (``sim.bargaining``):
+
+- ``nash``: the weighted Nash product over packages both sides prefer to no
+  deal; weights equal, by actor, or from patience;
+- ``alternating_offers``: the subgame-perfect outcome of alternating offers
+  (Rubinstein / Ståhl), with per-round discount factors from each side's loss
+  rate and the time between rounds, and a breakdown probability per round.
 """
 from __future__ import annotations
 
@@ -12,88 +19,89 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bargaining import alternating_offers, nash_bargain, patience_weight, round_discount
+
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Engine
-
-
-def nash_bargain(gain1: Any, gain2: Any, alpha: float = 0.5) -> int | None:
-    """Index of the package maximising ``α·ln g1 + (1−α)·ln g2`` with both gains > 0.
-
-    ``gain1``, ``gain2``: arrays of each side's gain over disagreement, one entry
-    per package. Returns ``None`` when no package leaves both sides better off
-    (agreement only if both gain). Ties go to the lowest index.
-    """
-    g1 = np.asarray(gain1, dtype=float)
-    g2 = np.asarray(gain2, dtype=float)
-    ok = (g1 > 0) & (g2 > 0)
-    if not ok.any():
-        return None
-    score = np.full(g1.shape, -np.inf)
-    score[ok] = alpha * np.log(g1[ok]) + (1.0 - alpha) * np.log(g2[ok])
-    return int(np.argmax(score))
-
-
-def nash_split(d1: float, d2: float, alpha: float = 0.5, pie: float = 1.0) -> float:
-    """Closed form: player 1's share of a pie under the weighted Nash solution.
-
-    ``x1 = d1 + α·(pie − d1 − d2)``, for a pie both value linearly.
-    """
-    return d1 + alpha * (pie - d1 - d2)
-
-
-def patience_weight(rate1: float, rate2: float) -> float:
-    """Bargaining weight of side 1 from loss rates: the faster loser is less patient.
-
-    As the time between offers shrinks, Rubinstein's split tends to
-    ``r2/(r1 + r2)`` (Binmore, Rubinstein & Wolinsky 1986); we use that limit
-    with the sides' current loss rates in place of their discount rates.
-    """
-    r1, r2 = max(rate1, 0.0), max(rate2, 0.0)
-    if r1 + r2 <= 0:
-        return 0.5
-    return r2 / (r1 + r2)
-
 
 _GRIDS: dict[tuple, dict[str, np.ndarray]] = {}  # package grids by deal space (read-only)
 
 
 def package_grid(items: list[tuple[str, list[float]]]) -> dict[str, np.ndarray]:
-    """Every combination of the items' values, as one array per instrument."""
+    """Every combination of the items' values, as one array per key."""
     refs = [r for r, _ in items]
     combos = list(itertools.product(*[vals for _, vals in items]))
     arr = np.asarray(combos, dtype=float).reshape(len(combos), len(refs))
     return {r: arr[:, i] for i, r in enumerate(refs)}
 
 
-def negotiate(engine: "Engine", parties: list[str]) -> tuple[dict[str, float], dict[str, float]] | None:
-    """Run the ``nash`` protocol at the engine's current time.
+def transfer_key(payer: str, payee: str) -> str:
+    return f"transfer.{payer}.{payee}"
 
-    Returns ``(package, gains)`` if a package is found and both policies accept.
+
+def is_transfer(key: str) -> bool:
+    return key.startswith("transfer.")
+
+
+def negotiate(engine: "Engine", parties: list[str], spec: Any = None) -> tuple[dict[str, float], dict[str, float]] | None:
+    """Bargain now; return ``(package, gains)`` if both sides agree, else ``None``.
+
+    ``spec`` carries the protocol and its settings (a calendar ``Summit``, or
+    ``None`` for the deal space's default ``nash``).
     """
     ds = engine.sc.deal_space
     assert ds is not None
     p1, p2 = parties
     items = [(f"{i.actor}.{i.instrument}", list(i.values)) for i in ds.items if i.actor in parties]
+    items += [(transfer_key(t.payer, t.payee), list(t.values_bn)) for t in ds.transfers
+              if t.payer in parties and t.payee in parties]
     if not items:
         return None
     key = tuple((r, tuple(v)) for r, v in items)
     grid = _GRIDS.get(key)
     if grid is None:
         grid = _GRIDS[key] = package_grid(items)
+    instruments = {r: v for r, v in grid.items() if not is_transfer(r)}
     h = ds.duration_days
     proj = engine.projector
     no_deal = proj.project(h, {}, engine.scheduled(include_threats=ds.threats_in_disagreement))
-    deal = proj.project(h, grid, engine.scheduled(include_threats=False))
-    g1 = no_deal[p1] - deal[p1]
-    g2 = no_deal[p2] - deal[p2]
-    if ds.weights == "equal":
-        alpha = 0.5
-    elif ds.weights == "patience":
-        alpha = patience_weight(float(np.asarray(no_deal[p1])) / h, float(np.asarray(no_deal[p2])) / h)
+    deal = proj.project(h, instruments, engine.scheduled(include_threats=False)) if instruments else no_deal
+    n = len(next(iter(grid.values())))
+    g1 = np.broadcast_to(np.asarray(no_deal[p1] - deal[p1], dtype=float), (n,)).copy()
+    g2 = np.broadcast_to(np.asarray(no_deal[p2] - deal[p2], dtype=float), (n,)).copy()
+    w = engine.world.weights
+    from .world import TRANSFER
+    for r, v in grid.items():
+        if is_transfer(r):
+            _, payer, payee = r.split(".")
+            for side, g in ((p1, g1), (p2, g2)):
+                if side == payee:
+                    g += w[side][TRANSFER] * v
+                elif side == payer:
+                    g -= w[side][TRANSFER] * v
+    rate1 = float(np.asarray(no_deal[p1])) / h
+    rate2 = float(np.asarray(no_deal[p2])) / h
+    protocol = getattr(spec, "protocol", "nash")
+    if protocol == "alternating_offers":
+        rho = engine.world.rho
+        # a day of delay burns the no-deal loss rate out of the best gain on offer
+        r1 = rho + max(rate1, 0.0) / max(float(g1.max()), 1e-12)
+        r2 = rho + max(rate2, 0.0) / max(float(g2.max()), 1e-12)
+        d1, d2 = round_discount(r1, spec.round_days), round_discount(r2, spec.round_days)
+        breakdown = engine.param(spec.breakdown)
+        first = 2 if spec.first_proposer == p2 else 1
+        idx = alternating_offers(g1, g2, d1, d2, rounds=spec.rounds, breakdown=breakdown, first=first).index
+        if idx is not None and not (g1[idx] > 0 and g2[idx] > 0):
+            idx = None
     else:
-        w1, w2 = ds.weights.get(p1, 1.0), ds.weights.get(p2, 1.0)
-        alpha = w1 / (w1 + w2)
-    idx = nash_bargain(g1, g2, alpha)
+        if ds.weights == "equal":
+            alpha = 0.5
+        elif ds.weights == "patience":
+            alpha = patience_weight(rate1, rate2)
+        else:
+            wa, wb = ds.weights.get(p1, 1.0), ds.weights.get(p2, 1.0)
+            alpha = wa / (wa + wb)
+        idx = nash_bargain(g1, g2, alpha)
     if idx is None:
         return None
     package = {r: float(v[idx]) for r, v in grid.items()}

@@ -70,6 +70,7 @@ class Preferences(Base):
     diversification: float = Field(default=1.0, ge=0)
     strategic: float = Field(default=1.0, ge=0, description="Weight on the security value of the other's shortage.")
     audience: float = Field(default=1.0, ge=0)
+    transfer: float = Field(default=1.0, ge=0, description="Weight on side payments made (received: negative).")
 
 
 class PolicySpec(Base):
@@ -224,8 +225,12 @@ class Summit(Base):
     type: Literal["summit"]
     date: dt.date
     parties: list[str] = Field(min_length=2, max_length=2)
-    protocol: Literal["nash"] = "nash"
+    protocol: Literal["nash", "alternating_offers"] = "nash"
     probability_held: Number = 1.0
+    round_days: float = Field(default=1.0, gt=0, description="alternating_offers: days between offers.")
+    rounds: int | None = Field(default=None, ge=1, description="alternating_offers: last round (none: infinite).")
+    breakdown: Number = Field(default=0.0, description="alternating_offers: chance talks collapse each round.")
+    first_proposer: str | None = Field(default=None, description="alternating_offers: who opens (default: first party).")
     note: str = ""
 
 
@@ -241,11 +246,20 @@ class DealItem(Base):
     values: list[float] = Field(min_length=1)
 
 
+class Transfer(Base):
+    """A side payment in a deal (e.g. purchase commitments valued in $bn)."""
+
+    payer: str
+    payee: str
+    values_bn: list[float] = Field(min_length=1, description="Amounts on the table, $bn per deal.")
+
+
 class DealSpace(Base):
     """What can be bargained over at summits, and for how long a deal holds."""
 
     duration_days: float = Field(default=365.0, gt=0, description="How long a deal lasts.")
-    items: list[DealItem] = Field(min_length=1)
+    items: list[DealItem] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
     weights: Literal["equal", "patience"] | dict[str, float] = Field(
         default="equal", description="Bargaining weights: equal, from patience, or by actor.")
     threats_in_disagreement: bool = Field(

@@ -15,8 +15,8 @@ from .distributions import is_dist
 from .economics import DAYS_PER_YEAR, exporter_loss, importer_loss
 from .scenario import Instrument, Scenario
 
-COMPONENTS = ("trade", "shortage", "withheld_sales", "diversification", "strategic", "audience")
-TRADE, SHORTAGE, WITHHELD, DIVERSIFICATION, STRATEGIC, AUDIENCE = range(len(COMPONENTS))
+COMPONENTS = ("trade", "shortage", "withheld_sales", "diversification", "strategic", "audience", "transfer")
+TRADE, SHORTAGE, WITHHELD, DIVERSIFICATION, STRATEGIC, AUDIENCE, TRANSFER = range(len(COMPONENTS))
 
 
 def num(x: Any, params: dict[str, float]) -> float:

@@ -1,0 +1,80 @@
+"""Bargaining through a scenario's summit: the same code path a user's YAML takes.
+
+Two actors end a tariff war (both tariffs to zero) and bargain over a side
+payment t from CN to US. Over the deal's duration D (no discounting) the
+deal saves the US A = (its importer loss + its exporter loss)·D and China
+B likewise, so gains are (A + t, B − t): a unit-free "pie" of A + B.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.bargaining import rubinstein_share
+from sim.economics import exporter_loss, importer_loss
+from sim.engine import run_replication
+from sim.loader import scenario_from_dict
+
+D = 100.0
+STEP = 0.01
+TARIFF = 0.5
+
+
+def pie_scenario(protocol: dict) -> tuple[dict, float, float]:
+    d = {
+        "meta": {"name": "pie", "start": "2025-01-01", "horizon_days": 30, "discount_rate_per_year": 0.0},
+        "actors": {
+            "US": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}},
+            "CN": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}},
+        },
+        "trade_links": {
+            "cn_us": {"exporter": "CN", "importer": "US", "value_bn_per_year": 365, "tariff": "US.tariff",
+                      "elasticity": 2.0, "pass_through": 1.0, "margin": 0.5},
+            "us_cn": {"exporter": "US", "importer": "CN", "value_bn_per_year": 146, "tariff": "CN.tariff",
+                      "elasticity": 3.0, "pass_through": 1.0, "margin": 0.2},
+        },
+        "calendar": [{"type": "summit", "date": "2025-01-11", "parties": ["US", "CN"], **protocol}],
+        "deal_space": {"duration_days": D, "renew": False,
+                       "items": [{"actor": "US", "instrument": "tariff", "values": [0.0]},
+                                 {"actor": "CN", "instrument": "tariff", "values": [0.0]}],
+                       "transfers": [{"payer": "CN", "payee": "US",
+                                      "values_bn": [round(x, 2) for x in np.arange(-150, 150 + STEP / 2, STEP)]}]},
+    }
+    a = (importer_loss(1.0, TARIFF, 0, 2.0, 1.0) + exporter_loss(0.4, TARIFF, 0, 3.0, 1.0, 0.2)) * D
+    b = (importer_loss(0.4, TARIFF, 0, 3.0, 1.0) + exporter_loss(1.0, TARIFF, 0, 2.0, 1.0, 0.5)) * D
+    return d, a, b
+
+
+def test_nash_summit_splits_the_surplus_equally():
+    d, a, b = pie_scenario({"protocol": "nash"})
+    res = run_replication(scenario_from_dict(d), 1, 0)
+    t = res.summary["deal_transfer.CN.US"]
+    # equal weights: A + t = B − t  =>  t = (B − A)/2
+    assert t == pytest.approx((b - a) / 2, abs=STEP)
+    assert res.summary["loss_transfer_US"] == pytest.approx(-t) and res.summary["loss_transfer_CN"] == pytest.approx(t)
+
+
+def test_weighted_nash_summit():
+    d, a, b = pie_scenario({"protocol": "nash"})
+    d["deal_space"]["weights"] = {"US": 3, "CN": 1}
+    res = run_replication(scenario_from_dict(d), 1, 0)
+    # US gets alpha = 3/4 of the pie A + B: A + t = 0.75 (A + B)
+    assert res.summary["deal_transfer.CN.US"] == pytest.approx(0.75 * (a + b) - a, abs=STEP)
+
+
+@pytest.mark.parametrize("first", ["US", "CN"])
+def test_alternating_offers_summit_matches_rubinstein(first):
+    d, a, b = pie_scenario({"protocol": "alternating_offers", "round_days": 2.0, "first_proposer": first})
+    res = run_replication(scenario_from_dict(d), 1, 0)
+    pie = a + b
+    # documented mapping: r_i = rho + (no-deal loss rate_i)/(best gain_i), delta_i = exp(-r_i * round_days)
+    g_us_max, g_cn_max = a + 150, b + 150
+    d_us = np.exp(-(a / D) / g_us_max * 2.0)
+    d_cn = np.exp(-(b / D) / g_cn_max * 2.0)
+    if first == "US":
+        us_share = rubinstein_share(d_us, d_cn)
+    else:
+        us_share = 1 - rubinstein_share(d_cn, d_us)
+    t = res.summary["deal_transfer.CN.US"]
+    tolerance = 2 * STEP / (1 - d_us * d_cn)
+    assert a + t == pytest.approx(us_share * pie, abs=tolerance)
