@@ -6,6 +6,7 @@ pre-deadline decision, a deadline), ask its policy, apply the answer.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,15 @@ class View:
         return self._e.world.pain[self.actor]
 
     @property
+    def pain_rate(self) -> float:
+        """Own current (weighted) loss rate, $bn per day."""
+        return self._e.world.loss_rate(self.actor)
+
+    def loss_rate(self, actor: str) -> float:
+        """Any actor's current loss rate: public, since it follows from public instruments."""
+        return self._e.world.loss_rate(actor)
+
+    @property
     def resolve_bn(self) -> float:
         """Own private resolve (the other side's is not visible)."""
         return self._e.resolve[self.actor]
@@ -118,8 +128,34 @@ class Actor:
         self.observed: list[Observed] = []
         self.reaction_pending = False
         self.conceded = False
+        self.wake_version = 0
+        self.wake_due = math.inf
         engine.env.process(self.life())
         engine.env.process(self.reviews())
+
+    def arm(self) -> None:
+        """Schedule the epoch the policy asks for (a newer request replaces an older one)."""
+        if self.conceded:
+            return
+        due = self.policy.wake_at(self.view)
+        due = math.inf if due is None else max(due, self.engine.env.now)
+        if due == self.wake_due:
+            return
+        self.wake_version += 1
+        self.wake_due = due
+        if due < math.inf:
+            version = self.wake_version
+            ev = self.engine.env.timeout(due - self.engine.env.now)
+            ev.callbacks.append(lambda _ev: self._on_wake(version))
+
+    def _on_wake(self, version: int) -> None:
+        if version != self.wake_version or self.conceded:
+            return
+        self.wake_due = math.inf
+        if self.policy.on_wake(self.view):
+            self.engine.concede(self.name, f"{self.policy.name}: at its chosen epoch")
+        else:
+            self.arm()
 
     # ------------------------------------------------------------ processes
     def reviews(self):
@@ -148,7 +184,7 @@ class Actor:
         if self.conceded:
             return
         if self.policy.concede(self.view):
-            self.engine.concede(self.name)
+            self.engine.concede(self.name, f"{self.policy.name}: at a review")
             return
         self._apply(self.policy.on_review(self.view), "policy")
 

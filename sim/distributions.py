@@ -99,6 +99,19 @@ class LogNormal(_DistBase):
         return float(self.median * math.exp(self.sigma * rng.standard_normal()))
 
 
+class Exponential(_DistBase):
+    """Exponential with the given ``mean`` (memoryless waiting times and resolves)."""
+
+    dist: Literal["exponential"]
+    mean: float = Field(gt=0)
+
+    def frozen(self) -> Any:
+        return stats.expon(scale=self.mean)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.exponential(self.mean))
+
+
 class Uniform(_DistBase):
     dist: Literal["uniform"]
     low: float
@@ -196,11 +209,11 @@ class Choice(_DistBase):
 
 
 Dist = Annotated[
-    Union[Fixed, Normal, LogNormal, Uniform, Triangular, Beta, Choice],
+    Union[Fixed, Normal, LogNormal, Exponential, Uniform, Triangular, Beta, Choice],
     Field(discriminator="dist"),
 ]
-DIST_TYPES = (Fixed, Normal, LogNormal, Uniform, Triangular, Beta, Choice)
-DIST_NAMES = ("fixed", "normal", "lognormal", "uniform", "triangular", "beta", "choice")
+DIST_TYPES = (Fixed, Normal, LogNormal, Exponential, Uniform, Triangular, Beta, Choice)
+DIST_NAMES = ("fixed", "normal", "lognormal", "exponential", "uniform", "triangular", "beta", "choice")
 
 #: A number in a scenario: a constant or a distribution sampled once per run.
 Number = Union[float, Dist]

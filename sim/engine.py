@@ -94,6 +94,9 @@ class Engine:
             if ch.ramp > 0:
                 self.env.process(self._alternative(ch))
         self._schedule_calendar()
+        self._rearm = [a for a in self.actors.values() if a.policy.rearm_on_change]
+        for a in self.actors.values():
+            a.arm()
         if record_series:
             self.world.grid_hook = self.snapshot
             self.world.next_grid = 0.0
@@ -199,7 +202,10 @@ class Engine:
 
     # ----------------------------------------------------------- chokepoints
     def reschedule(self) -> None:
-        """(Re)schedule each chokepoint's stockout in closed form: I / (d − inflow)."""
+        """(Re)schedule each chokepoint's stockout in closed form: I / (d − inflow),
+        and the epochs of policies that watch their own accumulated loss."""
+        for a in self._rearm:
+            a.arm()
         now = self.env.now
         for ch in self.world.chokes:
             if ch.stock > 0.0 and ch.inflow < 1.0:
@@ -255,6 +261,8 @@ class Engine:
             self.reschedule()
         else:  # a lump loss needs no integration first
             self.world.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit, self.env.now)
+            if self._rearm:
+                self.reschedule()
         self.log("licence_decided", ch.supplier, ch.name, None, volume,
                  "approved" if approved else "denied")
 
@@ -345,9 +353,9 @@ class Engine:
             self.world.lump(t.actor, AUDIENCE, num(t.audience_cost_bn, self.params))
             self.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: backed down")
 
-    def concede(self, actor: str) -> None:
+    def concede(self, actor: str, reason: str = "") -> None:
         """An actor gives in: meets pending threat conditions and steps back once."""
-        self.log("concede", actor, None, None, None, "accumulated loss reached resolve")
+        self.log("concede", actor, None, None, None, reason or self.actors[actor].policy.name)
         for t in self.sc.threats():
             if t.target == actor and self.threat_status[t.id] == "pending" and not self.condition_met(t):
                 self.meet_condition(t, under_pressure=True)

@@ -177,6 +177,13 @@ class World:
         self.losses[actor][component] += amount_bn * math.exp(-self.rho * when)
         self.pain[actor] += self.weights[actor][component] * amount_bn
 
+    def loss_rate(self, actor: str) -> float:
+        """Current weighted loss rate of ``actor``, $bn per day."""
+        for _acc, _pairs, total, a in self._flows:
+            if a == actor:
+                return total
+        return 0.0
+
     def payoff(self, actor: str) -> float:
         """Minus the preference-weighted sum of the discounted loss components."""
         return -sum(w * x for w, x in zip(self.weights[actor], self.losses[actor]))

@@ -17,7 +17,7 @@ def scenario_with(policy: str):
     d = base_dict()
     d["meta"]["horizon_days"] = 200
     for a in ("US", "CN"):
-        d["actors"][a]["policy"] = {"name": policy}
+        d["actors"][a]["policy"] = {"name": policy, "params": REGISTRY[policy].example_params}
         d["actors"][a]["resolve_bn"] = {"dist": "lognormal", "median": 20, "sigma": 1.0}
         d["actors"][a]["reaction_lag_days"] = {"dist": "uniform", "low": 0, "high": 2}
     d["actors"]["CN"]["instruments"]["approval"]["initial"] = 0.5
@@ -57,7 +57,7 @@ def test_never_moves_out_of_bounds(name):
 def test_picklable_with_metadata(name):
     cls = REGISTRY[name]
     assert isinstance(cls.stochastic, bool) and cls.summary
-    p = make_policy(name, "US", {}, np.random.default_rng(0))
+    p = make_policy(name, "US", cls.example_params, np.random.default_rng(0))
     q = pickle.loads(pickle.dumps(p))
     assert type(q) is cls and q.params == p.params
 

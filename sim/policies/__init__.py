@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .base import REGISTRY, Decision, Policy, register
-from . import basic  # noqa: F401  (registers scripted, tit_for_tat, resolve)
+from . import basic  # noqa: F401  (registers scripted, tit_for_tat, resolve, attrition)
 
 __all__ = ["REGISTRY", "Decision", "Policy", "register", "make_policy"]
 

@@ -53,6 +53,10 @@ class Policy:
     #: Short statement of what the policy assumes, shown in docs.
     summary: ClassVar[str] = ""
     Params: ClassVar[type[BaseModel]] = Params
+    #: Parameters that make a working example (docs, registry contract tests).
+    example_params: ClassVar[dict[str, Any]] = {}
+    #: Re-ask :meth:`wake_at` whenever the world changes (for thresholds on loss).
+    rearm_on_change: ClassVar[bool] = False
 
     def __init__(self, actor: str, params: BaseModel | None = None,
                  rng: np.random.Generator | None = None) -> None:
@@ -67,6 +71,14 @@ class Policy:
 
     def concede(self, view: "View") -> bool:
         """At a review: give in now (meet pending threat conditions, step back)?"""
+        return False
+
+    def wake_at(self, view: "View") -> float | None:
+        """Day of the next decision epoch this policy asks for (None: none)."""
+        return None
+
+    def on_wake(self, view: "View") -> bool:
+        """At the requested epoch: concede now?"""
         return False
 
     def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:

@@ -94,6 +94,7 @@ class Resolve(Policy):
 
     name = "resolve"
     stochastic = False
+    rearm_on_change = True
     summary = "Holds until accumulated loss reaches the private resolve, then concedes."
 
     class Params(Params):
@@ -101,6 +102,17 @@ class Resolve(Policy):
 
     def concede(self, view: "View") -> bool:
         return view.losses_bn >= view.resolve_bn
+
+    def wake_at(self, view: "View") -> float | None:
+        """The day accumulated loss reaches the resolve at the current loss rate."""
+        gap = view.resolve_bn - view.losses_bn
+        if gap <= 0:
+            return view.t
+        rate = view.pain_rate
+        return view.t + gap / rate if rate > 0 and not math.isinf(gap) else None
+
+    def on_wake(self, view: "View") -> bool:
+        return view.losses_bn >= view.resolve_bn * (1 - 1e-12)
 
     def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
         if math.isinf(view.resolve_bn):
@@ -113,3 +125,51 @@ class Resolve(Policy):
             return True
         baseline, extra = view.threat_outlook(threat, self.params.lookahead_days)
         return view.losses_bn + baseline + extra < view.resolve_bn
+
+
+@register
+class Attrition(Policy):
+    """The mixed equilibrium of the war of attrition with complete information.
+
+    Each side i values winning at ``V_i`` (``prizes_bn``) and bears a flow cost
+    ``c_i`` (its current loss rate, or ``cost_rates_bn_per_day``). In the
+    stationary mixed equilibrium i concedes at the constant hazard
+    ``λ_i = c_j / V_j`` that leaves j indifferent between conceding and waiting
+    (Maynard Smith 1974; Hendricks, Weiss & Wilson 1988). The policy draws its
+    concession day once from that exponential law. As a threat's target it gives
+    in before the deadline when the threat would cost it more than its prize.
+    """
+
+    name = "attrition"
+    stochastic = True
+    summary = "Concedes at the equilibrium hazard c_other / V_other of the war of attrition."
+    example_params = {"prizes_bn": {"US": 50.0, "CN": 50.0}}
+
+    class Params(Params):
+        prizes_bn: dict[str, float] = Field(description="Each side's value of winning, $bn.")
+        cost_rates_bn_per_day: dict[str, float] | None = Field(
+            default=None, description="Flow costs; default: each side's current loss rate.")
+        lookahead_days: float = Field(default=90.0, gt=0)
+
+    def __init__(self, actor: str, params: Any = None, rng: Any = None) -> None:
+        super().__init__(actor, params, rng)
+        self._day: float | None = None
+
+    def hazard(self, view: "View") -> float:
+        other = view.others[0]
+        costs = self.params.cost_rates_bn_per_day
+        c_other = costs[other] if costs is not None else view.loss_rate(other)
+        return max(c_other, 0.0) / self.params.prizes_bn[other]
+
+    def wake_at(self, view: "View") -> float | None:
+        if self._day is None:
+            lam = self.hazard(view)
+            self._day = view.t + (float(self.rng.exponential(1.0 / lam)) if lam > 0 else math.inf)
+        return self._day if math.isfinite(self._day) else None
+
+    def on_wake(self, view: "View") -> bool:
+        return True
+
+    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+        _, extra = view.threat_outlook(threat, self.params.lookahead_days)
+        return extra > self.params.prizes_bn[self.actor]

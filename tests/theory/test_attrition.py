@@ -1,0 +1,91 @@
+"""War of attrition with complete information, through a scenario and the engine.
+
+Each side bears a constant flow cost c_i (its trade losses under the tariffs in
+force) and values winning at V_i. In the stationary mixed equilibrium side i
+concedes at hazard λ_i = c_j / V_j, so the contest lasts Exp(λ1 + λ2) days and
+side i concedes first with probability λ_i / (λ1 + λ2). Assertions use 99%
+confidence intervals over N runs.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from sim.economics import exporter_loss, importer_loss
+from sim.engine import run_replication
+from sim.loader import scenario_from_dict
+
+N = 3000
+Z99 = 2.576
+V = {"US": 8.0, "CN": 5.0}
+
+
+def scenario(threat: bool = False) -> tuple[dict, dict[str, float]]:
+    d = {
+        "meta": {"name": "woa", "start": "2025-01-01", "horizon_days": 400, "discount_rate_per_year": 0.0},
+        "actors": {a: {"instruments": {"tariff": {"initial": 0.5, "min": 0, "max": 3, "step": 0.1}},
+                       "policy": {"name": "attrition", "params": {"prizes_bn": V}}}
+                   for a in ("US", "CN")},
+        "trade_links": {
+            "cn_us": {"exporter": "CN", "importer": "US", "value_bn_per_year": 365, "tariff": "US.tariff",
+                      "elasticity": 2.0, "pass_through": 1.0, "margin": 0.5},
+            "us_cn": {"exporter": "US", "importer": "CN", "value_bn_per_year": 146, "tariff": "CN.tariff",
+                      "elasticity": 3.0, "pass_through": 1.0, "margin": 0.2},
+        },
+        "calendar": [],
+    }
+    if threat:
+        d["calendar"].append({"type": "threat", "id": "ultimatum", "actor": "US", "target": "CN",
+                              "announced": "2025-01-02", "deadline": "2025-01-16", "instrument": "tariff",
+                              "value": 3.0, "condition": {"actor": "CN", "instrument": "tariff", "at_most": 0}})
+    c = {"US": importer_loss(1.0, 0.5, 0, 2.0, 1.0) + exporter_loss(0.4, 0.5, 0, 3.0, 1.0, 0.2),
+         "CN": importer_loss(0.4, 0.5, 0, 3.0, 1.0) + exporter_loss(1.0, 0.5, 0, 2.0, 1.0, 0.5)}
+    return d, c
+
+
+def first_concessions(d: dict, kinds=("concede",)) -> list[tuple[float, str]]:
+    sc = scenario_from_dict(d)
+    out = []
+    for run in range(N):
+        res = run_replication(sc, 2024, run, record_series=False)
+        ev = next(e for e in res.events if e[2] in kinds)
+        out.append((ev[0], ev[1]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def contest():
+    d, c = scenario()
+    lam = {"US": c["CN"] / V["CN"], "CN": c["US"] / V["US"]}
+    return first_concessions(d), lam
+
+
+def test_duration_matches_equilibrium_hazard(contest):
+    firsts, lam = contest
+    t = np.array([f[0] for f in firsts])
+    mean = 1.0 / (lam["US"] + lam["CN"])
+    assert abs(t.mean() - mean) < Z99 * mean / math.sqrt(N)
+    # memoryless: the median of Exp(λ) is ln 2 / λ
+    assert abs(np.median(t) - math.log(2) * mean) < 3 * Z99 * mean / math.sqrt(N)
+
+
+def test_who_concedes_first(contest):
+    firsts, lam = contest
+    p = lam["US"] / (lam["US"] + lam["CN"])
+    share = np.mean([a == "US" for _, a in firsts])
+    assert abs(share - p) < Z99 * math.sqrt(p * (1 - p) / N)
+
+
+def test_deadline_produces_a_mass_of_concessions_just_before_it():
+    d, c = scenario(threat=True)
+    lam = c["CN"] / V["CN"] + c["US"] / V["US"]
+    firsts = first_concessions(d, kinds=("concede", "threat_conceded"))
+    t = np.array([f[0] for f in firsts])
+    decide = 15.0 - 2.0  # deadline day 15, the target decides pre_deadline_days before
+    at = np.mean(np.isclose(t, decide))
+    survive = math.exp(-lam * decide)  # nobody conceded before the target's last call
+    assert abs(at - survive) < Z99 * math.sqrt(survive * (1 - survive) / N)
+    just_before = np.mean((t >= decide - 2.0) & (t < decide))
+    assert at > 3 * just_before  # an atom, not the hazard's trickle
