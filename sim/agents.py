@@ -99,6 +99,67 @@ class View:
         return float(self._e.projector.project(
             horizon, overrides, self._e.scheduled(include_threats=False), discount)[self.actor])
 
+    def locked(self, name: str) -> bool:
+        """Is own instrument ``name`` fixed by the deal in force?"""
+        return f"{self.actor}.{name}" in self._e.locked
+
+    def conceded(self, actor: str) -> bool:
+        """Has ``actor`` conceded (publicly) in this run?"""
+        return self._e.actors[actor].conceded
+
+    @property
+    def deal_in_force(self) -> bool:
+        return bool(self._e.deal_terms)
+
+    def deal_terms(self) -> dict[str, float]:
+        return dict(self._e.deal_terms)
+
+    def deal_before(self) -> dict[str, float]:
+        """Instrument values before the deal in force (what defection snaps back to)."""
+        return dict(self._e.deal_prev)
+
+    @property
+    def defection_cost_bn(self) -> float:
+        ds = self._e.sc.deal_space
+        return self._e.param(ds.defection_cost_bn) if ds is not None else 0.0
+
+    def public_losses(self, actor: str) -> float:
+        """Any actor's accumulated loss: public, since it follows from public instruments."""
+        self._e.world.advance(self._e.env.now)
+        return self._e.world.pain[actor]
+
+    def spec(self, ref: str) -> Any:
+        return self._e.world.specs[ref]
+
+    def pending_threats(self, issuer: str | None = None) -> list[ThreatMove]:
+        return [t for t in self._e.threats if self._e.threat_status[t.id] == "pending"
+                and (issuer is None or t.actor == issuer)]
+
+    def outlook(self, horizon: float, overrides: dict[str, Any] | None = None,
+                extra: list[tuple[float, str, float]] = (), actor: str | None = None,
+                include_threats: bool = True) -> Any:
+        """Projected (weighted, discounted) loss of ``actor`` (default: self) over ``horizon``.
+
+        ``overrides`` may hold arrays (one entry per option); ``extra`` adds
+        believed future changes ``(day, ref, value)`` to the known calendar.
+        """
+        sched = self._e.scheduled(include_threats=include_threats)
+        if extra:
+            sched = sorted([*sched, *extra], key=lambda c: c[0])
+        return self._e.projector.project(horizon, overrides, sched)[actor or self.actor]
+
+    def talks_gain(self) -> float:
+        """Own gain if talks were held now and both agreed (0 if no package helps both)."""
+        return self._e.preview_talks(self.actor)
+
+    @property
+    def last_talks(self) -> float:
+        return self._e.last_talks
+
+    def threat_value(self, threat: Any) -> tuple[str, float]:
+        """(issuer's ref, value) if ``threat`` (a ThreatMove) were carried out now."""
+        return self._e.threat_target_value(threat)
+
     def threat_outlook(self, threat: ThreatMove, horizon: float) -> tuple[float, float]:
         """Own undiscounted projected loss over ``horizon``: (if nothing changes, extra if carried out).
 
@@ -187,6 +248,9 @@ class Actor:
             self.engine.concede(self.name, f"{self.policy.name}: at a review")
             return
         self._apply(self.policy.on_review(self.view), "policy")
+        if self.engine.record_series and self.policy in self.engine._series_policies:
+            self.engine.world.advance(self.engine.env.now)
+            self.engine.snapshot()  # the policy's state (e.g. its belief) after this epoch
 
     def _on_observe(self, _payload: Any) -> None:
         moves, self.observed = self.observed, []
@@ -206,8 +270,18 @@ class Actor:
         self.engine.resolve_threat(threat, self.policy.carry_out_threat)
 
     def _apply(self, decisions: list[Decision], kind: str) -> None:
+        e = self.engine
         for d in decisions:
-            if d.instrument not in self.engine.sc.actors[self.name].instruments:
+            if d.kind == "threat":
+                e.issue_threat(self.name, d.payload)
+                continue
+            if d.kind == "talks":
+                e.propose_talks(self.name)
+                continue
+            if d.instrument not in e.sc.actors[self.name].instruments:
                 raise ValueError(f"policy {self.policy.name} of {self.name} moved an instrument "
                                  f"it does not own: {d.instrument}")
-            self.engine.move(self.name, d.instrument, d.value, "move", d.note or self.policy.name)
+            if d.kind == "defect":
+                e.defect(self.name, d.instrument, d.value)
+            else:
+                e.move(self.name, d.instrument, d.value, "move", d.note or self.policy.name)

@@ -43,11 +43,15 @@ def sample_params(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
 
 
 def series_columns(sc: Scenario) -> list[str]:
+    from .policies import REGISTRY
+
     cols = ["t"]
     cols += [f"{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
     cols += [f"stock_{k}" for k in sc.chokepoints]
     cols += [f"shortfall_{k}" for k in sc.chokepoints]
     cols += [f"loss_{a}" for a in sc.actors]
+    for a, act in sc.actors.items():
+        cols += REGISTRY[act.policy.name].series_fields(a, act.policy.params)
     return cols
 
 
@@ -68,8 +72,11 @@ class Engine:
         self.series: list[tuple] = []
         self.summit_rng = np.random.default_rng(s_summit)
         self.resolve = {a: num(act.resolve_bn, params) for a, act in sc.actors.items()}
-        self.threat_status: dict[str, str] = {t.id: "scheduled" for t in sc.threats()}
-        self.carried_out: dict[str, bool] = {t.id: False for t in sc.threats()}
+        self.threats: list[ThreatMove] = list(sc.threats())  # calendar threats, then issued ones
+        self.threat_status: dict[str, str] = {t.id: "scheduled" for t in self.threats}
+        self.carried_out: dict[str, bool] = {t.id: False for t in self.threats}
+        self.issued = {a: 0 for a in sc.actors}
+        self.last_talks = -math.inf
         self.capitulated: str | None = None
         self.deal_day: float | None = None
         self.deal_terms: dict[str, float] = {}
@@ -77,6 +84,7 @@ class Engine:
         self.deal_prev: dict[str, float] = {}
         self.locked: set[str] = set()
         self.deal_spec: Any = None  # protocol settings of the deal in force
+        self.deal_version = 0  # bumped when a deal ends early (defection)
         self.stockout_day = {c.name: math.nan for c in self.world.chokes}
         self._refs = list(self.world.values)
         self.cancelled: set[int] = set()  # calendar moves withdrawn by a concession
@@ -95,6 +103,8 @@ class Engine:
                 self.env.process(self._alternative(ch))
         self._schedule_calendar()
         self._rearm = [a for a in self.actors.values() if a.policy.rearm_on_change]
+        self._series_policies = [a.policy for a in self.actors.values()
+                                 if type(a.policy).series_fields(a.name, sc.actors[a.name].policy.params)]
         for a in self.actors.values():
             a.arm()
         if record_series:
@@ -124,6 +134,8 @@ class Engine:
         row += [c.stock for c in w.chokes]
         row += [c.sigma for c in w.chokes]
         row += [-w.payoff(a) for a in w.actors]
+        for a in self._series_policies:
+            row += a.series_values()
         self.series.append(tuple(row))
 
     # -------------------------------------------------------------- calendar
@@ -144,7 +156,7 @@ class Engine:
         now = self.env.now
         out = [c[:3] for c in self._calendar_changes if c[0] > now and c[3] not in self.cancelled]
         if include_threats:
-            for t in self.sc.threats():
+            for t in self.threats:
                 if self.threat_status[t.id] in ("scheduled", "pending"):
                     ref, value = self.threat_target_value(t)
                     out.append((max(self.sc.day(t.deadline), now + 1e-9), ref, value))
@@ -356,7 +368,7 @@ class Engine:
     def concede(self, actor: str, reason: str = "") -> None:
         """An actor gives in: meets pending threat conditions and steps back once."""
         self.log("concede", actor, None, None, None, reason or self.actors[actor].policy.name)
-        for t in self.sc.threats():
+        for t in list(self.threats):
             if t.target == actor and self.threat_status[t.id] == "pending" and not self.condition_met(t):
                 self.meet_condition(t, under_pressure=True)
         view = self.actors[actor].view
@@ -364,6 +376,67 @@ class Engine:
             self.move(actor, name, view.step(name, -1), "concession", "steps back")
         self.capitulate(actor)
         self.actors[actor].conceded = True
+
+    def issue_threat(self, actor: str, template: Any) -> ThreatMove:
+        """A policy issues a threat now (from a template in its parameters)."""
+        self.issued[actor] += 1
+        tid = f"{actor}_threat_{self.issued[actor]}"
+        c = template.condition
+        t = ThreatMove(type="threat", id=tid, actor=actor, target=c.actor,
+                       announced=self.sc.date(self.env.now),
+                       deadline=self.sc.date(self.env.now + template.deadline_days),
+                       instrument=template.instrument, value=template.value, add=template.add,
+                       condition=c, audience_cost_bn=template.audience_cost_bn,
+                       concession_cost_bn=template.concession_cost_bn, note="issued by policy")
+        self.threats.append(t)
+        self.threat_status[tid] = "scheduled"
+        self.carried_out[tid] = False
+        self._announce(t)
+        return t
+
+    def preview_talks(self, actor: str) -> float:
+        """``actor``'s gain if talks were held now and agreed (0 if no agreement)."""
+        if self.sc.deal_space is None or self.deal_terms:
+            return 0.0
+        parties = list(self.sc.actors)[:2]
+        if actor not in parties:
+            return 0.0
+        self.world.advance(self.env.now)
+        found = negotiate(self, parties, None, ask=False)
+        return found[1][actor] if found else 0.0
+
+    def propose_talks(self, actor: str) -> bool:
+        """A policy calls talks now (nash over the deal space); returns whether a deal came."""
+        if self.sc.deal_space is None or self.deal_terms:
+            return False
+        self.last_talks = self.env.now
+        parties = list(self.sc.actors)[:2]
+        self.world.advance(self.env.now)
+        self.log("talks", actor, None, None, None, "proposed by policy")
+        result = negotiate(self, parties, None)
+        if result is None:
+            self.log("no_deal", None, None, None, None, "no package leaves both sides better off")
+            return False
+        self.deal_spec = None
+        self.apply_deal(result[0], parties, renewal=False)
+        return True
+
+    def defect(self, actor: str, instrument: str, value: float) -> None:
+        """Break the deal in force: the other side's concessions snap back; defection costs."""
+        ref = f"{actor}.{instrument}"
+        ds = self.sc.deal_space
+        self.world.advance(self.env.now)
+        self.world.lump(actor, AUDIENCE, num(ds.defection_cost_bn, self.params))
+        self.log("defect", actor, instrument, self.world.values[ref], value, "deal broken")
+        prev, self.deal_prev = self.deal_prev, {}
+        self.locked = set()
+        self.deal_terms = {}
+        self.deal_version += 1
+        for r, v in prev.items():
+            a, n = r.split(".", 1)
+            if a != actor:
+                self.move(a, n, v, "expiry", "snap back after defection", react=False)
+        self.move(actor, instrument, value, "move", "defection")
 
     def capitulate(self, actor: str) -> None:
         if self.capitulated is None and self.deal_day is None:
@@ -404,16 +477,18 @@ class Engine:
                 self.world.advance(self.env.now)
                 self.world.lump(payer, TRANSFER, v)
                 self.world.lump(payee, TRANSFER, -v)
-        for t in self.sc.threats():
+        for t in self.threats:
             if self.threat_status[t.id] in ("pending", "scheduled"):
                 self.threat_status[t.id] = "settled"
                 self.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: settled by deal")
         terms = ", ".join(f"{r}={v:g}" for r, v in package.items())
         self.log("deal_renewed" if renewal else "deal", None, None, None, None, terms)
         ds = self.sc.deal_space
-        self.at(self.env.now + ds.duration_days, partial(self._expire, parties))
+        self.at(self.env.now + ds.duration_days, partial(self._expire, parties, self.deal_version))
 
-    def _expire(self, parties: list[str]) -> None:
+    def _expire(self, parties: list[str], version: int = 0) -> None:
+        if version != self.deal_version or not self.deal_terms:
+            return  # that deal was broken earlier
         if self.sc.deal_space.renew:
             self.world.advance(self.env.now)
             self.locked = set()
@@ -454,8 +529,10 @@ class Engine:
         for a in w.actors:
             for i, comp in enumerate(COMPONENTS):
                 row[f"loss_{comp}_{a}"] = w.losses[a][i]
-        for tid, done in self.carried_out.items():
-            row[f"threat_{tid}_carried_out"] = done
+        for t in self.sc.threats():
+            row[f"threat_{t.id}_carried_out"] = self.carried_out[t.id]
+        for a in self.sc.actors:
+            row[f"threats_issued_{a}"] = self.issued[a]
         for c in w.chokes:
             row[f"shortage_days_{c.name}"] = c.shortage_days
             row[f"shortfall_{c.name}"] = c.shortfall

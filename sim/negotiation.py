@@ -43,7 +43,8 @@ def is_transfer(key: str) -> bool:
     return key.startswith("transfer.")
 
 
-def negotiate(engine: "Engine", parties: list[str], spec: Any = None) -> tuple[dict[str, float], dict[str, float]] | None:
+def negotiate(engine: "Engine", parties: list[str], spec: Any = None, ask: bool = True
+              ) -> tuple[dict[str, float], dict[str, float]] | None:
     """Bargain now; return ``(package, gains)`` if both sides agree, else ``None``.
 
     ``spec`` carries the protocol and its settings (a calendar ``Summit``, or
@@ -106,6 +107,8 @@ def negotiate(engine: "Engine", parties: list[str], spec: Any = None) -> tuple[d
         return None
     package = {r: float(v[idx]) for r, v in grid.items()}
     gains = {p1: float(g1[idx]), p2: float(g2[idx])}
+    if not ask:
+        return package, gains
     if all(engine.actors[p].policy.accept_deal(engine.actors[p].view, gains[p]) for p in parties):
         return package, gains
     return None

@@ -219,6 +219,18 @@ class ThreatMove(Base):
     note: str = ""
 
 
+class ThreatTemplate(Base):
+    """A threat a policy may issue: what it moves, its condition, its deadline from issue."""
+
+    instrument: str = Field(description="Issuer's instrument moved if carried out.")
+    value: float | None = None
+    add: float | None = None
+    condition: Condition
+    deadline_days: float = Field(default=21.0, gt=0, description="Days from issue to deadline.")
+    audience_cost_bn: float = Field(default=0.0, ge=0)
+    concession_cost_bn: float = Field(default=0.0, ge=0)
+
+
 class Summit(Base):
     """A dated meeting at which the parties bargain over the deal space."""
 
@@ -265,6 +277,8 @@ class DealSpace(Base):
     threats_in_disagreement: bool = Field(
         default=True, description="Pending threats are assumed carried out if talks fail.")
     renew: bool = Field(default=True, description="Renegotiate at expiry; otherwise snap back.")
+    defection_cost_bn: Number = Field(
+        default=0.0, description="Cost to a side that breaks a deal in force (reputation, audience).")
 
 
 # ----------------------------------------------------------------------- scenario

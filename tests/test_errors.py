@@ -107,7 +107,7 @@ def test_unknown_actor_instrument_and_policy_with_suggestions(tmp_path):
     text = "\n".join(msgs)
     assert "unknown actor 'UX' (did you mean 'US'?)" in text
     assert "has no instrument 'tarrif' (did you mean 'tariff'?)" in text
-    assert "unknown policy 'tit_for_tatt' (did you mean 'tit_for_tat'?); known: attrition, resolve, scripted, tit_for_tat" in text
+    assert "unknown policy 'tit_for_tatt' (did you mean 'tit_for_tat'?); known: attrition, bayesian, best_response, resolve, scripted, tit_for_tat" in text
 
 
 def test_unknown_policy_parameter(tmp_path):

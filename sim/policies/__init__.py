@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .base import REGISTRY, Decision, Policy, register
 from . import basic  # noqa: F401  (registers scripted, tit_for_tat, resolve, attrition)
+from . import strategic  # noqa: F401  (registers best_response, bayesian)
 
 __all__ = ["REGISTRY", "Decision", "Policy", "register", "make_policy"]
 

@@ -33,11 +33,19 @@ def register(cls: type["Policy"]) -> type["Policy"]:
 
 @dataclass(frozen=True)
 class Decision:
-    """Set one of the actor's own instruments to ``value`` (clipped to its bounds)."""
+    """What a policy decides at an epoch.
 
-    instrument: str
-    value: float
+    ``kind="set"``: set one of the actor's own instruments to ``value`` (clipped
+    to its bounds); ``"threat"``: issue ``payload`` (a ThreatTemplate);
+    ``"talks"``: call talks now; ``"defect"``: break the deal in force by
+    setting ``instrument`` to ``value``.
+    """
+
+    instrument: str = ""
+    value: float = 0.0
     note: str = ""
+    kind: str = "set"
+    payload: Any = None
 
 
 class Params(BaseModel):
@@ -96,6 +104,14 @@ class Policy:
     def accept_deal(self, view: "View", gain_bn: float) -> bool:
         """At a summit: accept a package worth ``gain_bn`` over no deal?"""
         return gain_bn > 0.0
+
+    @classmethod
+    def series_fields(cls, actor: str, params: dict[str, Any]) -> list[str]:
+        """Extra columns this policy records in series.parquet (e.g. its belief)."""
+        return []
+
+    def series_values(self) -> list[float]:
+        return []
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.actor!r}, {self.params!r})"

@@ -93,18 +93,27 @@ class Resolve(Policy):
     """
 
     name = "resolve"
-    stochastic = False
+    stochastic = True  # only with softness_bn > 0
     rearm_on_change = True
     summary = "Holds until accumulated loss reaches the private resolve, then concedes."
 
     class Params(Params):
         lookahead_days: float = Field(default=90.0, gt=0)
+        softness_bn: float = Field(
+            default=0.0, ge=0, description="0: concede exactly at the resolve; > 0: at each review "
+            "with probability 1/(1 + exp(-(loss - resolve)/softness)).")
 
     def concede(self, view: "View") -> bool:
+        s = self.params.softness_bn
+        if s > 0:
+            p = 1.0 / (1.0 + math.exp(-(view.losses_bn - view.resolve_bn) / s))
+            return bool(self.rng.random() < p)
         return view.losses_bn >= view.resolve_bn
 
     def wake_at(self, view: "View") -> float | None:
         """The day accumulated loss reaches the resolve at the current loss rate."""
+        if self.params.softness_bn > 0:
+            return None  # a soft resolve is consulted at reviews only
         gap = view.resolve_bn - view.losses_bn
         if gap <= 0:
             return view.t

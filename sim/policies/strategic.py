@@ -1,0 +1,312 @@
+"""Strategic policies: ``best_response`` (quantal response over projected payoffs)
+and ``bayesian`` (the same, with a belief over the other side's resolve).
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..scenario import ThreatMove, ThreatTemplate
+from .base import Decision, Params, Policy, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..agents import View
+
+
+def logit_choice(utilities: np.ndarray, rationality: float, rng: np.random.Generator) -> int:
+    """Draw an option with probability ∝ exp(λ·u) (McKelvey & Palfrey 1995).
+
+    ``λ = 0`` is uniform; as ``λ → ∞`` it picks the best option (ties: the first).
+    """
+    u = np.asarray(utilities, dtype=float)
+    if rationality == 0.0:
+        return int(rng.integers(len(u)))
+    z = rationality * (u - u.max())
+    p = np.exp(z)
+    p /= p.sum()
+    if p.max() >= 1.0 - 1e-15:
+        return int(np.argmax(p))
+    return int(rng.choice(len(u), p=p))
+
+
+@register
+class BestResponse(Policy):
+    """Score every option by its projected payoff, choose by a logit quantal response.
+
+    Options at each review (and after the other side moves): hold; move any own
+    instrument one step up or down; issue a threat from ``threats``; call talks;
+    break a deal in force (if ``defect``). Each option is scored by the own
+    payoff projected over ``horizon_days`` with the closed-form economics
+    (``sim.projection``, vectorised over options), assuming the other side plays
+    ``opponent``: ``hold`` (keeps its instruments) or ``tit_for_tat`` (answers an
+    escalation with one and a step back with one, after ``opponent_lag_days``).
+    A threat's target is assumed to concede when conceding costs it less than
+    the threat carried out. The choice is logit with rationality ``λ`` per $bn:
+    ``λ = 0`` uniform, large ``λ`` best response.
+    """
+
+    name = "best_response"
+    stochastic = True
+    summary = "Logit quantal response to projected payoffs of every option (hold, step, threat, talks, defect)."
+
+    class Params(Params):
+        rationality: float = Field(default=1.0, ge=0, description="Logit λ per $bn of projected payoff.")
+        horizon_days: float = Field(default=90.0, gt=0, description="Planning horizon of the projection.")
+        instruments: list[str] | None = Field(default=None, description="Own instruments it may move.")
+        opponent: Literal["hold", "tit_for_tat"] = Field(default="hold", description="Believed policy of the other side.")
+        opponent_lag_days: float = Field(default=1.0, ge=0)
+        threats: list[ThreatTemplate] = Field(default_factory=list, description="Threats it may issue.")
+        talks: bool = Field(default=True, description="May call talks when a deal would pay.")
+        talks_cooldown_days: float = Field(default=30.0, ge=0)
+        defect: bool = Field(default=False, description="May break a deal in force.")
+        react: bool = Field(default=True, description="Also decide right after the other side moves.")
+
+    # ------------------------------------------------------------ epochs
+    def on_review(self, view: "View") -> list[Decision]:
+        return self.decide(view)
+
+    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+        return self.decide(view) if self.params.react else []
+
+    # ------------------------------------------------------------ beliefs
+    def believed_changes(self, view: "View") -> list[tuple[float, list[tuple[float, str, float]]]]:
+        """Scenarios of the other side's future behaviour: (probability, changes)."""
+        return [(1.0, [])]
+
+    def expected_loss(self, view: "View", overrides: dict[str, Any] | None = None,
+                      extra: list[tuple[float, str, float]] = (), actor: str | None = None) -> Any:
+        total = 0.0
+        for p, changes in self.believed_changes(view):
+            if p > 0:
+                total = total + p * view.outlook(self.params.horizon_days, overrides, [*extra, *changes], actor)
+        return total
+
+    # ------------------------------------------------------------ options
+    def _other(self, view: "View") -> str:
+        return view.others[0]
+
+    def _mirror(self, view: "View", direction: int) -> list[tuple[float, str, float]]:
+        """The other side's believed answer to an own move (tit-for-tat belief)."""
+        if self.params.opponent != "tit_for_tat":
+            return []
+        other = self._other(view)
+        for ref in [r for r in view._e.world.values if r.startswith(other + ".")]:
+            spec = view.spec(ref)
+            sign = 1.0 if spec.hostile == "up" else -1.0
+            v = view.value(ref)
+            new = min(max(v + direction * sign * spec.step, spec.min), spec.max)
+            if new != v:
+                return [(view.t + self.params.opponent_lag_days + 1e-9, ref, new)]
+        return []
+
+    def decide(self, view: "View") -> list[Decision]:
+        own = view.own_instruments if self.params.instruments is None else self.params.instruments
+        names = [n for n in own if not view.locked(n)]
+        labels: list[tuple[str, Any]] = [("hold", None)]
+        utilities: list[float] = []
+        # instrument steps, vectorised: one row per option, one projection per believed answer
+        rows = {"hold": [], "up": [], "down": []}
+        current = {n: view.own(n) for n in names}
+        for n in names:
+            for direction, key in ((+1, "up"), (-1, "down")):
+                v = view.step(n, direction)
+                if v != current[n]:
+                    rows[key].append((n, v))
+        refs = [f"{view.actor}.{n}" for n in names]
+        u_hold = -float(np.asarray(self.expected_loss(view)))
+        utilities.append(u_hold)
+        for key, direction in (("up", +1), ("down", -1)):
+            opts = rows[key]
+            if not opts:
+                continue
+            overrides = {r: np.array([current[n] for _ in opts], dtype=float) for r, n in zip(refs, names)}
+            for i, (n, v) in enumerate(opts):
+                overrides[f"{view.actor}.{n}"][i] = v
+            loss = np.broadcast_to(np.asarray(self.expected_loss(view, overrides, self._mirror(view, direction)),
+                                              dtype=float), (len(opts),))
+            for (n, v), l in zip(opts, loss):
+                labels.append(("set", (n, v)))
+                utilities.append(-float(l))
+        # threats
+        pending = {t.instrument for t in view.pending_threats(view.actor)}
+        for template in self.params.threats:
+            if template.instrument in pending:
+                continue
+            labels.append(("threat", template))
+            utilities.append(self._threat_utility(view, template))
+        # talks
+        if (self.params.talks and not view.deal_in_force
+                and view.t - view.last_talks >= self.params.talks_cooldown_days):
+            gain = view.talks_gain()
+            if gain > 0:
+                labels.append(("talks", None))
+                utilities.append(u_hold + gain)
+        # defection
+        if self.params.defect and view.deal_in_force:
+            before = view.deal_before()
+            for n in view.own_instruments:
+                if not view.locked(n):
+                    continue
+                v = view.step(n, +1)
+                if v == view.own(n):
+                    continue
+                overrides = {r: x for r, x in before.items() if not r.startswith(view.actor + ".")}
+                overrides[f"{view.actor}.{n}"] = v
+                labels.append(("defect", (n, v)))
+                utilities.append(-float(self.expected_loss(view, overrides)) - view.defection_cost_bn)
+        k = logit_choice(np.asarray(utilities), self.params.rationality, self.rng)
+        kind, payload = labels[k]
+        if kind == "hold":
+            return []
+        if kind == "set":
+            return [Decision(payload[0], payload[1], f"{self.name}: step")]
+        if kind == "threat":
+            return [Decision(kind="threat", payload=payload, note=f"{self.name}: threat")]
+        if kind == "talks":
+            return [Decision(kind="talks", note=f"{self.name}: calls talks")]
+        return [Decision(payload[0], payload[1], f"{self.name}: defects", kind="defect")]
+
+    def _as_threat(self, view: "View", template: ThreatTemplate) -> ThreatMove:
+        return ThreatMove(type="threat", id="candidate", actor=view.actor, target=template.condition.actor,
+                          announced=view._e.sc.date(view.t), deadline=view._e.sc.date(view.t),
+                          instrument=template.instrument, value=template.value, add=template.add,
+                          condition=template.condition)
+
+    def _threat_utility(self, view: "View", template: ThreatTemplate) -> float:
+        """Own payoff if the threat is issued, predicting the target's best answer."""
+        t = self._as_threat(view, template)
+        ref, value = view.threat_value(t)
+        due = view.t + template.deadline_days
+        c = template.condition
+        cref = f"{c.actor}.{c.instrument}"
+        bound = c.at_most if c.at_most is not None else c.at_least
+        carried = [(due, ref, value)]
+        conceded = [(view.t + template.deadline_days * 0.5, cref, float(bound))]
+        target = c.actor
+        target_if_carried = float(self.expected_loss(view, None, carried, target))
+        target_if_conceded = float(self.expected_loss(view, None, conceded, target)) + template.concession_cost_bn
+        if target_if_conceded < target_if_carried:
+            return -float(self.expected_loss(view, None, conceded))
+        own_carry = float(self.expected_loss(view, None, carried))
+        own_back = float(self.expected_loss(view)) + template.audience_cost_bn
+        return -min(own_carry, own_back)
+
+    # ------------------------------------------------------------ binary calls
+    def concede_to_threat(self, view: "View", threat: ThreatMove) -> bool:
+        ref, value = view.threat_value(threat)
+        c = threat.condition
+        bound = c.at_most if c.at_most is not None else c.at_least
+        deadline = view._e.sc.day(threat.deadline)
+        carried = float(self.expected_loss(view, None, [(max(deadline, view.t + 1e-9), ref, value)]))
+        conceded = float(self.expected_loss(view, {f"{c.actor}.{c.instrument}": float(bound)}))
+        return conceded + view._e.param(threat.concession_cost_bn) < carried
+
+    def carry_out_threat(self, view: "View", threat: ThreatMove) -> bool:
+        ref, value = view.threat_value(threat)
+        carried = float(self.expected_loss(view, {ref: value}))
+        backed = float(self.expected_loss(view)) + view._e.param(threat.audience_cost_bn)
+        return carried <= backed
+
+
+@register
+class Bayesian(BestResponse):
+    """Best response under a belief over the other side's resolve type, updated by Bayes' rule.
+
+    The other side is modelled as conceding at each of its decision epochs with
+    probability ``σ((L − θ)/s)`` given its accumulated loss ``L`` (public: it
+    follows from public instruments), its resolve type ``θ`` and the softness
+    ``s``; ``s → 0`` is the deterministic ``resolve`` rule. At each own epoch the
+    belief over the types in ``types_bn`` is multiplied by the likelihood of what
+    was seen since the last one (held on, or conceded) and renormalised. In its
+    projections the other side concedes (steps back once) at the day type θ's
+    loss would reach θ, weighted by the belief.
+    """
+
+    name = "bayesian"
+    stochastic = True
+    summary = "Best response with a Bayes-updated belief over the other side's resolve."
+    example_params = {"types_bn": [20.0, 200.0]}
+
+    class Params(BestResponse.Params):
+        types_bn: list[float] = Field(min_length=1, description="Candidate resolves of the other side, $bn.")
+        prior: list[float] | None = Field(default=None, description="Prior over types_bn (default uniform).")
+        softness_bn: float = Field(default=10.0, gt=0, description="Softness s of the concession likelihood.")
+
+        @model_validator(mode="after")
+        def _check(self) -> "Bayesian.Params":
+            if self.prior is not None:
+                if len(self.prior) != len(self.types_bn):
+                    raise ValueError(f"prior has {len(self.prior)} entries, types_bn has {len(self.types_bn)}")
+                if any(p < 0 for p in self.prior) or sum(self.prior) <= 0:
+                    raise ValueError("prior must be non-negative and not all zero")
+            return self
+
+    def __init__(self, actor: str, params: Any = None, rng: Any = None) -> None:
+        super().__init__(actor, params, rng)
+        prior = np.asarray(self.params.prior or [1.0] * len(self.params.types_bn), dtype=float)
+        self.belief = prior / prior.sum()
+        self.types = np.asarray(self.params.types_bn, dtype=float)
+        self._seen_concession = False
+        self._done = False
+
+    @classmethod
+    def series_fields(cls, actor: str, params: dict[str, Any]) -> list[str]:
+        return [f"belief_{actor}_{i}" for i in range(len(params.get("types_bn", [])))]
+
+    def series_values(self) -> list[float]:
+        return [float(b) for b in self.belief]
+
+    def concession_probability(self, loss_bn: float) -> np.ndarray:
+        """P(the other side concedes at an epoch | type), for each type."""
+        return 1.0 / (1.0 + np.exp(-(loss_bn - self.types) / self.params.softness_bn))
+
+    def update(self, conceded: bool, other_loss_bn: float) -> None:
+        """Bayes' rule for one observation of the other side."""
+        p = self.concession_probability(other_loss_bn)
+        like = p if conceded else 1.0 - p
+        post = self.belief * like
+        if post.sum() > 0:
+            self.belief = post / post.sum()
+
+    def observe(self, view: "View") -> None:
+        if self._done:
+            return
+        other = self._other(view)
+        conceded = view.conceded(other)
+        self.update(conceded, view.public_losses(other))
+        self._done = conceded
+
+    def on_review(self, view: "View") -> list[Decision]:
+        self.observe(view)
+        return self.decide(view)
+
+    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+        return self.decide(view) if self.params.react else []
+
+    def believed_changes(self, view: "View") -> list[tuple[float, list[tuple[float, str, float]]]]:
+        other = self._other(view)
+        if view.conceded(other):
+            return [(1.0, [])]
+        loss, rate = view.public_losses(other), view.loss_rate(other)
+        out = []
+        refs = [r for r in view._e.world.values if r.startswith(other + ".")]
+        for theta, b in zip(self.types, self.belief):
+            if b <= 1e-12:
+                continue
+            if rate <= 0 and loss < theta:
+                out.append((float(b), []))
+                continue
+            when = view.t + max(0.0, (theta - loss) / rate) if rate > 0 else view.t
+            steps = []
+            for ref in refs:
+                spec = view.spec(ref)
+                sign = 1.0 if spec.hostile == "up" else -1.0
+                v = view.value(ref)
+                new = min(max(v - sign * spec.step, spec.min), spec.max)
+                if new != v:
+                    steps.append((when + 1e-9, ref, new))
+            out.append((float(b), steps))
+        return out
