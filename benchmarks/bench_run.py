@@ -62,8 +62,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1000, help="runs on one worker")
     ap.add_argument("--parallel-runs", type=int, default=4000, help="runs on all cores")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                    help="scenario override, as for `tradesim run`")
     args = ap.parse_args()
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, args.overrides)
     cores = os.cpu_count() or 1
 
     for i in range(20):  # warm-up (imports, caches)
@@ -90,7 +92,8 @@ def main() -> None:
     mean_events = statistics.mean(counts)
     bare = bare_simpy(int(round(mean_events)), 500)
 
-    print(f"scenario                      {sc.meta.name}")
+    print(f"scenario                      {sc.meta.name} {' '.join(args.overrides)}")
+    print(f"policies                      {', '.join(f'{a}={x.policy.name}' for a, x in sc.actors.items())}")
     print(f"cores                         {cores}")
     print(f"runs/s, 1 worker (engine)     {1 / per_run:,.0f}   ({per_run * 1e3:.2f} ms/run, {args.runs} runs)")
     print(f"runs/s, 1 worker (with tables){args.runs / mc1:,.0f}")

@@ -148,6 +148,14 @@ class View:
             sched = sorted([*sched, *extra], key=lambda c: c[0])
         return self._e.projector.project(horizon, overrides, sched)[actor or self.actor]
 
+    def outlook_options(self, horizon: float, options: list[tuple[str, float]],
+                        extra: list[tuple[float, str, float]] = ()) -> Any:
+        """Own projected loss with no change, then with each change ``(ref, value)`` made now."""
+        sched = self._e.scheduled(include_threats=True)
+        if extra:
+            sched = sorted([*sched, *extra], key=lambda c: c[0])
+        return self._e.projector.project_options(horizon, options, sched, self.actor)
+
     def talks_gain(self) -> float:
         """Own gain if talks were held now and both agreed (0 if no package helps both)."""
         return self._e.preview_talks(self.actor)

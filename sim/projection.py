@@ -46,6 +46,11 @@ class Projector:
 
     def __init__(self, world: World) -> None:
         self.w = world
+        self._links = {l.name: l for l in world.links}
+        self._chokes = {c.name: c for c in world.chokes}
+        self._keys = [f"link:{l.name}" for l in world.links] + [f"choke:{c.name}" for c in world.chokes]
+        self._deps: dict[str, list[str]] | None = None
+        self._flows: dict[tuple, tuple[float, float]] = {}
 
     @staticmethod
     def _values_at(base: dict[str, Any], changes: list[Change], t: float) -> dict[str, Any]:
@@ -57,6 +62,69 @@ class Projector:
                 break
         return vals
 
+    def _context(self, horizon: float, overrides: dict[str, Any], scheduled: Iterable[Change],
+                 discount: bool) -> tuple:
+        w = self.w
+        t0 = w.t
+        t1 = t0 + horizon
+        changes = sorted((c for c in scheduled if t0 < c[0] < t1 and c[1] not in overrides),
+                         key=lambda c: c[0])
+        rho = w.rho if discount else 0.0
+        tcuts = sorted({t0, t1, *(c[0] for c in changes)})
+        return t0, t1, changes, rho, tcuts
+
+    def deps(self) -> dict[str, list[str]]:
+        """For each instrument, the parts (links, chokepoints) whose losses depend on it."""
+        if self._deps is None:
+            out: dict[str, list[str]] = {}
+            for l in self.w.links:
+                for r in (l.tariff, l.quota, *(e[0] for e in l.equivalents)):
+                    if r:
+                        out.setdefault(r, []).append(f"link:{l.name}")
+            for ch in self.w.chokes:
+                for r in (ch.control, ch.approval, ch.delay):
+                    out.setdefault(r, []).append(f"choke:{ch.name}")
+            self._deps = out
+        return self._deps
+
+    def _part(self, key: str, vals: dict[str, float], ctx: tuple) -> dict[str, float]:
+        """Weighted losses of one part (a link or a chokepoint) for scalar instrument values."""
+        t0, t1, changes, rho, tcuts = ctx
+        wt = self.w.weights
+        kind, name = key.split(":", 1)
+        if kind == "link":
+            l = self._links[name]
+            imp, exp = self._link(l, vals, changes, tcuts, rho)
+            out = {l.importer: wt[l.importer][TRADE] * imp}
+            out[l.exporter] = out.get(l.exporter, 0.0) + wt[l.exporter][TRADE] * exp
+            return out
+        ch = self._chokes[name]
+        short, strat, withheld, div = self._choke(ch, vals, changes, t0, t1, rho)
+        ws = wt[ch.supplier]
+        out = {ch.consumer: wt[ch.consumer][SHORTAGE] * short}
+        out[ch.supplier] = (out.get(ch.supplier, 0.0) + ws[STRATEGIC] * strat + ws[WITHHELD] * withheld
+                            + ws[DIVERSIFICATION] * div)
+        return out
+
+    def _split(self, ch: Any, tier: float) -> tuple[float, float]:
+        """(unlicensed inflow, licensed volume rate) at a control tier, cached per state."""
+        key = (ch.name, tier, ch.x)
+        hit = self._flows.get(key)
+        if hit is None:
+            if len(self._flows) > 4096:
+                self._flows.clear()
+            hit = self._flows[key] = chokepoint_inflows(
+                ch.s, _share(ch.shares, tier), ch.content, _at_least(tier, ch.et_tier), ch.x)
+        return hit
+
+    def _part_refs(self, key: str) -> list[str]:
+        kind, name = key.split(":", 1)
+        if kind == "link":
+            l = self._links[name]
+            return [r for r in (l.tariff, l.quota, *(e[0] for e in l.equivalents)) if r]
+        ch = self._chokes[name]
+        return [ch.control, ch.approval, ch.delay]
+
     def project(self, horizon: float, overrides: dict[str, Any] | None = None,
                 scheduled: Iterable[Change] = (), discount: bool = True) -> dict[str, Any]:
         """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
@@ -65,41 +133,60 @@ class Projector:
         ``scheduled`` are later changes ``(day, ref, value)``; changes to an
         overridden instrument are ignored (a deal fixes it). Each link and
         chokepoint is evaluated once per distinct combination of the overridden
-        instruments it depends on, then broadcast to all packages.
+        instruments it depends on (in plain floats), then broadcast to all packages.
         """
         w = self.w
-        t0 = w.t
-        t1 = t0 + horizon
         overrides = overrides or {}
-        changes = sorted((c for c in scheduled if t0 < c[0] < t1 and c[1] not in overrides),
-                         key=lambda c: c[0])
-        rho = w.rho if discount else 0.0
+        ctx = self._context(horizon, overrides, scheduled, discount)
         arrays = {r: np.asarray(v, dtype=float) for r, v in overrides.items() if np.ndim(v) > 0}
         base = dict(w.values)
-        base.update({r: v for r, v in overrides.items() if r not in arrays})
-
+        base.update({r: float(v) for r, v in overrides.items() if r not in arrays})
         totals: dict[str, Any] = {a: 0.0 for a in w.actors}
-        wt = w.weights
-        tcuts = sorted({t0, t1, *(c[0] for c in changes)})
-        for l in w.links:
-            refs = [r for r in (l.tariff, l.quota, *(e[0] for e in l.equivalents)) if r in arrays]
-            imp, exp = self._factorised(refs, arrays, base, lambda b: self._link(l, b, changes, tcuts, rho))
-            totals[l.importer] = totals[l.importer] + wt[l.importer][TRADE] * imp
-            totals[l.exporter] = totals[l.exporter] + wt[l.exporter][TRADE] * exp
-        for ch in w.chokes:
-            refs = [r for r in (ch.control, ch.approval) if r in arrays]
-            short, strat, withheld, div = self._factorised(
-                refs, arrays, base, lambda b: self._choke(ch, b, changes, t0, t1, rho))
-            wc, ws = wt[ch.consumer], wt[ch.supplier]
-            totals[ch.consumer] = totals[ch.consumer] + wc[SHORTAGE] * short
-            totals[ch.supplier] = (totals[ch.supplier] + ws[STRATEGIC] * strat + ws[WITHHELD] * withheld
-                                   + ws[DIVERSIFICATION] * div)
+        for key in self._keys:
+            refs = [r for r in self._part_refs(key) if r in arrays]
+            if not refs:
+                for a, x in self._part(key, base, ctx).items():
+                    totals[a] = totals[a] + x
+                continue
+            uniq, inv = self._unique(refs, arrays)
+            acc: dict[str, np.ndarray] = {}
+            vals = dict(base)
+            for i, row in enumerate(uniq):
+                for r, x in zip(refs, row):
+                    vals[r] = float(x)
+                for a, x in self._part(key, vals, ctx).items():
+                    acc.setdefault(a, np.zeros(len(uniq)))[i] = x
+            for a, col in acc.items():
+                totals[a] = totals[a] + col[inv]
         return totals
 
+    def project_options(self, horizon: float, options: list[tuple[str, float]], scheduled: Iterable[Change],
+                        actor: str, discount: bool = True) -> np.ndarray:
+        """``actor``'s loss with no change, then with each single change ``(ref, value)`` made now.
+
+        Only the parts that depend on the changed instrument are evaluated again,
+        so scoring a handful of options costs little more than one projection.
+        """
+        scheduled = list(scheduled)
+        ctx = self._context(horizon, {}, scheduled, discount)
+        base = dict(self.w.values)
+        parts = {k: self._part(k, base, ctx).get(actor, 0.0) for k in self._keys}
+        total = sum(parts.values())
+        out = [total]
+        deps = self.deps()
+        for ref, value in options:
+            keys = deps.get(ref, [])
+            if not keys:
+                out.append(total)
+                continue
+            octx = self._context(horizon, {ref: value}, scheduled, discount)
+            vals = dict(base)
+            vals[ref] = value
+            out.append(total + sum(self._part(k, vals, octx).get(actor, 0.0) - parts[k] for k in keys))
+        return np.asarray(out)
+
     @staticmethod
-    def _factorised(refs: list[str], arrays: dict[str, np.ndarray], base: dict[str, Any], fn: Any) -> tuple:
-        if not refs:
-            return fn(base)
+    def _unique(refs: list[str], arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         mat = np.stack([arrays[r] for r in refs], axis=1)
         key = (mat.shape, mat.tobytes())
         hit = _UNIQUE.get(key)
@@ -108,12 +195,7 @@ class Projector:
             hit = (uniq, inv.reshape(-1))
             if len(_UNIQUE) < 512:  # package grids are few and fixed per scenario
                 _UNIQUE[key] = hit
-        uniq, inv = hit
-        b = dict(base)
-        for j, r in enumerate(refs):
-            b[r] = uniq[:, j]
-        out = fn(b)
-        return tuple(np.broadcast_to(np.asarray(x, dtype=float), (len(uniq),))[inv] for x in out)
+        return hit
 
     def _link(self, l: Any, base: dict[str, Any], changes: list[Change], cuts: list[float],
               rho: float) -> tuple[Any, Any]:
@@ -130,7 +212,7 @@ class Projector:
 
     def _choke(self, ch: Any, base: dict[str, Any], changes: list[Change], t0: float, t1: float,
                rho: float) -> tuple[Any, Any]:
-        d = float(self.w.values[ch.delay])
+        d = float(base[ch.delay])
         cuts = {t0, t1, t0 + d}
         for c in changes:
             cuts.add(c[0])
@@ -140,17 +222,13 @@ class Projector:
         pipe_rate = pending / d if d > 0 else 0.0
         flows = []
         withheld = 0.0
+        split = self._split
         for a, b in zip(cuts[:-1], cuts[1:]):
             vals = self._values_at(base, changes, a)
-            tier = vals[ch.control]
-            unlicensed, licensed = chokepoint_inflows(
-                ch.s, _share(ch.shares, tier), ch.content, _at_least(tier, ch.et_tier), ch.x)
+            unlicensed, licensed = split(ch, vals[ch.control])
             if a - t0 >= d - 1e-12:
                 lag = self._values_at(base, changes, a - d)
-                ltier = lag[ch.control]
-                _, lic_then = chokepoint_inflows(
-                    ch.s, _share(ch.shares, ltier), ch.content, _at_least(ltier, ch.et_tier), ch.x)
-                approved = lic_then * lag[ch.approval]
+                approved = split(ch, lag[ch.control])[1] * lag[ch.approval]
             else:
                 approved = pipe_rate
             flows.append((b - a, unlicensed + approved))

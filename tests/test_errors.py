@@ -48,7 +48,7 @@ def mutate(tmp_path, old: str, new: str) -> tuple[Path, str]:
 
 
 def test_misspelt_key_points_at_its_line_with_a_suggestion(tmp_path):
-    p, text = mutate(tmp_path, "    review_days: 14\n", "    reviw_days: 14\n")
+    p, text = mutate(tmp_path, "    review_days: 30", "    reviw_days: 30")
     (msg,) = problems(p)
     line = line_of(text, "reviw_days")
     assert msg.startswith(f"{p}:{line}:5: actors.US.reviw_days: unknown key 'reviw_days'")
@@ -222,7 +222,7 @@ def cli(*args, cwd=ROOT):
 
 
 def test_cli_bad_input_exit_2_no_traceback(tmp_path):
-    p, _ = mutate(tmp_path, "    review_days: 14\n", "    reviw_days: 14\n")
+    p, _ = mutate(tmp_path, "    review_days: 30", "    reviw_days: 30")
     for args in (["run", str(p), "--runs", "2", "--out", str(tmp_path)], ["validate", str(p)],
                  ["run", str(tmp_path / "missing.yaml")], ["run", str(BASELINE), "--runs", "0"],
                  ["run", str(BASELINE), "--set", "meta.horizon_days=-1", "--out", str(tmp_path)]):

@@ -63,8 +63,13 @@ class BestResponse(Policy):
         talks_cooldown_days: float = Field(default=30.0, ge=0)
         defect: bool = Field(default=False, description="May break a deal in force.")
         react: bool = Field(default=True, description="Also decide right after the other side moves.")
+        concede_at_resolve: bool = Field(
+            default=True, description="Give in once accumulated loss reaches the actor's resolve_bn.")
 
     # ------------------------------------------------------------ epochs
+    def concede(self, view: "View") -> bool:
+        return self.params.concede_at_resolve and view.losses_bn >= view.resolve_bn
+
     def on_review(self, view: "View") -> list[Decision]:
         return self.decide(view)
 
@@ -82,6 +87,15 @@ class BestResponse(Policy):
         for p, changes in self.believed_changes(view):
             if p > 0:
                 total = total + p * view.outlook(self.params.horizon_days, overrides, [*extra, *changes], actor)
+        return total
+
+    def expected_options(self, view: "View", options: list[tuple[str, float]],
+                         extra: list[tuple[float, str, float]] = ()) -> np.ndarray:
+        """Own expected loss with no change, then with each single change, over the beliefs."""
+        total = np.zeros(len(options) + 1)
+        for p, changes in self.believed_changes(view):
+            if p > 0:
+                total += p * view.outlook_options(self.params.horizon_days, options, [*extra, *changes])
         return total
 
     # ------------------------------------------------------------ options
@@ -106,7 +120,7 @@ class BestResponse(Policy):
         own = view.own_instruments if self.params.instruments is None else self.params.instruments
         names = [n for n in own if not view.locked(n)]
         labels: list[tuple[str, Any]] = [("hold", None)]
-        utilities: list[float] = []
+        utilities: list[float] = [0.0]
         # instrument steps, vectorised: one row per option, one projection per believed answer
         rows = {"hold": [], "up": [], "down": []}
         current = {n: view.own(n) for n in names}
@@ -115,21 +129,21 @@ class BestResponse(Policy):
                 v = view.step(n, direction)
                 if v != current[n]:
                     rows[key].append((n, v))
-        refs = [f"{view.actor}.{n}" for n in names]
-        u_hold = -float(np.asarray(self.expected_loss(view)))
-        utilities.append(u_hold)
-        for key, direction in (("up", +1), ("down", -1)):
-            opts = rows[key]
-            if not opts:
+        me = view.actor
+        if self.params.opponent == "tit_for_tat":
+            groups = [(0, []), (+1, rows["up"]), (-1, rows["down"])]
+        else:  # the believed answer does not depend on the move: one pass for all rows
+            groups = [(0, rows["up"] + rows["down"])]
+        for direction, opts in groups:
+            if direction and not opts:
                 continue
-            overrides = {r: np.array([current[n] for _ in opts], dtype=float) for r, n in zip(refs, names)}
-            for i, (n, v) in enumerate(opts):
-                overrides[f"{view.actor}.{n}"][i] = v
-            loss = np.broadcast_to(np.asarray(self.expected_loss(view, overrides, self._mirror(view, direction)),
-                                              dtype=float), (len(opts),))
-            for (n, v), l in zip(opts, loss):
-                labels.append(("set", (n, v)))
+            loss = self.expected_options(view, [(f"{me}.{n}", v) for n, v in opts], self._mirror(view, direction))
+            if direction == 0:
+                utilities[0] = -float(loss[0])
+            for opt, l in zip(opts, loss[1:]):
+                labels.append(("set", opt))
                 utilities.append(-float(l))
+        u_hold = utilities[0]
         # threats
         pending = {t.instrument for t in view.pending_threats(view.actor)}
         for template in self.params.threats:
