@@ -56,6 +56,28 @@ def bare_simpy(n_events: int, repeats: int) -> float:
     return (time.perf_counter() - t0) / repeats
 
 
+VARIANTS = {
+    "resolve (foundation)": [
+        "actors.US.policy={name: resolve, params: {lookahead_days: 90}}",
+        "actors.CN.policy={name: resolve, params: {lookahead_days: 90}}"],
+    "best_response": [
+        "actors.US.policy={name: best_response, params: {instruments: [tariff_on_cn, chip_controls], "
+        "rationality: 0.5, talks: false}}",
+        "actors.CN.policy={name: best_response, params: {instruments: [re_controls, licence_approval, "
+        "soy_purchases], rationality: 0.5, talks: false}}"],
+    "bayesian (as shipped)": [],
+}
+
+
+def serial_rate(sc, seed: int, runs: int) -> float:
+    for i in range(10):
+        run_replication(sc, seed, i)
+    t0 = time.perf_counter()
+    for i in range(runs):
+        run_replication(sc, seed, i)
+    return runs / (time.perf_counter() - t0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scenario", default="scenarios/baseline_oct2025.yaml")
@@ -105,6 +127,11 @@ def main() -> None:
     print(f"bare SimPy, same events       {bare * 1e3:.3f} ms/run")
     print(f"model overhead, whole run     {per_run / bare:,.1f}x  (incl. seeding, sampling, set-up, summary)")
     print(f"model overhead, event loop    {loop / bare:,.1f}x  (time inside env.run only)")
+    if args.scenario.endswith("baseline_oct2025.yaml") and not args.overrides:
+        print("runs/s on 1 worker by policy (same scenario, policies overridden):")
+        for label, overrides in VARIANTS.items():
+            variant = load_scenario(args.scenario, overrides)
+            print(f"  {label:<26}  {serial_rate(variant, args.seed, max(200, args.runs // 2)):,.0f}")
 
 
 if __name__ == "__main__":

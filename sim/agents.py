@@ -149,12 +149,15 @@ class View:
         return self._e.projector.project(horizon, overrides, sched)[actor or self.actor]
 
     def outlook_options(self, horizon: float, options: list[tuple[str, float]],
-                        extra: list[tuple[float, str, float]] = ()) -> Any:
-        """Own projected loss with no change, then with each change ``(ref, value)`` made now."""
+                        extra: list[tuple[float, str, float]] = (), relative: bool = False) -> Any:
+        """Own projected loss with no change, then with each change ``(ref, value)`` made now.
+
+        ``relative``: leave out the losses no option touches (compare options only).
+        """
         sched = self._e.scheduled(include_threats=True)
         if extra:
             sched = sorted([*sched, *extra], key=lambda c: c[0])
-        return self._e.projector.project_options(horizon, options, sched, self.actor)
+        return self._e.projector.project_options(horizon, options, sched, self.actor, relative=relative)
 
     def talks_gain(self) -> float:
         """Own gain if talks were held now and both agreed (0 if no package helps both)."""

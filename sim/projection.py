@@ -53,14 +53,15 @@ class Projector:
         self._flows: dict[tuple, tuple[float, float]] = {}
 
     @staticmethod
-    def _values_at(base: dict[str, Any], changes: list[Change], t: float) -> dict[str, Any]:
-        vals = dict(base)
-        for when, ref, value in changes:
+    def _value(base: dict[str, Any], by_ref: dict[str, list[tuple[float, float]]], ref: str, t: float) -> Any:
+        """The value of ``ref`` at day ``t``: its base value, then its known changes."""
+        v = base[ref]
+        for when, value in by_ref.get(ref, ()):
             if when <= t:
-                vals[ref] = value
+                v = value
             else:
                 break
-        return vals
+        return v
 
     def _context(self, horizon: float, overrides: dict[str, Any], scheduled: Iterable[Change],
                  discount: bool) -> tuple:
@@ -71,7 +72,10 @@ class Projector:
                          key=lambda c: c[0])
         rho = w.rho if discount else 0.0
         tcuts = sorted({t0, t1, *(c[0] for c in changes)})
-        return t0, t1, changes, rho, tcuts
+        by_ref: dict[str, list[tuple[float, float]]] = {}
+        for when, ref, value in changes:
+            by_ref.setdefault(ref, []).append((when, value))
+        return t0, t1, changes, rho, tcuts, by_ref
 
     def deps(self) -> dict[str, list[str]]:
         """For each instrument, the parts (links, chokepoints) whose losses depend on it."""
@@ -89,17 +93,17 @@ class Projector:
 
     def _part(self, key: str, vals: dict[str, float], ctx: tuple) -> dict[str, float]:
         """Weighted losses of one part (a link or a chokepoint) for scalar instrument values."""
-        t0, t1, changes, rho, tcuts = ctx
+        t0, t1, changes, rho, tcuts, by_ref = ctx
         wt = self.w.weights
         kind, name = key.split(":", 1)
         if kind == "link":
             l = self._links[name]
-            imp, exp = self._link(l, vals, changes, tcuts, rho)
+            imp, exp = self._link(l, vals, by_ref, tcuts, rho)
             out = {l.importer: wt[l.importer][TRADE] * imp}
             out[l.exporter] = out.get(l.exporter, 0.0) + wt[l.exporter][TRADE] * exp
             return out
         ch = self._chokes[name]
-        short, strat, withheld, div = self._choke(ch, vals, changes, t0, t1, rho)
+        short, strat, withheld, div = self._choke(ch, vals, changes, by_ref, t0, t1, rho)
         ws = wt[ch.supplier]
         out = {ch.consumer: wt[ch.consumer][SHORTAGE] * short}
         out[ch.supplier] = (out.get(ch.supplier, 0.0) + ws[STRATEGIC] * strat + ws[WITHHELD] * withheld
@@ -161,19 +165,25 @@ class Projector:
         return totals
 
     def project_options(self, horizon: float, options: list[tuple[str, float]], scheduled: Iterable[Change],
-                        actor: str, discount: bool = True) -> np.ndarray:
+                        actor: str, discount: bool = True, relative: bool = False) -> np.ndarray:
         """``actor``'s loss with no change, then with each single change ``(ref, value)`` made now.
 
         Only the parts that depend on the changed instrument are evaluated again,
         so scoring a handful of options costs little more than one projection.
+        With ``relative`` the parts no option touches are left out of every entry
+        (a common offset: differences between options are exact, levels are not).
         """
         scheduled = list(scheduled)
         ctx = self._context(horizon, {}, scheduled, discount)
         base = dict(self.w.values)
-        parts = {k: self._part(k, base, ctx).get(actor, 0.0) for k in self._keys}
+        deps = self.deps()
+        keys = self._keys
+        if relative:
+            touched = {k for ref, _ in options for k in deps.get(ref, ())}
+            keys = [k for k in keys if k in touched]
+        parts = {k: self._part(k, base, ctx).get(actor, 0.0) for k in keys}
         total = sum(parts.values())
         out = [total]
-        deps = self.deps()
         for ref, value in options:
             keys = deps.get(ref, [])
             if not keys:
@@ -197,21 +207,22 @@ class Projector:
                 _UNIQUE[key] = hit
         return hit
 
-    def _link(self, l: Any, base: dict[str, Any], changes: list[Change], cuts: list[float],
+    def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float],
               rho: float) -> tuple[Any, Any]:
         imp = exp = 0.0
+        val = self._value
         for a, b in zip(cuts[:-1], cuts[1:]):
-            vals, f = self._values_at(base, changes, a), _pv(a, b, rho)
-            tau = vals[l.tariff] if l.tariff else l.tau0
+            f = _pv(a, b, rho)
+            tau = val(base, by_ref, l.tariff, a) if l.tariff else l.tau0
             for ref, rate in l.equivalents:
-                tau = tau + vals[ref] * rate
-            q = vals[l.quota] if l.quota else 1.0
+                tau = tau + val(base, by_ref, ref, a) * rate
+            q = val(base, by_ref, l.quota, a) if l.quota else 1.0
             imp = imp + f * importer_loss(l.v0, tau, l.tau0, l.eps, l.phi, q, l.subst)
             exp = exp + f * exporter_loss(l.v0, tau, l.tau0, l.eps, l.phi, l.margin, q)
         return imp, exp
 
-    def _choke(self, ch: Any, base: dict[str, Any], changes: list[Change], t0: float, t1: float,
-               rho: float) -> tuple[Any, Any]:
+    def _choke(self, ch: Any, base: dict[str, Any], changes: list[Change], by_ref: dict, t0: float,
+               t1: float, rho: float) -> tuple[Any, Any]:
         d = float(base[ch.delay])
         cuts = {t0, t1, t0 + d}
         for c in changes:
@@ -223,15 +234,16 @@ class Projector:
         flows = []
         withheld = 0.0
         split = self._split
+        val = self._value
         for a, b in zip(cuts[:-1], cuts[1:]):
-            vals = self._values_at(base, changes, a)
-            unlicensed, licensed = split(ch, vals[ch.control])
+            unlicensed, licensed = split(ch, val(base, by_ref, ch.control, a))
             if a - t0 >= d - 1e-12:
-                lag = self._values_at(base, changes, a - d)
-                approved = split(ch, lag[ch.control])[1] * lag[ch.approval]
+                lag = a - d
+                approved = split(ch, val(base, by_ref, ch.control, lag))[1] * val(base, by_ref, ch.approval, lag)
             else:
                 approved = pipe_rate
             flows.append((b - a, unlicensed + approved))
-            withheld = withheld + _pv(a, b, rho) * ch.revenue_per_unit * licensed * (1.0 - vals[ch.approval])
+            withheld = withheld + (_pv(a, b, rho) * ch.revenue_per_unit * licensed
+                                   * (1.0 - val(base, by_ref, ch.approval, a)))
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
         return ch.var * g, -ch.strategic * g, withheld, _pv(t0, t1, rho) * ch.rent * (ch.x - ch.xb)

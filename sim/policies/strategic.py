@@ -90,12 +90,12 @@ class BestResponse(Policy):
         return total
 
     def expected_options(self, view: "View", options: list[tuple[str, float]],
-                         extra: list[tuple[float, str, float]] = ()) -> np.ndarray:
+                         extra: list[tuple[float, str, float]] = (), relative: bool = False) -> np.ndarray:
         """Own expected loss with no change, then with each single change, over the beliefs."""
         total = np.zeros(len(options) + 1)
         for p, changes in self.believed_changes(view):
             if p > 0:
-                total += p * view.outlook_options(self.params.horizon_days, options, [*extra, *changes])
+                total += p * view.outlook_options(self.params.horizon_days, options, [*extra, *changes], relative)
         return total
 
     # ------------------------------------------------------------ options
@@ -130,6 +130,8 @@ class BestResponse(Policy):
                 if v != current[n]:
                     rows[key].append((n, v))
         me = view.actor
+        # only differences between options matter unless some option is scored in levels
+        relative = not self.params.threats and not (self.params.defect and view.deal_in_force)
         if self.params.opponent == "tit_for_tat":
             groups = [(0, []), (+1, rows["up"]), (-1, rows["down"])]
         else:  # the believed answer does not depend on the move: one pass for all rows
@@ -137,7 +139,8 @@ class BestResponse(Policy):
         for direction, opts in groups:
             if direction and not opts:
                 continue
-            loss = self.expected_options(view, [(f"{me}.{n}", v) for n, v in opts], self._mirror(view, direction))
+            loss = self.expected_options(view, [(f"{me}.{n}", v) for n, v in opts], self._mirror(view, direction),
+                                         relative and self.params.opponent != "tit_for_tat")
             if direction == 0:
                 utilities[0] = -float(loss[0])
             for opt, l in zip(opts, loss[1:]):
