@@ -268,8 +268,10 @@ class Engine:
         if approved:
             w = self.world
             w.advance(self.env.now)
+            was_empty = ch.stock <= 0.0
             ch.stock += volume
-            w.refresh()
+            if was_empty:  # a shortage ends: rates change; otherwise only the stockout moves
+                w.refresh()
             self.reschedule()
         else:  # a lump loss needs no integration first
             self.world.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit, self.env.now)
