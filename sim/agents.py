@@ -131,6 +131,21 @@ class View:
     def spec(self, ref: str) -> Any:
         return self._e.world.specs[ref]
 
+    def instruments_of(self, actor: str) -> list[str]:
+        """``ACTOR.instrument`` refs of any actor (instruments are public)."""
+        return [f"{actor}.{n}" for n in self._e.sc.actors[actor].instruments]
+
+    def day(self, date: Any) -> float:
+        """Days from the scenario start to ``date``."""
+        return self._e.sc.day(date)
+
+    def date(self, t: float) -> Any:
+        return self._e.sc.date(t)
+
+    def param(self, x: Any) -> float:
+        """The value in this run of a number of the scenario (sampled if a distribution)."""
+        return self._e.param(x)
+
     def pending_threats(self, issuer: str | None = None) -> list[ThreatMove]:
         return [t for t in self._e.threats if self._e.threat_status[t.id] == "pending"
                 and (issuer is None or t.actor == issuer)]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .bargaining import alternating_offers, nash_bargain, patience_weight, round_discount
+from .world import TRANSFER
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Engine
@@ -71,7 +72,6 @@ def negotiate(engine: "Engine", parties: list[str], spec: Any = None, ask: bool 
     g1 = np.broadcast_to(np.asarray(no_deal[p1] - deal[p1], dtype=float), (n,)).copy()
     g2 = np.broadcast_to(np.asarray(no_deal[p2] - deal[p2], dtype=float), (n,)).copy()
     w = engine.world.weights
-    from .world import TRANSFER
     for r, v in grid.items():
         if is_transfer(r):
             _, payer, payee = r.split(".")

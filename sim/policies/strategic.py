@@ -107,7 +107,7 @@ class BestResponse(Policy):
         if self.params.opponent != "tit_for_tat":
             return []
         other = self._other(view)
-        for ref in [r for r in view._e.world.values if r.startswith(other + ".")]:
+        for ref in view.instruments_of(other):
             spec = view.spec(ref)
             sign = 1.0 if spec.hostile == "up" else -1.0
             v = view.value(ref)
@@ -188,7 +188,7 @@ class BestResponse(Policy):
 
     def _as_threat(self, view: "View", template: ThreatTemplate) -> ThreatMove:
         return ThreatMove(type="threat", id="candidate", actor=view.actor, target=template.condition.actor,
-                          announced=view._e.sc.date(view.t), deadline=view._e.sc.date(view.t),
+                          announced=view.date(view.t), deadline=view.date(view.t),
                           instrument=template.instrument, value=template.value, add=template.add,
                           condition=template.condition)
 
@@ -216,15 +216,15 @@ class BestResponse(Policy):
         ref, value = view.threat_value(threat)
         c = threat.condition
         bound = c.at_most if c.at_most is not None else c.at_least
-        deadline = view._e.sc.day(threat.deadline)
+        deadline = view.day(threat.deadline)
         carried = float(self.expected_loss(view, None, [(max(deadline, view.t + 1e-9), ref, value)]))
         conceded = float(self.expected_loss(view, {f"{c.actor}.{c.instrument}": float(bound)}))
-        return conceded + view._e.param(threat.concession_cost_bn) < carried
+        return conceded + view.param(threat.concession_cost_bn) < carried
 
     def carry_out_threat(self, view: "View", threat: ThreatMove) -> bool:
         ref, value = view.threat_value(threat)
         carried = float(self.expected_loss(view, {ref: value}))
-        backed = float(self.expected_loss(view)) + view._e.param(threat.audience_cost_bn)
+        backed = float(self.expected_loss(view)) + view.param(threat.audience_cost_bn)
         return carried <= backed
 
 
@@ -309,7 +309,7 @@ class Bayesian(BestResponse):
             return [(1.0, [])]
         loss, rate = view.public_losses(other), view.loss_rate(other)
         out = []
-        refs = [r for r in view._e.world.values if r.startswith(other + ".")]
+        refs = view.instruments_of(other)
         for theta, b in zip(self.types, self.belief):
             if b <= 1e-12:
                 continue
