@@ -237,7 +237,8 @@ class Bayesian(BestResponse):
     follows from public instruments), its resolve type ``θ`` and the softness
     ``s``; ``s → 0`` is the deterministic ``resolve`` rule. At each own epoch the
     belief over the types in ``types_bn`` is multiplied by the likelihood of what
-    was seen since the last one (held on, or conceded) and renormalised. In its
+    was seen (held on, or conceded) and renormalised; so is every observed move of
+    the other side (hostile: held on; a step back: conceding). In its
     projections the other side concedes (steps back once) at the day type θ's
     loss would reach θ, weighted by the belief.
     """
@@ -301,6 +302,17 @@ class Bayesian(BestResponse):
         return self.decide(view)
 
     def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+        """Every observed move of the other side is evidence too: a hostile one says it
+        holds on, a step back is what a type near its resolve does."""
+        other = self._other(view)
+        if not self._done:
+            for m in moves:
+                if m.actor != other:
+                    continue
+                h = view.hostility(m.actor, m.instrument, m.old, m.new)
+                if h != 0:
+                    self.update(h < 0, view.public_losses(other))
+            self._done = view.conceded(other)
         return self.decide(view) if self.params.react else []
 
     def believed_changes(self, view: "View") -> list[tuple[float, list[tuple[float, str, float]]]]:
