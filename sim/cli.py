@@ -54,6 +54,28 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-series", action="store_true", help="do not record series (smaller, faster)")
     r.add_argument("--quiet", action="store_true", help="no progress, no tables; print only the path")
 
+    w = sub.add_parser("sweep", help="run (or resume) a parameter sweep")
+    w.add_argument("sweep", help="sweep YAML file")
+    w.add_argument("--executor", choices=["serial", "processes", "dask"], default="processes",
+                   help="where runs execute (default: local processes)")
+    w.add_argument("--workers", type=_positive, default=None, help="processes or Dask workers (default: all cores)")
+    w.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
+    w.add_argument("--out", default="results", help="results root (default: results)")
+    w.add_argument("--dry-run", action="store_true", help="print the design size and an estimated time")
+    w.add_argument("--fail-fast", action="store_true", help="stop at the first run that raises")
+    w.add_argument("--quiet", action="store_true", help="no progress output")
+
+    an = sub.add_parser("analyze", help="analyse a sweep's results")
+    an_sub = an.add_subparsers(dest="analysis", required=True, parser_class=_Parser)
+    sens = an_sub.add_parser("sensitivity", help="Sobol first-order and total indices (saltelli designs)")
+    sens.add_argument("results")
+    sens.add_argument("--output", dest="outputs", action="append", default=None,
+                      help="output to analyse (default: the sweep's outputs)")
+    disc = an_sub.add_parser("discover", help="scenario discovery: PRIM boxes where an outcome is likely")
+    disc.add_argument("results")
+    disc.add_argument("--outcome", default="deal", help="outcome class (default: deal)")
+    disc.add_argument("--threshold", type=float, default=0.8, help="target density of the box (default 0.8)")
+
     v = sub.add_parser("validate", help="check scenario files and report every error")
     v.add_argument("files", nargs="+")
 
@@ -73,6 +95,42 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print_stats(summary_stats(res.summary, res.start),
                     f"{name}: {args.runs} runs, seed {args.seed}, {res.manifest['workers']} workers")
     print(f"results: {res.path}")
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweeprun import SweepFailed, SweepInterrupted, run_sweep
+
+    if args.dry_run:
+        from .sweep import dry_run
+
+        print(dry_run(args.sweep, args.workers))
+        return 0
+    try:
+        res = run_sweep(args.sweep, out=args.out, executor=args.executor, workers=args.workers,
+                        scheduler=args.scheduler, fail_fast=args.fail_fast, quiet=args.quiet)
+    except SweepInterrupted as exc:
+        print(f"tradesim: {exc}", file=sys.stderr)
+        return 130
+    except SweepFailed as exc:
+        print(f"tradesim: {exc}; the runs before it are on disk, rerun without --fail-fast to go on",
+              file=sys.stderr)
+        return 1
+    resumed = f" ({res.resumed_runs} resumed from disk)" if res.resumed_runs else ""
+    print(f"{res.runs} runs{resumed}, {res.failed} failed")
+    print(f"results: {res.path}")
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis import discover, sensitivity
+
+    if args.analysis == "sensitivity":
+        table, path = sensitivity(args.results, args.outputs)
+    else:
+        table, path = discover(args.results, args.outcome, args.threshold)
+    print(table.to_string(index=False))
+    print(f"written: {path}")
     return 0
 
 
@@ -100,7 +158,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema}[args.command](args)
+        return {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema, "sweep": _cmd_sweep,
+                "analyze": _cmd_analyze}[args.command](args)
     except ScenarioError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)

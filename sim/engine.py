@@ -551,13 +551,16 @@ class Engine:
         return row
 
 
-def run_replication(sc: Scenario, root_seed: int, run: int, record_series: bool = True) -> RunResult:
+def run_replication(sc: Scenario, root_seed: int, run: int, record_series: bool = True,
+                    spawn_key: tuple[int, ...] | None = None) -> RunResult:
     """One run: its seed is ``SeedSequence(root_seed, spawn_key=(run,))``.
+
+    Sweeps pass ``spawn_key=(point, replication)`` instead.
 
     The run's parameters, summits, actors and licensing each draw from their
     own child stream, so results depend only on (scenario, root seed, run).
     """
-    ss = np.random.SeedSequence(root_seed, spawn_key=(run,))
+    ss = np.random.SeedSequence(root_seed, spawn_key=spawn_key if spawn_key is not None else (run,))
     s_params, s_summit, s_actors, s_lic = ss.spawn(4)
     params = sample_params(sc, np.random.default_rng(s_params))
     engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series)

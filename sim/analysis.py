@@ -1,0 +1,109 @@
+"""Analyses of a sweep's results: Sobol sensitivity indices and scenario discovery.
+
+Both read the stored results (``design.parquet``, ``summary.parquet``) and write
+their tables next to them for the report to plot.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import UsageError
+from .store import atomic_write_table
+
+
+def _load(results: str | Path) -> tuple[Path, dict, pd.DataFrame, pd.DataFrame]:
+    p = Path(results)
+    if not (p / "manifest.json").is_file() or not (p / "design.parquet").is_file():
+        raise UsageError(f"{p}: not a sweep results folder (no manifest.json / design.parquet)")
+    manifest = json.loads((p / "manifest.json").read_text())
+    if manifest.get("status") != "complete":
+        raise UsageError(f"{p}: the sweep is {manifest.get('status')}; run it to completion first")
+    return p, manifest, pd.read_parquet(p / "design.parquet"), pd.read_parquet(p / "summary.parquet")
+
+
+def output_per_point(summary: pd.DataFrame, output: str, horizon: float | None = None) -> pd.Series:
+    """One number per design point: the mean over its replications.
+
+    ``deal`` (or any outcome class) is the share of runs with that outcome;
+    ``deal_day`` without a deal counts as the horizon (censored); any other name
+    is a summary column averaged over successful runs.
+    """
+    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    if output in set(ok["outcome"].dropna()) or output in ("deal", "escalation", "stalemate") or output.startswith("capitulation_"):
+        values = (ok["outcome"] == output).astype(float)
+    elif output == "deal_day":
+        values = ok["deal_day"].fillna(horizon if horizon is not None else np.nan)
+    elif output in ok.columns:
+        values = ok[output].astype(float)
+    else:
+        raise UsageError(f"unknown output '{output}': an outcome class or a summary column")
+    return values.groupby(ok["point"]).mean()
+
+
+def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool = False, seed: int = 0) -> pd.DataFrame:
+    """First-order and total Sobol indices with 95% intervals (SALib; Saltelli 2010 estimators)."""
+    from SALib.analyze import sobol
+
+    res = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=second_order, seed=seed,
+                        print_to_console=False)
+    return pd.DataFrame({"parameter": problem["names"], "S1": res["S1"], "S1_conf": res["S1_conf"],
+                         "ST": res["ST"], "ST_conf": res["ST_conf"]})
+
+
+def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
+    p, manifest, design, summary = _load(results)
+    spec = manifest["sweep"]
+    if spec["design"] != "saltelli":
+        raise UsageError(f"{p}: Sobol indices need a saltelli design, this sweep used {spec['design']}")
+    from .sweep import SweepSpec
+
+    sweep = SweepSpec.model_validate(spec)
+    horizon = None
+    frames = []
+    for out in outputs or sweep.outputs:
+        y = output_per_point(summary, out, horizon).reindex(design["point"]).to_numpy()
+        if np.isnan(y).any():
+            raise UsageError(f"output '{out}' is missing at {int(np.isnan(y).sum())} design points "
+                             "(failed runs?); Sobol indices need every point")
+        df = sobol_indices(sweep.problem(), y, sweep.second_order, sweep.seed)
+        df.insert(0, "output", out)
+        frames.append(df)
+    table = pd.concat(frames, ignore_index=True)
+    import pyarrow as pa
+
+    atomic_write_table(p / "sensitivity.parquet", pa.Table.from_pandas(table, preserve_index=False))
+    return table, p / "sensitivity.parquet"
+
+
+def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8) -> tuple[pd.DataFrame, Path]:
+    """PRIM (Friedman & Fisher 1999; the ``prim`` package): boxes of parameter space where ``outcome`` is likely."""
+    import prim
+
+    p, manifest, design, summary = _load(results)
+    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    params = [c for c in ok.columns if c.startswith("sweep.")]
+    x = ok[params].rename(columns=lambda c: c[len("sweep."):]).astype(float)
+    y = (ok["outcome"] == outcome).astype(float).to_numpy()
+    if y.sum() == 0:
+        raise UsageError(f"no run ended in '{outcome}': nothing to discover")
+    box = prim.Prim(x.reset_index(drop=True), y, threshold=threshold, threshold_type=">=").find_box()
+    limits = box.limits.reset_index().rename(columns={"index": "parameter"})
+    stats = box.stats
+    rows = []
+    for _, r in limits.iterrows():
+        rows.append({"outcome": outcome, "parameter": r["parameter"], "min": float(r["min"]), "max": float(r["max"]),
+                     "coverage": float(stats["coverage"]), "density": float(stats["density"]),
+                     "mass": float(stats["mass"])})
+    table = pd.DataFrame(rows)
+    import pyarrow as pa
+
+    atomic_write_table(p / "discovery.parquet", pa.Table.from_pandas(table, preserve_index=False))
+    traj = box.peeling_trajectory.reset_index(drop=True)
+    traj.columns = [str(c).replace(" ", "_") for c in traj.columns]
+    atomic_write_table(p / "discovery_trajectory.parquet", pa.Table.from_pandas(traj, preserve_index=False))
+    return table, p / "discovery.parquet"
