@@ -92,7 +92,8 @@ class SweepSpec(BaseModel):
     points: int = Field(default=64, ge=1, description="Sampling designs: points (saltelli: base N; morris: trajectories).")
     replications: int = Field(default=1, ge=1)
     seed: int = Field(default=20251009, ge=0)
-    parameters: list[SweepParameter] = Field(min_length=1)
+    parameters: list[SweepParameter] = Field(
+        default_factory=list, description="Varied parameters; none: a Monte Carlo of the base scenario.")
     outputs: list[str] = Field(default_factory=lambda: ["deal", "deal_day"])
     second_order: bool = Field(default=False, description="saltelli: also second-order indices.")
     morris_levels: int = Field(default=4, ge=2)
@@ -120,9 +121,9 @@ def design_matrix(spec: SweepSpec) -> pd.DataFrame:
     """One row per point, one column per parameter path (index = point number)."""
     names = [p.path for p in spec.parameters]
     d = len(names)
-    if spec.design == "grid":
+    if spec.design == "grid" or not spec.parameters:
         rows = list(itertools.product(*[p.levels() for p in spec.parameters]))
-        return pd.DataFrame(rows, columns=names)
+        return pd.DataFrame(rows, columns=names, index=range(len(rows)))
     if spec.design in ("lhs", "sobol", "halton"):
         rng = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=(2**31 - 1,)))
         sampler = {"lhs": qmc.LatinHypercube, "sobol": qmc.Sobol, "halton": qmc.Halton}[spec.design](d=d, seed=rng)

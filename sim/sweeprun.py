@@ -91,7 +91,8 @@ def run_sweep_chunk(raw: dict, source: str, seed: int, tasks: list[tuple[int, in
             res.summary.update(extra)
             results.append(res)
         except ScenarioError as exc:
-            failed_rows.append({"run": run, "seed": seed, **extra, "error": f"invalid point: {exc}"})
+            why = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
+            failed_rows.append({"run": run, "seed": seed, **extra, "error": f"invalid point: {why}"})
         except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
             failed_rows.append({"run": run, "seed": seed, **extra, "error": f"{type(exc).__name__}: {exc}"})
     if sc is None and results:
@@ -284,7 +285,7 @@ def run_sweep(sweep_file: str, out: str = "results", executor: str = "processes"
                 fut = ex.submit(run_sweep_chunk, raw, source, spec.seed, chunks[k], spec.record_events,
                                 spec.record_series)
                 in_flight[fut] = k
-            for fut in ex.wait_any(list(in_flight)):
+            for fut in sorted(ex.wait_any(list(in_flight)), key=lambda f: in_flight[f]):
                 k = in_flight.pop(fut)
                 tables = fut.result()
                 n_err = _errors(tables["summary"])
