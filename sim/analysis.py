@@ -55,11 +55,24 @@ def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool = F
                          "ST": res["ST"], "ST_conf": res["ST_conf"]})
 
 
+def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int = 4, seed: int = 0
+                   ) -> pd.DataFrame:
+    """Morris elementary effects: mu* (importance) with its 95% interval, and sigma (interactions)."""
+    from SALib.analyze import morris
+
+    res = morris.analyze(problem, np.asarray(x, dtype=float), np.asarray(y, dtype=float), num_levels=levels,
+                         seed=seed, print_to_console=False)
+    return pd.DataFrame({"parameter": problem["names"], "mu_star": res["mu_star"],
+                         "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]})
+
+
 def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
+    """Sobol indices (saltelli designs) or Morris elementary effects (morris designs) per output."""
     p, manifest, design, summary = _load(results)
     spec = manifest["sweep"]
-    if spec["design"] != "saltelli":
-        raise UsageError(f"{p}: Sobol indices need a saltelli design, this sweep used {spec['design']}")
+    if spec["design"] not in ("saltelli", "morris"):
+        raise UsageError(f"{p}: sensitivity indices need a saltelli or morris design, this sweep used "
+                         f"{spec['design']}")
     from .sweep import SweepSpec
 
     sweep = SweepSpec.model_validate(spec)
@@ -70,7 +83,11 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
         if np.isnan(y).any():
             raise UsageError(f"output '{out}' is missing at {int(np.isnan(y).sum())} design points "
                              "(failed runs?); Sobol indices need every point")
-        df = sobol_indices(sweep.problem(), y, sweep.second_order, sweep.seed)
+        if sweep.design == "saltelli":
+            df = sobol_indices(sweep.problem(), y, sweep.second_order, sweep.seed)
+        else:
+            x = design[[q.path for q in sweep.parameters]].to_numpy()
+            df = morris_indices(sweep.problem(), x, y, sweep.morris_levels, sweep.seed)
         df.insert(0, "output", out)
         frames.append(df)
     table = pd.concat(frames, ignore_index=True)

@@ -76,6 +76,13 @@ def _chunks(n: int, workers: int) -> list[list[int]]:
     return [list(range(i, min(n, i + size))) for i in range(0, n, size)]
 
 
+def ignore_sigint() -> None:
+    """Worker initialiser: Ctrl-C is the driver's to handle (it stops cleanly and says how far it got)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
@@ -131,7 +138,8 @@ def monte_carlo(sc: Scenario, runs: int, seed: int, workers: int | None = None,
                 progress.advance(len(chunk))
         else:
             ctx = mp.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx) as pool:
+            with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx,
+                                     initializer=ignore_sigint) as pool:
                 pending = {pool.submit(run_chunk, sc, seed, chunk, record_series): (k, len(chunk))
                            for k, chunk in enumerate(chunks)}
                 try:

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from .engine import run_replication
 from .errors import Problem, ScenarioError, UsageError
 from .loader import build
-from .runner import Progress, _tables, default_workers
+from .runner import Progress, _tables, default_workers, ignore_sigint
 from .store import atomic_write_table, atomic_write_text, git_commit, versions
 from .sweep import SweepSpec, design_matrix, load_sweep, sweep_hash
 from .yamlio import Located, load_file
@@ -136,7 +136,8 @@ class _SerialExecutor:
 
 class _ProcessExecutor:
     def __init__(self, workers: int) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                        initializer=ignore_sigint)
 
     def submit(self, fn: Callable, *args: Any) -> Future:
         return self.pool.submit(fn, *args)

@@ -164,3 +164,23 @@ def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
     boxes, bpath = discover(res.path, "deal", threshold=0.5)
     assert bpath.exists() and set(boxes["parameter"]) <= {"calendar.1.add", "chokepoints.magnets.initial_stock_days"}
     assert ((boxes["coverage"] > 0) & (boxes["coverage"] <= 1) & (boxes["density"] <= 1)).all()
+
+
+def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):
+    """In a deterministic scenario the spacing of the series grid changes no payoff — its
+    elementary effects are exactly zero — while the discount rate changes every payoff."""
+    from .conftest import base_dict
+
+    d = base_dict()
+    d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5  # a constant trade loss to discount
+    scen = tmp_path / "deterministic.yaml"
+    scen.write_text(yaml.safe_dump(d), encoding="utf-8")
+    f = sweep_file(tmp_path, name="mor", scenario=str(scen), design="morris", points=6, replications=2,
+                   chunk_runs=20, outputs=["payoff_US"],
+                   parameters=[{"path": "meta.series_every_days", "low": 1, "high": 30},
+                               {"path": "meta.discount_rate_per_year", "low": 0.0, "high": 0.5}])
+    res = run_sweep(f, out=str(tmp_path / "o"), executor="serial", quiet=True)
+    table, _ = sensitivity(res.path)
+    mu = dict(zip(table["parameter"], table["mu_star"]))
+    assert mu["meta.series_every_days"] == 0.0
+    assert mu["meta.discount_rate_per_year"] > 0.0
