@@ -184,3 +184,16 @@ def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):
     mu = dict(zip(table["parameter"], table["mu_star"]))
     assert mu["meta.series_every_days"] == 0.0
     assert mu["meta.discount_rate_per_year"] > 0.0
+
+
+def test_existing_dask_scheduler_by_address(tmp_path):
+    """--scheduler tcp://HOST:PORT: the sweep runs on a cluster it did not start."""
+    from distributed import LocalCluster
+
+    f = sweep_file(tmp_path)
+    ref = run_sweep(f, out=str(tmp_path / "ref"), executor="serial", quiet=True)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        res = run_sweep(f, out=str(tmp_path / "remote"), scheduler=cluster.scheduler_address, quiet=True)
+    pd.testing.assert_frame_equal(summary(res.path), summary(ref.path))
+    assert json.loads((res.path / "manifest.json").read_text())["executor"] == "dask"
