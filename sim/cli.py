@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a scenario value by dotted path, e.g. actors.US.resolve_bn=200")
     r.add_argument("--no-series", action="store_true", help="do not record series (smaller, faster)")
     r.add_argument("--quiet", action="store_true", help="no progress, no tables; print only the path")
+    r.add_argument("--no-report", action="store_true", help="do not write report.html")
 
     w = sub.add_parser("sweep", help="run (or resume) a parameter sweep")
     w.add_argument("sweep", help="sweep YAML file")
@@ -64,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--dry-run", action="store_true", help="print the design size and an estimated time")
     w.add_argument("--fail-fast", action="store_true", help="stop at the first run that raises")
     w.add_argument("--quiet", action="store_true", help="no progress output")
+    w.add_argument("--no-report", action="store_true", help="do not write report.html")
+
+    rp = sub.add_parser("report", help="write report.html for a results folder (a run or a sweep)")
+    rp.add_argument("results")
+    rp.add_argument("--open", action="store_true", help="open it in the default browser")
+    cp = sub.add_parser("compare", help="one page overlaying two result sets")
+    cp.add_argument("a")
+    cp.add_argument("b")
+    cp.add_argument("--out", default=None, help="folder for compare.html (default: the second results folder)")
+    cp.add_argument("--open", action="store_true", help="open it in the default browser")
 
     an = sub.add_parser("analyze", help="analyse a sweep's results")
     an_sub = an.add_subparsers(dest="analysis", required=True, parser_class=_Parser)
@@ -95,7 +106,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print_stats(summary_stats(res.summary, res.start),
                     f"{name}: {args.runs} runs, seed {args.seed}, {res.manifest['workers']} workers")
     print(f"results: {res.path}")
+    _write_report(args, res.path)
     return 0
+
+
+def _write_report(args: argparse.Namespace, path) -> None:
+    if not args.no_report:
+        from .report import build_report
+
+        print(f"report: {build_report(path)}")
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -119,6 +138,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     resumed = f" ({res.resumed_runs} resumed from disk)" if res.resumed_runs else ""
     print(f"{res.runs} runs{resumed}, {res.failed} failed")
     print(f"results: {res.path}")
+    _write_report(args, res.path)
     return 0
 
 
@@ -131,6 +151,32 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         table, path = discover(args.results, args.outcome, args.threshold)
     print(table.to_string(index=False))
     print(f"written: {path}")
+    return 0
+
+
+def _open(path) -> None:
+    import webbrowser
+
+    webbrowser.open(path.resolve().as_uri())
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    path = build_report(args.results)
+    print(f"report: {path}")
+    if args.open:
+        _open(path)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+
+    path = compare(args.a, args.b, args.out)
+    print(f"comparison: {path}")
+    if args.open:
+        _open(path)
     return 0
 
 
@@ -159,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema, "sweep": _cmd_sweep,
-                "analyze": _cmd_analyze}[args.command](args)
+                "analyze": _cmd_analyze, "report": _cmd_report, "compare": _cmd_compare}[args.command](args)
     except ScenarioError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)

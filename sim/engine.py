@@ -78,6 +78,7 @@ class Engine:
         self.issued = {a: 0 for a in sc.actors}
         self.last_talks = -math.inf
         self.capitulated: str | None = None
+        self.capitulation_day = math.nan
         self.deal_day: float | None = None
         self.deal_terms: dict[str, float] = {}
         self.first_terms: dict[str, float] = {}
@@ -443,6 +444,7 @@ class Engine:
     def capitulate(self, actor: str) -> None:
         if self.capitulated is None and self.deal_day is None:
             self.capitulated = actor
+            self.capitulation_day = self.env.now
 
     # ----------------------------------------------------------------- deals
     def summit(self, m: Summit) -> None:
@@ -525,7 +527,8 @@ class Engine:
     def summarise(self) -> dict[str, Any]:
         w = self.world
         row: dict[str, Any] = {"run": self.run_index, "outcome": self.outcome(),
-                               "deal_day": math.nan if self.deal_day is None else self.deal_day}
+                               "deal_day": math.nan if self.deal_day is None else self.deal_day,
+                               "capitulation_day": self.capitulation_day}
         for a in w.actors:
             row[f"payoff_{a}"] = w.payoff(a)
         for a in w.actors:
