@@ -19,7 +19,7 @@ def histogram(values: pd.Series, bins: int = 40) -> pd.DataFrame:
     if len(x) == 0:
         return pd.DataFrame({"centre": [], "width": [], "count": []})
     lo, hi = float(x.min()), float(x.max())
-    if lo == hi:
+    if hi - lo <= 1e-9 * max(1.0, abs(hi)):  # (nearly) one value: one bin around it
         lo, hi = lo - 0.5, hi + 0.5
     counts, edges = np.histogram(x, bins=bins, range=(lo, hi))
     return pd.DataFrame({"centre": (edges[:-1] + edges[1:]) / 2, "width": np.diff(edges), "count": counts})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import pytest
 import yaml
@@ -153,3 +154,10 @@ def test_textbook_game_overlays_its_closed_form(tmp_path):
     # and the simulated curve agrees with the closed form at its median
     day = res.summary["capitulation_day"].dropna()
     assert abs(day.median() - np.log(2) / rate) < 0.25 * np.log(2) / rate
+
+
+def test_histogram_of_nearly_constant_values():
+    from sim.aggregate import histogram
+
+    h = histogram(pd.Series([-1.0, -1.0 + 1e-15, -1.0]))
+    assert h["count"].sum() == 3

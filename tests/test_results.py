@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import subprocess
 import sys
 
@@ -88,10 +89,11 @@ def test_cli_run_prints_summary_and_path(tmp_path):
     assert r.returncode == 0, r.stderr
     for heading in ("Outcomes", "Deal day", "Threats", "Days in shortage", "Payoff and loss"):
         assert heading in r.stdout
-    last = r.stdout.strip().splitlines()[-1]
-    assert last.startswith("results: ")
+    lines = r.stdout.strip().splitlines()
+    assert lines[-2].startswith("results: ") and lines[-1].startswith("report: ")
     assert (tmp_path / "student_template").is_dir()
-    assert sim.load_results(last.split(": ", 1)[1]).summary.shape[0] == 10
+    assert sim.load_results(lines[-2].split(": ", 1)[1]).summary.shape[0] == 10
+    assert Path(lines[-1].split(": ", 1)[1]).is_file()
 
 
 def test_cli_schema_and_validate():

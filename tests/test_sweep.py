@@ -113,7 +113,9 @@ def test_interrupted_sweep_resumes_to_identical_tables(tmp_path, sig):
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "resumed from disk" in done.stdout
-    path = Path(done.stdout.strip().splitlines()[-1].split(": ", 1)[1])
+    line = next(ln for ln in done.stdout.splitlines() if ln.startswith("results: "))
+    path = Path(line.split(": ", 1)[1])
+    assert (path / "report.html").is_file()
     pd.testing.assert_frame_equal(summary(path), summary(ref.path))
 
 
