@@ -145,3 +145,98 @@ def regrets(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def same_profile(x: tuple, y: tuple, tol: float = 0.05) -> bool:
     return all(np.allclose(np.asarray(u, float), np.asarray(v, float), atol=tol) for u, v in zip(x, y))
+
+
+# ------------------------------------------------------------ meta-games
+@dataclass
+class MetaGame:
+    """Simulated payoffs of every policy pair (rows: ``row_actor``'s policies)."""
+
+    scenario: str
+    row_actor: str
+    col_actor: str
+    rows: list[PolicyChoice]
+    cols: list[PolicyChoice]
+    runs: int
+    seed: int
+    payoff_row: dict[tuple[int, int], np.ndarray]
+    payoff_col: dict[tuple[int, int], np.ndarray]
+    outcomes: dict[tuple[int, int], np.ndarray]
+
+    def means(self, resample: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+        a = np.zeros((len(self.rows), len(self.cols)))
+        b = np.zeros_like(a)
+        for (i, j), x in self.payoff_row.items():
+            y = self.payoff_col[(i, j)]
+            if resample is not None:
+                k = resample.integers(0, len(x), len(x))
+                x, y = x[k], y[k]
+            a[i, j], b[i, j] = x.mean(), y.mean()
+        return a, b
+
+    def standard_errors(self) -> tuple[np.ndarray, np.ndarray]:
+        a = np.zeros((len(self.rows), len(self.cols)))
+        b = np.zeros_like(a)
+        for (i, j), x in self.payoff_row.items():
+            a[i, j] = x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else np.nan
+            y = self.payoff_col[(i, j)]
+            b[i, j] = y.std(ddof=1) / np.sqrt(len(y)) if len(y) > 1 else np.nan
+        return a, b
+
+
+def play(scenario: str, row_actor: str, rows: list[PolicyChoice], col_actor: str, cols: list[PolicyChoice],
+         runs: int, seed: int, workers: int | None = None, quiet: bool = True) -> MetaGame:
+    """Run every policy pair as a Monte Carlo (the same seed for every pair: common random numbers)."""
+    from .api import run
+
+    pr, pc, oc = {}, {}, {}
+    for (i, p), (j, q) in itertools.product(enumerate(rows), enumerate(cols)):
+        res = run(scenario, runs=runs, seed=seed, workers=workers, out=None, record_series=False, quiet=quiet,
+                  overrides=[f"actors.{row_actor}.policy={p.yaml()}", f"actors.{col_actor}.policy={q.yaml()}"])
+        pr[(i, j)] = res.summary[f"payoff_{row_actor}"].to_numpy(float)
+        pc[(i, j)] = res.summary[f"payoff_{col_actor}"].to_numpy(float)
+        oc[(i, j)] = res.summary["outcome"].to_numpy(str)
+    return MetaGame(str(scenario), row_actor, col_actor, rows, cols, runs, seed, pr, pc, oc)
+
+
+@dataclass
+class Analysis:
+    a: np.ndarray
+    b: np.ndarray
+    se_a: np.ndarray
+    se_b: np.ndarray
+    equilibria: list[tuple[list[float], list[float]]]
+    survival: list[float]
+    outcome_mix: list[dict[str, float]]
+    qre: pd.DataFrame
+    regret_row: np.ndarray
+    regret_col: np.ndarray
+    lcp_agrees: bool
+
+
+def analyse(game: MetaGame, bootstrap: int = 200, seed: int = 0, tol: float = 0.05) -> Analysis:
+    """Equilibria of the mean bimatrix, their survival under resampled runs, and what they induce."""
+    a, b = game.means()
+    se_a, se_b = game.standard_errors()
+    eqs = [([float(x) for x in p], [float(x) for x in q]) for p, q in equilibria(a, b, exact=False)]
+    rng = np.random.default_rng(seed)
+    hits = np.zeros(len(eqs))
+    for _ in range(bootstrap):
+        ra, rb = game.means(resample=rng)
+        found = equilibria(ra, rb, exact=False)
+        for k, e in enumerate(eqs):
+            hits[k] += any(same_profile(e, f, tol) for f in found)
+    classes = sorted({o for arr in game.outcomes.values() for o in arr})
+    mixes = []
+    for p, q in eqs:
+        mix = {c: 0.0 for c in classes}
+        for (i, j), arr in game.outcomes.items():
+            w = p[i] * q[j]
+            if w:
+                for c in classes:
+                    mix[c] += w * float(np.mean(arr == c))
+        mixes.append(mix)
+    lcp = lcp_equilibria(a, b)
+    agrees = all(any(same_profile(l, e, 1e-6) for e in eqs) for l in lcp)
+    ra, rb = regrets(a, b)
+    return Analysis(a, b, se_a, se_b, eqs, list(hits / max(bootstrap, 1)), mixes, qre_path(a, b), ra, rb, agrees)

@@ -37,9 +37,22 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return key.split("."), value
 
 
+def unshared_copy(x: Any) -> Any:
+    """A deep copy in which no two places share an object.
+
+    YAML aliases (``*anchor``) load as one shared object; ``copy.deepcopy`` would
+    keep them shared, so an override of one place would silently change the other.
+    """
+    if isinstance(x, dict):
+        return {k: unshared_copy(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [unshared_copy(v) for v in x]
+    return x
+
+
 def apply_overrides(data: dict, overrides: Iterable[str]) -> tuple[dict, dict[tuple, str]]:
     """Apply ``--set`` overrides to a copy of ``data``; return it and their sources."""
-    data = copy.deepcopy(data)
+    data = unshared_copy(data)
     sources: dict[tuple, str] = {}
     problems: list[Problem] = []
     for text in overrides:
@@ -290,4 +303,4 @@ def validate_files(paths: Iterable[str]) -> list[Problem]:
 
 def scenario_from_dict(data: dict, source: str = "<dict>") -> Scenario:
     """Validate a scenario given as a Python dict (tests, notebooks, sweeps)."""
-    return build(copy.deepcopy(data), Located(data, source, {}), {})
+    return build(unshared_copy(data), Located(data, source, {}), {})

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from .engine import run_replication
 from .errors import Problem, ScenarioError, UsageError
-from .loader import build
+from .loader import build, unshared_copy
 from .runner import Progress, _tables, default_workers, ignore_sigint
 from .store import atomic_write_table, atomic_write_text, git_commit, versions
 from .sweep import SweepSpec, design_matrix, load_sweep, sweep_hash
@@ -82,7 +82,7 @@ def run_sweep_chunk(raw: dict, source: str, seed: int, tasks: list[tuple[int, in
                  **{f"sweep.{p}": _clean(v) for p, v in values.items()}}
         try:
             if point not in scenarios:
-                data = copy.deepcopy(raw)
+                data = unshared_copy(raw)
                 for p, v in values.items():
                     set_path(data, p, _clean(v))
                 scenarios[point] = build(data, Located(data, source, {}), {})

@@ -241,3 +241,13 @@ def test_failed_run_leaves_earlier_results_untouched(tmp_path):
     assert bad.returncode == 2 and "unknown policy 'nope'" in bad.stderr
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_set_on_a_yaml_alias_changes_only_that_place(tmp_path):
+    """Anchors load as one shared object; an override must not leak into the other place."""
+    shared = base_dict()
+    shared["actors"]["CN"]["policy"] = shared["actors"]["US"]["policy"]  # safe_dump writes &id001 / *id001
+    p = write(tmp_path, yaml.safe_dump(shared))
+    assert "&id001" in p.read_text()
+    sc = load_scenario(p, ["actors.US.policy.name=resolve"])
+    assert sc.actors["US"].policy.name == "resolve" and sc.actors["CN"].policy.name == "scripted"
