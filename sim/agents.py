@@ -203,7 +203,8 @@ class Actor:
     """One state actor: instruments, a policy, an inbox, and a SimPy process."""
 
     def __init__(self, engine: "Engine", name: str, policy: Policy, review_days: float,
-                 reaction_lag: float, pre_deadline_days: float) -> None:
+                 reaction_lag: float, pre_deadline_days: float, noise: float = 0.0,
+                 noise_rng: Any = None) -> None:
         self.engine = engine
         self.name = name
         self.policy = policy
@@ -211,6 +212,8 @@ class Actor:
         self.review_days = review_days
         self.reaction_lag = reaction_lag
         self.pre_deadline_days = pre_deadline_days
+        self.noise = noise
+        self.noise_rng = noise_rng
         self.inbox = simpy.Store(engine.env)
         self.observed: list[Observed] = []
         self.reaction_pending = False
@@ -295,7 +298,17 @@ class Actor:
     def _on_deadline(self, threat: ThreatMove) -> None:
         self.engine.resolve_threat(threat, self.policy.carry_out_threat)
 
+    def _noisy(self, decisions: list[Decision]) -> list[Decision]:
+        """With probability ``noise`` the epoch's choice becomes a random step (Axelrod-style noise)."""
+        if self.noise <= 0 or self.noise_rng.random() >= self.noise:
+            return decisions
+        names = self.view.own_instruments
+        name = names[int(self.noise_rng.integers(len(names)))]
+        direction = 1 if self.noise_rng.random() < 0.5 else -1
+        return [Decision(name, self.view.step(name, direction), "noise")]
+
     def _apply(self, decisions: list[Decision], kind: str) -> None:
+        decisions = self._noisy(decisions)
         e = self.engine
         for d in decisions:
             if d.kind == "threat":

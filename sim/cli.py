@@ -67,6 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--quiet", action="store_true", help="no progress output")
     w.add_argument("--no-report", action="store_true", help="do not write report.html")
 
+    gm = sub.add_parser("game", help="empirical meta-game: every policy pair, payoff bimatrix, equilibria")
+    gm.add_argument("scenario")
+    gm.add_argument("--policies", action="append", required=True, metavar="ACTOR=p1,p2{key: value},...",
+                    help="policies of one actor (give it twice: rows, then columns)")
+    gm.add_argument("--runs", type=_positive, default=200, help="runs per policy pair (default 200)")
+    gm.add_argument("--seed", type=_seed, default=20251009)
+    gm.add_argument("--workers", type=_positive, default=None)
+    gm.add_argument("--bootstrap", type=_positive, default=200, help="resamples for equilibrium stability")
+    gm.add_argument("--out", default="results")
+    tn = sub.add_parser("tournament", help="round robin of policies, ranked by mean payoff")
+    tn.add_argument("scenario")
+    tn.add_argument("--policies", required=True, metavar="p1,p2{key: value},...")
+    tn.add_argument("--actors", default=None, metavar="A,B", help="the two actors (default: the first two)")
+    tn.add_argument("--runs", type=_positive, default=100, help="runs per match (default 100)")
+    tn.add_argument("--seed", type=_seed, default=20251009)
+    tn.add_argument("--noise", type=float, default=0.0, help="chance a decision becomes a random step")
+    tn.add_argument("--workers", type=_positive, default=None)
+    tn.add_argument("--out", default="results")
+
     rp = sub.add_parser("report", help="write report.html for a results folder (a run or a sweep)")
     rp.add_argument("results")
     rp.add_argument("--open", action="store_true", help="open it in the default browser")
@@ -180,6 +199,44 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_game(args: argparse.Namespace) -> int:
+    from .gamerun import write_game
+    from .games import analyse, parse_policies, play
+
+    if len(args.policies) != 2:
+        raise UsageError("give --policies twice: ACTOR=... for the rows and ACTOR=... for the columns")
+    (ra, rows), (ca, cols) = (parse_policies(t) for t in args.policies)
+    game = play(args.scenario, ra, rows, ca, cols, args.runs, args.seed, args.workers)
+    an = analyse(game, bootstrap=args.bootstrap, seed=args.seed)
+    path = write_game(game, an, args.out)
+    for k, (p, q) in enumerate(an.equilibria):
+        print(f"equilibrium {k}: {ra} " + ", ".join(f"{r.label} {x:.3f}" for r, x in zip(rows, p) if x > 1e-9)
+              + f" | {ca} " + ", ".join(f"{c.label} {x:.3f}" for c, x in zip(cols, q) if x > 1e-9)
+              + f" | survives resampling {an.survival[k]:.0%}")
+    print(f"results: {path}")
+    print(f"report: {path / 'report.html'}")
+    return 0
+
+
+def _cmd_tournament(args: argparse.Namespace) -> int:
+    from .gamerun import tournament
+    from .games import parse_policies
+    from .loader import load_scenario
+
+    _, pols = parse_policies("X=" + args.policies)
+    actors = args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)[:2]
+    if len(actors) != 2:
+        raise UsageError("--actors takes two actor names, e.g. US,CN")
+    if not 0 <= args.noise <= 1:
+        raise UsageError(f"--noise is a probability in [0, 1], found {args.noise}")
+    rank, path = tournament(args.scenario, tuple(actors), pols, args.runs, args.seed, args.noise, args.workers,
+                            args.out)
+    print(rank.to_string(index=False))
+    print(f"results: {path}")
+    print(f"report: {path / 'report.html'}")
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .loader import validate_files
 
@@ -205,7 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"run": _cmd_run, "validate": _cmd_validate, "schema": _cmd_schema, "sweep": _cmd_sweep,
-                "analyze": _cmd_analyze, "report": _cmd_report, "compare": _cmd_compare}[args.command](args)
+                "analyze": _cmd_analyze, "report": _cmd_report, "compare": _cmd_compare,
+                "game": _cmd_game, "tournament": _cmd_tournament}[args.command](args)
     except ScenarioError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)

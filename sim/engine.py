@@ -95,8 +95,10 @@ class Engine:
         self.actors: dict[str, Actor] = {}
         for (a, spec), ss in zip(sc.actors.items(), actor_seeds):
             policy = make_policy(spec.policy.name, a, spec.policy.params, np.random.default_rng(ss))
+            noise_rng = np.random.default_rng(ss.spawn(1)[0]) if spec.noise > 0 else None
             self.actors[a] = Actor(self, a, policy, spec.review_days,
-                                   max(0.0, num(spec.reaction_lag_days, params)), spec.pre_deadline_days)
+                                   max(0.0, num(spec.reaction_lag_days, params)), spec.pre_deadline_days,
+                                   spec.noise, noise_rng)
         for ch, ss in zip(self.world.chokes, s_lic.spawn(len(self.world.chokes))):
             ch.due = math.inf
             self.env.process(self._licensing(ch, np.random.default_rng(ss)))

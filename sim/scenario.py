@@ -96,6 +96,7 @@ class Actor(Base):
         default=1.0, description="Days between observing a move and reacting to it.")
     pre_deadline_days: float = Field(
         default=2.0, ge=0, description="Days before a deadline at which a target decides.")
+    noise: float = Field(default=0.0, ge=0, le=1, description="Chance that a decision is replaced by a random step.")
 
 
 # ------------------------------------------------------------------- trade links
