@@ -9,7 +9,6 @@ through bare SimPy timeouts, so the model's overhead over its engine is a ratio.
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import statistics
 import sys

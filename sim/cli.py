@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 a run failed, 2 bad input (file, key, argument),
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Sequence
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 
-from .games import Analysis, MetaGame, PolicyChoice, analyse, play
+from .games import Analysis, MetaGame, PolicyChoice
 from .report import PALETTE, Page, esc
 from .store import atomic_write_table, atomic_write_text, git_commit, new_run_id, versions
 

@@ -5,7 +5,6 @@ was expected and what was found, all at once.
 """
 from __future__ import annotations
 
-import copy
 import os
 import typing
 from typing import Any, Iterable

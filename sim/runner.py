@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pyarrow as pa

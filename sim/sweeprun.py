@@ -28,7 +28,7 @@ from .errors import Problem, ScenarioError, UsageError
 from .loader import build, unshared_copy
 from .runner import Progress, _tables, default_workers, ignore_sigint
 from .store import atomic_write_table, atomic_write_text, git_commit, versions
-from .sweep import SweepSpec, design_matrix, load_sweep, sweep_hash
+from .sweep import design_matrix, load_sweep, sweep_hash
 from .yamlio import Located, load_file
 
 TABLE_NAMES = ("summary", "events", "series")

@@ -3,7 +3,6 @@ and ``bayesian`` (the same, with a belief over the other side's resolve).
 """
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np

@@ -6,7 +6,6 @@ rounds, so the stated tolerance is ``2h/(1 − δ1·δ2)``.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pytest
