@@ -251,3 +251,14 @@ def test_set_on_a_yaml_alias_changes_only_that_place(tmp_path):
     assert "&id001" in p.read_text()
     sc = load_scenario(p, ["actors.US.policy.name=resolve"])
     assert sc.actors["US"].policy.name == "resolve" and sc.actors["CN"].policy.name == "scripted"
+
+
+def test_result_commands_on_wrong_folders_exit_2(tmp_path):
+    for args in (["report", str(tmp_path)], ["compare", str(tmp_path), str(tmp_path)],
+                 ["analyze", "sensitivity", str(tmp_path)], ["analyze", "discover", str(tmp_path)],
+                 ["sweep", str(tmp_path / "missing.yaml")],
+                 ["game", "scenarios/student_template.yaml", "--policies", "US=resolve", "--policies", "XX=resolve"],
+                 ["tournament", "scenarios/student_template.yaml", "--policies", "resolve", "--noise", "2"]):
+        r = cli(*args)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr and r.stderr.strip(), args
