@@ -25,10 +25,6 @@ def discount_integral(a: Any, b: Any, rho: float) -> Any:
     return (np.exp(-rho * a) - np.exp(-rho * b)) / rho
 
 
-def discount_factor(t: float, rho: float) -> float:
-    return math.exp(-rho * t)
-
-
 # ------------------------------------------------------------------------ trade
 def trade_flow(v0: Any, tau: Any, tau0: Any, elasticity: Any, quota: Any = 1.0) -> Any:
     """Trade value under tariff ``tau``: ``V = q·V0·((1+tau)/(1+tau0))^(-eps)``.

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable
 
 import multiprocessing as mp
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .engine import run_replication
@@ -76,7 +77,6 @@ def run_sweep_chunk(raw: dict, source: str, seed: int, tasks: list[tuple[int, in
     scenarios: dict[int, Any] = {}
     results: list[RunResult] = []
     failed_rows: list[dict] = []
-    sc = None
     for run, point, rep, values in tasks:
         extra = {"point": point, "replication": rep, "error": None,
                  **{f"sweep.{p}": _clean(v) for p, v in values.items()}}
@@ -86,8 +86,7 @@ def run_sweep_chunk(raw: dict, source: str, seed: int, tasks: list[tuple[int, in
                 for p, v in values.items():
                     set_path(data, p, _clean(v))
                 scenarios[point] = build(data, Located(data, source, {}), {})
-            sc = scenarios[point]
-            res = run_replication(sc, seed, run, record_series, spawn_key=(point, rep))
+            res = run_replication(scenarios[point], seed, run, record_series, spawn_key=(point, rep))
             res.summary.update(extra)
             results.append(res)
         except ScenarioError as exc:
@@ -95,8 +94,6 @@ def run_sweep_chunk(raw: dict, source: str, seed: int, tasks: list[tuple[int, in
             failed_rows.append({"run": run, "seed": seed, **extra, "error": f"invalid point: {why}"})
         except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
             failed_rows.append({"run": run, "seed": seed, **extra, "error": f"{type(exc).__name__}: {exc}"})
-    if sc is None and results:
-        sc = results[0]
     out: dict[str, pa.Table] = {}
     if results:
         summary, events, series = _tables(scenarios[results[0].summary["point"]], results, record_series)
@@ -104,7 +101,7 @@ def run_sweep_chunk(raw: dict, source: str, seed: int, tasks: list[tuple[int, in
         summary, events, series = pa.table({"run": pa.array([], pa.int64())}), None, None
     if failed_rows:
         summary = pa.concat_tables([summary, pa.Table.from_pylist(failed_rows)], promote_options="default")
-        order = pa.compute.sort_indices(summary, [("run", "ascending")])
+        order = pc.sort_indices(summary, [("run", "ascending")])
         summary = summary.take(order)
     out["summary"] = summary
     if record_events and events is not None:

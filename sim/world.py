@@ -189,12 +189,6 @@ class World:
         return -sum(w * x for w, x in zip(self.weights[actor], self.losses[actor]))
 
     # ----------------------------------------------------------------- rates
-    def tariff(self, link: Link) -> float:
-        tau = self.values[link.tariff] if link.tariff else link.tau0
-        for ref, rate in link.equivalents:
-            tau += self.values[ref] * rate
-        return tau
-
     def refresh(self) -> None:
         """Recompute flows and loss rates from the current state."""
         n = len(COMPONENTS)
