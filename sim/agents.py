@@ -80,6 +80,13 @@ class View:
         return self._e.world.pain[self.actor]
 
     @property
+    def loss_state(self) -> tuple[int, int]:
+        """(changes of own loss rate, one-off losses) so far: while both stay the same,
+        own accumulated loss keeps growing along the same straight line."""
+        w = self._e.world
+        return w.rate_changes[self.actor], w.lumps[self.actor]
+
+    @property
     def pain_rate(self) -> float:
         """Own current (weighted) loss rate, $bn per day."""
         return self._e.world.loss_rate(self.actor)

@@ -219,9 +219,10 @@ class Engine(ConflictMixin):
     def reschedule(self) -> None:
         """(Re)schedule each chokepoint's stockout in closed form: I / (d − inflow),
         and the epochs of policies that watch their own accumulated loss."""
+        now = self.env.now
+        self.world.advance(now)  # stock crossings are computed from the stock as of now
         for a in self._rearm:
             a.arm()
-        now = self.env.now
         for ch in self.world.chokes:
             if ch.stock > 0.0 and ch.inflow < 1.0:
                 due = now + ch.stock / (1.0 - ch.inflow)

@@ -8,6 +8,7 @@ linearly and integrates the discounted loss rates exactly. The engine calls
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +130,8 @@ class World:
         self.losses = {a: [0.0] * n for a in self.actors}  # discounted, $bn
         self.pain = {a: 0.0 for a in self.actors}  # undiscounted weighted loss, $bn
         self.weights = {a: [getattr(act.preferences, c) for c in COMPONENTS] for a, act in sc.actors.items()}
+        self.lumps = {a: 0 for a in self.actors}  # count of one-off losses (they move loss thresholds)
+        self.rate_changes = {a: 0 for a in self.actors}  # count of changes of each actor's loss rate
         self._link_cache: dict[str, tuple[float, float, float, float]] = {}
         self.grid_step = sc.meta.series_every_days
         self.next_grid = math.inf  # the engine turns the grid on
@@ -176,6 +179,7 @@ class World:
         when = self.t if t is None else t
         self.losses[actor][component] += amount_bn * math.exp(-self.rho * when)
         self.pain[actor] += self.weights[actor][component] * amount_bn
+        self.lumps[actor] += 1
 
     def loss_rate(self, actor: str) -> float:
         """Current weighted loss rate of ``actor``, $bn per day."""
@@ -186,7 +190,7 @@ class World:
 
     def payoff(self, actor: str) -> float:
         """Minus the preference-weighted sum of the discounted loss components."""
-        return -sum(w * x for w, x in zip(self.weights[actor], self.losses[actor]))
+        return -sum(map(operator.mul, self.weights[actor], self.losses[actor]))
 
     # ----------------------------------------------------------------- rates
     def refresh(self) -> None:
@@ -223,9 +227,13 @@ class World:
         self.rates = rates
         losses = self.losses
         weights = self.weights
+        old = {a: total for _acc, _pairs, total, a in getattr(self, "_flows", ())}
         self._flows = [(losses[a], [(i, ri) for i, ri in enumerate(r) if ri],
                         sum(w * ri for w, ri in zip(weights[a], r)), a)
                        for a, r in rates.items()]
+        for _acc, _pairs, total, a in self._flows:
+            if old.get(a) != total:
+                self.rate_changes[a] += 1
 
     # --------------------------------------------------------------- changes
     def set(self, ref: str, value: float) -> float:

@@ -114,6 +114,14 @@ class Resolve(Policy):
         """The day accumulated loss reaches the resolve at the current loss rate."""
         if self.params.softness_bn > 0:
             return None  # a soft resolve is consulted at reviews only
+        state = view.loss_state
+        if state == getattr(self, "_wake_state", None):
+            return self._wake_due  # same straight line of loss: same crossing day
+        self._wake_state = state
+        self._wake_due = self._crossing(view)
+        return self._wake_due
+
+    def _crossing(self, view: "View") -> float | None:
         gap = view.resolve_bn - view.losses_bn
         if gap <= 0:
             return view.t
