@@ -64,11 +64,11 @@ class View:
 
     def step(self, name: str, direction: int) -> float:
         """Own instrument moved one step in the hostile (+1) or friendly (−1) direction."""
-        ref = f"{self.actor}.{name}"
-        spec = self._e.world.specs[ref]
-        sign = 1.0 if spec.hostile == "up" else -1.0
-        v = self._e.world.values[ref] + direction * sign * spec.step
-        return min(max(v, spec.min), spec.max)
+        return self._e.world.stepped(f"{self.actor}.{name}", direction)
+
+    def step_ref(self, ref: str, direction: int) -> float:
+        """Any actor's instrument ``ref`` one step hostile (+1) or friendly (−1) (instruments are public)."""
+        return self._e.world.stepped(ref, direction)
 
     def hostility(self, actor: str, instrument: str, old: float, new: float) -> float:
         return self._e.world.hostility(f"{actor}.{instrument}", old, new)

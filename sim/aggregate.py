@@ -59,10 +59,11 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"t": times, "S": surv})
 
 
-def time_to_deal(summary: pd.DataFrame, horizon: float) -> pd.DataFrame:
-    """Kaplan–Meier curve of the deal day, runs without a deal censored at the horizon."""
-    day = summary["deal_day"].astype(float)
-    return kaplan_meier(day.fillna(horizon).to_numpy(), day.notna().to_numpy())
+def survival_to_horizon(days: pd.Series, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan–Meier steps of an event day (NaN: no event, censored at the horizon), drawn to the horizon."""
+    day = days.astype(float)
+    km = kaplan_meier(day.fillna(horizon).to_numpy(), day.notna().to_numpy())
+    return np.append(km["t"].to_numpy(), horizon), np.append(km["S"].to_numpy(), km["S"].iloc[-1])
 
 
 def fan(series: pd.DataFrame, columns: list[str], step: float) -> pd.DataFrame:

@@ -44,9 +44,7 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
 
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
-        km = agg.time_to_deal(s, horizon)
-        t = np.append(km["t"].to_numpy(), horizon)
-        S = np.append(km["S"].to_numpy(), km["S"].iloc[-1])
+        t, S = agg.survival_to_horizon(s["deal_day"], horizon)
         fig.add_trace(go.Scatter(x=_dates(start, t), y=S, mode="lines", line_shape="hv", name=lab,
                                  line=dict(color=PALETTE[i]),
                                  hovertemplate=esc(lab) + " %{x}: P(no deal yet) %{y:.2f}<extra></extra>"))

@@ -104,13 +104,8 @@ class ConflictMixin:
         """A policy issues a threat now (from a template in its parameters)."""
         self.issued[actor] += 1
         tid = f"{actor}_threat_{self.issued[actor]}"
-        c = template.condition
-        t = ThreatMove(type="threat", id=tid, actor=actor, target=c.actor,
-                       announced=self.sc.date(self.env.now),
-                       deadline=self.sc.date(self.env.now + template.deadline_days),
-                       instrument=template.instrument, value=template.value, add=template.add,
-                       condition=c, audience_cost_bn=template.audience_cost_bn,
-                       concession_cost_bn=template.concession_cost_bn, note="issued by policy")
+        t = template.threat(tid, actor, self.sc.date(self.env.now),
+                            self.sc.date(self.env.now + template.deadline_days), "issued by policy")
         self.threats.append(t)
         self.threat_status[tid] = "scheduled"
         self.carried_out[tid] = False

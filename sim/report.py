@@ -117,9 +117,7 @@ def deal_day_section(page: Page, summary: pd.DataFrame, start: dt.date, horizon:
         fig.update_xaxes(title="date of the deal")
         fig.update_yaxes(title="runs")
         page.figure(fig, "Deal day")
-    km = agg.time_to_deal(summary, horizon)
-    t = np.append(km["t"].to_numpy(), horizon)
-    s = np.append(km["S"].to_numpy(), km["S"].iloc[-1])
+    t, s = agg.survival_to_horizon(summary["deal_day"], horizon)
     fig = go.Figure(go.Scatter(x=_dates(start, t), y=s, mode="lines", line_shape="hv", name="Kaplan–Meier",
                                customdata=np.round(t, 1),
                                hovertemplate="%{x} (day %{customdata}): P(no deal yet) = %{y:.2f}<extra></extra>"))
@@ -127,10 +125,7 @@ def deal_day_section(page: Page, summary: pd.DataFrame, start: dt.date, horizon:
     fig.update_xaxes(title="date")
     page.figure(fig, "Time to deal (Kaplan–Meier, censored at the horizon)")
     if theory is not None and "capitulation_day" in summary:
-        day = summary["capitulation_day"].astype(float)
-        km = agg.kaplan_meier(day.fillna(horizon).to_numpy(), day.notna().to_numpy())
-        t = np.append(km["t"].to_numpy(), horizon)
-        s = np.append(km["S"].to_numpy(), km["S"].iloc[-1])
+        t, s = agg.survival_to_horizon(summary["capitulation_day"], horizon)
         fig = go.Figure(go.Scatter(x=_dates(start, t), y=s, mode="lines", line_shape="hv", name="Kaplan–Meier",
                                    customdata=np.round(t, 1),
                                    hovertemplate="%{x} (day %{customdata}): P(nobody conceded) = %{y:.2f}<extra></extra>"))

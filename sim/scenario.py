@@ -231,6 +231,13 @@ class ThreatTemplate(Base):
     audience_cost_bn: float = Field(default=0.0, ge=0)
     concession_cost_bn: float = Field(default=0.0, ge=0)
 
+    def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> "ThreatMove":
+        """The threat this template describes, issued by ``actor``."""
+        return ThreatMove(type="threat", id=id, actor=actor, target=self.condition.actor, announced=announced,
+                          deadline=deadline, instrument=self.instrument, value=self.value, add=self.add,
+                          condition=self.condition, audience_cost_bn=self.audience_cost_bn,
+                          concession_cost_bn=self.concession_cost_bn, note=note)
+
 
 class Summit(Base):
     """A dated meeting at which the parties bargain over the deal space."""

@@ -245,6 +245,12 @@ class World:
             self.peak[ref] = value
         return value
 
+    def stepped(self, ref: str, direction: int) -> float:
+        """``ref`` moved one step in the hostile (+1) or friendly (−1) direction, within its bounds."""
+        spec = self.specs[ref]
+        sign = 1.0 if spec.hostile == "up" else -1.0
+        return min(max(self.values[ref] + direction * sign * spec.step, spec.min), spec.max)
+
     def hostility(self, ref: str, old: float, new: float) -> float:
         """Signed size of a move in steps: > 0 hurts the other side."""
         spec = self.specs[ref]

@@ -107,11 +107,8 @@ class BestResponse(Policy):
             return []
         other = self._other(view)
         for ref in view.instruments_of(other):
-            spec = view.spec(ref)
-            sign = 1.0 if spec.hostile == "up" else -1.0
-            v = view.value(ref)
-            new = min(max(v + direction * sign * spec.step, spec.min), spec.max)
-            if new != v:
+            new = view.step_ref(ref, direction)
+            if new != view.value(ref):
                 return [(view.t + self.params.opponent_lag_days + 1e-9, ref, new)]
         return []
 
@@ -186,10 +183,7 @@ class BestResponse(Policy):
         return [Decision(payload[0], payload[1], f"{self.name}: defects", kind="defect")]
 
     def _as_threat(self, view: "View", template: ThreatTemplate) -> ThreatMove:
-        return ThreatMove(type="threat", id="candidate", actor=view.actor, target=template.condition.actor,
-                          announced=view.date(view.t), deadline=view.date(view.t),
-                          instrument=template.instrument, value=template.value, add=template.add,
-                          condition=template.condition)
+        return template.threat("candidate", view.actor, view.date(view.t), view.date(view.t))
 
     def _threat_utility(self, view: "View", template: ThreatTemplate) -> float:
         """Own payoff if the threat is issued, predicting the target's best answer."""
@@ -330,11 +324,8 @@ class Bayesian(BestResponse):
             when = view.t + max(0.0, (theta - loss) / rate) if rate > 0 else view.t
             steps = []
             for ref in refs:
-                spec = view.spec(ref)
-                sign = 1.0 if spec.hostile == "up" else -1.0
-                v = view.value(ref)
-                new = min(max(v - sign * spec.step, spec.min), spec.max)
-                if new != v:
+                new = view.step_ref(ref, -1)
+                if new != view.value(ref):
                     steps.append((when + 1e-9, ref, new))
             out.append((float(b), steps))
         return out
