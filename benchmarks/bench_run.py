@@ -20,9 +20,9 @@ import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.engine import Engine, run_replication, sample_params  # noqa: E402
-from sim.loader import load_scenario  # noqa: E402
-from sim.runner import monte_carlo  # noqa: E402
+from sim.engine.core import Engine, run_replication, sample_params  # noqa: E402
+from sim.engine.compile import load_scenario  # noqa: E402
+from sim.experiments.runner import monte_carlo  # noqa: E402
 
 
 def events_per_run(sc, seed: int, runs: int) -> tuple[list[int], float]:

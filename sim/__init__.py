@@ -1,5 +1,8 @@
 """tradesim: trade negotiations as games, simulated event by event.
 
+This module is a thin facade: the names below are imported from their packages
+on first use, so ``import sim`` stays cheap.
+
 >>> import sim
 >>> sc = sim.load_scenario("scenarios/student_template.yaml")
 >>> sc.meta.name
@@ -7,11 +10,29 @@
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from importlib import metadata as _metadata
+from typing import Any
 
-from .api import run  # noqa: E402
-from .errors import ScenarioError  # noqa: E402
-from .loader import load_scenario  # noqa: E402
-from .results import Results, load_results  # noqa: E402
+try:
+    __version__ = _metadata.version("tradesim")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = "0.0.0+unknown"
 
-__all__ = ["run", "load_results", "load_scenario", "Results", "ScenarioError", "__version__"]
+_FACADE = {
+    "run": "sim.experiments.api",
+    "load_results": "sim.results.folder",
+    "Results": "sim.results.folder",
+    "load_scenario": "sim.engine.compile",
+    "ScenarioError": "sim.errors",
+}
+
+__all__ = [*_FACADE, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FACADE:
+        value = getattr(importlib.import_module(_FACADE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

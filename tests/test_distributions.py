@@ -6,7 +6,7 @@ import pytest
 from pydantic import TypeAdapter
 from scipy import stats
 
-from sim.distributions import Dist
+from sim.scenario.distributions import Dist
 
 SPECS = [
     {"dist": "fixed", "value": 3.0},

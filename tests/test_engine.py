@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.economics import discount_integral, importer_loss
-from sim.engine import run_replication
-from sim.loader import scenario_from_dict
+from sim.model.economics import discount_integral, importer_loss
+from sim.engine.core import run_replication
+from sim.engine.compile import scenario_from_dict
 
 from .conftest import base_dict
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from sim.errors import ScenarioError
-from sim.loader import load_scenario, validate_files
+from sim.engine.compile import load_scenario, validate_files
 
 from .conftest import ROOT, base_dict
 

@@ -8,9 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.engine import run_replication
+from sim.engine.core import run_replication
 from sim.errors import ScenarioError
-from sim.loader import load_scenario
+from sim.engine.compile import load_scenario
 
 from .conftest import ROOT
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.engine import run_replication
-from sim.loader import scenario_from_dict
+from sim.engine.core import run_replication
+from sim.engine.compile import scenario_from_dict
 
 from .browser import ARTIFACTS, browser_page
 from .conftest import ROOT

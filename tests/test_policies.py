@@ -6,8 +6,8 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.engine import run_replication
-from sim.loader import scenario_from_dict
+from sim.engine.core import run_replication
+from sim.engine.compile import scenario_from_dict
 from sim.policies import REGISTRY, Policy, make_policy, register
 
 from .conftest import base_dict
@@ -66,7 +66,7 @@ def test_picklable_with_metadata(name):
 def test_deterministic_policies_ignore_the_policy_stream(name):
     """A policy with stochastic=False gives the same decisions whatever its rng."""
     sc = scenario_with(name)
-    from sim import engine as eng
+    import sim.engine.core as eng
 
     base = run_replication(sc, 2, 0)
     real = eng.make_policy

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 import sim
-from sim.analysis import discover, sensitivity
-from sim.compare import compare
-from sim.report import build_report
-from sim.sweeprun import run_sweep
+from sim.analysis.sensitivity import discover, sensitivity
+from sim.report.compare import compare
+from sim.report.build import build_report
+from sim.experiments.sweeprun import run_sweep
 
 from .browser import ARTIFACTS, browser_page
 from .conftest import ROOT
@@ -157,7 +157,7 @@ def test_textbook_game_overlays_its_closed_form(tmp_path):
 
 
 def test_histogram_of_nearly_constant_values():
-    from sim.aggregate import histogram
+    from sim.analysis.aggregate import histogram
 
     h = histogram(pd.Series([-1.0, -1.0 + 1e-15, -1.0]))
     assert h["count"].sum() == 3

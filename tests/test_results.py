@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
-from sim.schema import SCHEMA_FILE, schema_text
+from sim.scenario.reference import SCHEMA_FILE, schema_text
 
 from .conftest import ROOT, SHIPPED
 
@@ -105,7 +105,7 @@ def test_cli_schema_and_validate():
 
 
 def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
-    from sim import store
+    import sim.results.store as store
 
     def boom(path, table):
         raise OSError("disk full")
@@ -117,7 +117,7 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
 
 
 def test_scenario_reference_doc_is_current():
-    from sim.schema import REFERENCE_FILE, reference_markdown
+    from sim.scenario.reference import REFERENCE_FILE, reference_markdown
 
     assert (ROOT / REFERENCE_FILE).read_text(encoding="utf-8") == reference_markdown() + "\n", \
         "docs/scenario-reference.md is stale: run `tradesim schema --markdown > docs/scenario-reference.md`"

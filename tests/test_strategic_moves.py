@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.engine import run_replication
-from sim.loader import scenario_from_dict
+from sim.engine.core import run_replication
+from sim.engine.compile import scenario_from_dict
 
 from .conftest import base_dict
 

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis import discover, sensitivity, sobol_indices
+from sim.analysis.sensitivity import discover, sensitivity, sobol_indices
 from sim.errors import ScenarioError
-from sim.sweep import SweepSpec, design_matrix, load_sweep
-from sim.sweeprun import SweepFailed, run_sweep
+from sim.experiments.sweep import SweepSpec, design_matrix, load_sweep
+from sim.experiments.sweeprun import SweepFailed, run_sweep
 
 from .conftest import ROOT
 

@@ -15,8 +15,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..agents import View
-    from ..scenario import ThreatMove
+    from sim.engine.actors import View
+    from sim.scenario.schema import ThreatMove
 
 REGISTRY: dict[str, type["Policy"]] = {}
 

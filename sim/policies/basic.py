@@ -9,8 +9,8 @@ from pydantic import Field
 from .base import Decision, Params, Policy, register
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..agents import View
-    from ..scenario import ThreatMove
+    from sim.engine.actors import View
+    from sim.scenario.schema import ThreatMove
 
 
 @register

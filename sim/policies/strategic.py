@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from ..scenario import ThreatMove, ThreatTemplate
+from sim.scenario.schema import ThreatMove, ThreatTemplate
 from .base import Decision, Params, Policy, register
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..agents import View
+    from sim.engine.actors import View
 
 
 def logit_choice(utilities: np.ndarray, rationality: float, rng: np.random.Generator) -> int:

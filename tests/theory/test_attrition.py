@@ -13,9 +13,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.economics import exporter_loss, importer_loss
-from sim.engine import run_replication
-from sim.loader import scenario_from_dict
+from sim.model.economics import exporter_loss, importer_loss
+from sim.engine.core import run_replication
+from sim.engine.compile import scenario_from_dict
 
 N = 3000
 Z99 = 2.576

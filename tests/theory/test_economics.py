@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from sim import economics as ec
+from sim.model import economics as ec
 
 
 def test_discount_integral_matches_quadrature():

@@ -6,7 +6,7 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from sim.games import equilibria, lcp_equilibria, qre_path, regrets
+from sim.analysis.games import equilibria, lcp_equilibria, qre_path, regrets
 
 
 def as_set(eqs):

@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.economics import exporter_loss, importer_loss
-from sim.engine import run_replication
-from sim.loader import scenario_from_dict
+from sim.model.economics import exporter_loss, importer_loss
+from sim.engine.core import run_replication
+from sim.engine.compile import scenario_from_dict
 
 Z99 = 2.576
 PHI = 0.3  # foreign exporters bear 70% of a tariff: a terms-of-trade gain for the importer

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.bargaining import rubinstein_share
-from sim.economics import exporter_loss, importer_loss
-from sim.engine import run_replication
-from sim.loader import scenario_from_dict
+from sim.bargaining.protocols import rubinstein_share
+from sim.model.economics import exporter_loss, importer_loss
+from sim.engine.core import run_replication
+from sim.engine.compile import scenario_from_dict
 
 D = 100.0
 STEP = 0.01

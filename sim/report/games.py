@@ -10,13 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 
-from .games import Analysis, MetaGame, PolicyChoice
-from .report import PALETTE, Page, esc
-from .store import atomic_write_table, atomic_write_text, git_commit, new_run_id, versions
+from sim.analysis.games import Analysis, MetaGame, PolicyChoice
+from sim.report.build import PALETTE, Page, esc
+from sim.results.store import atomic_write_table, atomic_write_text, git_commit, new_run_id, versions
 
 
 def _folder(out: str, scenario: str, kind: str, seed: int) -> Path:
-    from .loader import load_scenario
+    from sim.engine.compile import load_scenario
 
     name = load_scenario(scenario).meta.name
     path = Path(out) / name / f"{kind}-{new_run_id(seed)}"
@@ -114,7 +114,7 @@ def game_page(game: MetaGame, an: Analysis) -> Page:
 def tournament(scenario: str, actors: tuple[str, str], policies: list[PolicyChoice], runs: int, seed: int,
                noise: float = 0.0, workers: int | None = None, out: str = "results") -> tuple[pd.DataFrame, Path]:
     """Round robin (Axelrod 1980): every policy against every policy, on each side; rank by mean payoff."""
-    from .api import run
+    from sim.experiments.api import run
 
     a1, a2 = actors
     matches = []

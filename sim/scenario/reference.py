@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from .scenario import Scenario
+from sim.scenario.schema import Scenario
 
 SCHEMA_FILE = "scenarios/scenario.schema.json"
 
@@ -27,7 +27,7 @@ def _type_name(annotation: object) -> str:
     import typing
 
     text = str(annotation)
-    text = (text.replace("typing.", "").replace("sim.scenario.", "").replace("sim.distributions.", "")
+    text = (text.replace("typing.", "").replace("sim.scenario.schema.", "").replace("sim.scenario.distributions.", "")
             .replace("datetime.date", "date").replace("NoneType", "None").replace("<class '", "")
             .replace("'>", ""))
     if "FieldInfo(annotation=NoneType, required=True, discriminator='dist')" in text or "Fixed" in text:
@@ -45,7 +45,7 @@ def reference_markdown() -> str:
     from pydantic import BaseModel
     from pydantic_core import PydanticUndefined
 
-    from . import scenario as m
+    import sim.scenario.schema as m
 
     models: list[type[BaseModel]] = [m.Scenario, m.Meta, m.Actor, m.Instrument, m.PolicySpec, m.TradeLink,
                                      m.TariffEquivalent, m.Chokepoint, m.Alternative, m.SetMove,

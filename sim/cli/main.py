@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from .errors import ScenarioError, UsageError
+from sim.errors import ScenarioError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +37,7 @@ _seed = _whole(0, "a seed")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .api import DEFAULT_RUNS, DEFAULT_SEED
+    from sim.experiments.api import DEFAULT_RUNS, DEFAULT_SEED
 
     p = _Parser(prog="tradesim", description="Simulate trade negotiations as games.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -114,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .api import run
-    from .results import print_stats, summary_stats
+    from sim.experiments.api import run
+    from sim.results.folder import print_stats, summary_stats
 
     res = run(args.scenario, runs=args.runs, seed=args.seed, workers=args.workers, out=args.out,
               overrides=args.overrides, record_series=not args.no_series, quiet=args.quiet)
@@ -130,16 +130,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _write_report(args: argparse.Namespace, path) -> None:
     if not args.no_report:
-        from .report import build_report
+        from sim.report.build import build_report
 
         print(f"report: {build_report(path)}")
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .sweeprun import SweepFailed, SweepInterrupted, run_sweep
+    from sim.experiments.sweeprun import SweepFailed, SweepInterrupted, run_sweep
 
     if args.dry_run:
-        from .sweep import dry_run
+        from sim.experiments.sweep import dry_run
 
         print(dry_run(args.sweep, args.workers))
         return 0
@@ -161,7 +161,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from .analysis import discover, sensitivity
+    from sim.analysis.sensitivity import discover, sensitivity
 
     if args.analysis == "sensitivity":
         table, path = sensitivity(args.results, args.outputs)
@@ -179,7 +179,7 @@ def _open(path) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
+    from sim.report.build import build_report
 
     path = build_report(args.results)
     print(f"report: {path}")
@@ -189,7 +189,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare
+    from sim.report.compare import compare
 
     path = compare(args.a, args.b, args.out)
     print(f"comparison: {path}")
@@ -199,8 +199,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_game(args: argparse.Namespace) -> int:
-    from .gamerun import write_game
-    from .games import analyse, parse_policies, play
+    from sim.report.games import write_game
+    from sim.analysis.games import analyse, parse_policies, play
 
     if len(args.policies) != 2:
         raise UsageError("give --policies twice: ACTOR=... for the rows and ACTOR=... for the columns")
@@ -218,9 +218,9 @@ def _cmd_game(args: argparse.Namespace) -> int:
 
 
 def _cmd_tournament(args: argparse.Namespace) -> int:
-    from .gamerun import tournament
-    from .games import parse_policies
-    from .loader import load_scenario
+    from sim.report.games import tournament
+    from sim.analysis.games import parse_policies
+    from sim.engine.compile import load_scenario
 
     _, pols = parse_policies("X=" + args.policies)
     actors = args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)[:2]
@@ -237,7 +237,7 @@ def _cmd_tournament(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .loader import validate_files
+    from sim.engine.compile import validate_files
 
     problems = validate_files(args.files)
     for p in problems:
@@ -251,7 +251,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import reference_markdown, schema_text
+    from sim.scenario.reference import reference_markdown, schema_text
 
     sys.stdout.write(reference_markdown() + "\n" if args.markdown else schema_text())
     return 0
@@ -276,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - a failed run: say what and exit 1
-        from .runner import RunFailed
+        from sim.experiments.runner import RunFailed
 
         if isinstance(exc, RunFailed):
             print(f"tradesim: {exc}; earlier results are untouched", file=sys.stderr)

@@ -12,10 +12,10 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import checks
-from .errors import Problem, ScenarioError, did_you_mean, known
-from .scenario import Scenario, collect_uncertain
-from .yamlio import Located, dotted, load_file
+import sim.scenario.checks as checks
+from sim.errors import Problem, ScenarioError, did_you_mean, known
+from sim.scenario.schema import Scenario, collect_uncertain
+from sim.scenario.yamlio import Located, dotted, load_file
 
 _INTERNAL_SEGMENTS = ("float", "int", "str", "bool", "list", "dict", "date")
 
@@ -122,7 +122,7 @@ def _clean_loc(loc: tuple, data: Any) -> tuple[tuple, Any, bool]:
 
 
 def _tags() -> set[str]:
-    from .distributions import DIST_NAMES
+    from sim.scenario.distributions import DIST_NAMES
     return set(DIST_NAMES) | {"set", "licensing", "threat", "summit"}
 
 
@@ -267,39 +267,45 @@ def _problem(e: dict, path: tuple, data: Any, located: Located, sources: dict[tu
 
 
 # ------------------------------------------------------------------------ public
-def build(data: dict, located: Located, sources: dict[tuple, str] | None = None) -> Scenario:
-    """Validate a raw document (already overridden) into a Scenario."""
+def build(data: dict, located: Located, sources: dict[tuple, str] | None = None,
+          extra: Iterable[checks.Check] = ()) -> Scenario:
+    """Validate a raw document (already overridden) into a Scenario.
+
+    ``extra`` are further cross-field checks (see :func:`sim.scenario.checks.check`);
+    their problems are reported with the others, each at its file:line:column.
+    """
     sources = sources or {}
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(convert_errors(exc, data, located, sources)) from None
-    found = checks.check(sc)
+    found = checks.check(sc, extra)
     if found:
         raise ScenarioError([Problem(_where(p, located, sources), dotted(p), m) for p, m in found])
     sc._uncertain = collect_uncertain(sc)
     return sc
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = (),
+                  extra: Iterable[checks.Check] = ()) -> Scenario:
     """Read, override, validate. Raises :class:`ScenarioError` listing every problem."""
     located = load_file(path)
     data, sources = apply_overrides(located.data, overrides)
-    sc = build(data, located, sources)
+    sc = build(data, located, sources, extra)
     return sc
 
 
-def validate_files(paths: Iterable[str]) -> list[Problem]:
+def validate_files(paths: Iterable[str], extra: Iterable[checks.Check] = ()) -> list[Problem]:
     """Problems in every file (empty if all are valid)."""
     problems: list[Problem] = []
     for p in paths:
         try:
-            load_scenario(p)
+            load_scenario(p, (), extra)
         except ScenarioError as exc:
             problems.extend(exc.problems)
     return problems
 
 
-def scenario_from_dict(data: dict, source: str = "<dict>") -> Scenario:
+def scenario_from_dict(data: dict, source: str = "<dict>", extra: Iterable[checks.Check] = ()) -> Scenario:
     """Validate a scenario given as a Python dict (tests, notebooks, sweeps)."""
-    return build(unshared_copy(data), Located(data, source, {}), {})
+    return build(unshared_copy(data), Located(data, source, {}), {}, extra)

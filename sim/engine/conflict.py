@@ -8,9 +8,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable
 
-from .negotiation import is_transfer, negotiate
-from .scenario import Summit, ThreatMove
-from .world import AUDIENCE, TRANSFER, num
+from sim.engine.negotiation import is_transfer, negotiate
+from sim.scenario.schema import Summit, ThreatMove
+from sim.engine.world import AUDIENCE, TRANSFER, num
 
 
 class ConflictMixin:

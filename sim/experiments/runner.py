@@ -16,8 +16,8 @@ from typing import Callable
 import numpy as np
 import pyarrow as pa
 
-from .engine import EVENT_COLUMNS, RunResult, run_replication, series_columns
-from .scenario import Scenario
+from sim.engine.core import EVENT_COLUMNS, RunResult, run_replication, series_columns
+from sim.scenario.schema import Scenario
 
 
 class RunFailed(RuntimeError):

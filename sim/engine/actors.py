@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from .policies import Decision, Policy
-from .scenario import ThreatMove
+from sim.policies import Decision, Policy
+from sim.scenario.schema import ThreatMove
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import Engine
+    from sim.engine.core import Engine
 
 
 @dataclass(frozen=True)

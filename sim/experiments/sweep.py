@@ -33,10 +33,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import qmc
 
-from .distributions import Dist
-from .errors import Problem, ScenarioError
-from .loader import convert_errors
-from .yamlio import Located, load_file
+from sim.scenario.distributions import Dist
+from sim.errors import Problem, ScenarioError
+from sim.scenario.loader import convert_errors
+from sim.scenario.yamlio import Located, load_file
 
 DESIGNS = ("grid", "lhs", "sobol", "halton", "saltelli", "morris")
 
@@ -156,9 +156,9 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located]:
 
 def sweep_hash(spec: SweepSpec, scenario_text: str) -> str:
     """Identifies a sweep: same file and same base scenario -> same results folder (resume)."""
-    from . import __version__
+    from sim.results.store import tradesim_version
 
-    blob = json.dumps({"spec": spec.model_dump(mode="json"), "scenario": scenario_text, "version": __version__},
+    blob = json.dumps({"spec": spec.model_dump(mode="json"), "scenario": scenario_text, "version": tradesim_version()},
                       sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
@@ -167,9 +167,9 @@ def dry_run(sweep_file: str, workers: int | None = None, sample_runs: int = 20) 
     """Design size and an estimate of the wall time from timing a few runs of the base scenario."""
     import time
 
-    from .engine import run_replication
-    from .loader import load_scenario
-    from .runner import default_workers
+    from sim.engine.core import run_replication
+    from sim.engine.compile import load_scenario
+    from sim.experiments.runner import default_workers
 
     spec, base, _ = load_sweep(sweep_file)
     design = design_matrix(spec)

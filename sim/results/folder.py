@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import UsageError
-from .store import TABLES, read_manifest
+from sim.errors import UsageError
+from sim.results.store import TABLES, read_manifest
 
 
 @dataclass

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import UsageError
-from .store import atomic_write_table
+from sim.errors import UsageError
+from sim.results.store import atomic_write_table
 
 
 def _load(results: str | Path) -> tuple[Path, dict, pd.DataFrame, pd.DataFrame]:
@@ -73,7 +73,7 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
     if spec["design"] not in ("saltelli", "morris"):
         raise UsageError(f"{p}: sensitivity indices need a saltelli or morris design, this sweep used "
                          f"{spec['design']}")
-    from .sweep import SweepSpec
+    from sim.experiments.sweep import SweepSpec
 
     sweep = SweepSpec.model_validate(spec)
     horizon = None

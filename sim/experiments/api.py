@@ -9,11 +9,11 @@ from typing import Iterable
 import numpy as np
 import pyarrow as pa
 
-from .loader import load_scenario
-from .results import Results
-from .runner import default_workers, monte_carlo
-from .scenario import Scenario
-from .store import git_commit, scenario_hash, versions, write_results
+from sim.engine.compile import load_scenario
+from sim.results.folder import Results
+from sim.experiments.runner import default_workers, monte_carlo
+from sim.scenario.schema import Scenario
+from sim.results.store import git_commit, scenario_hash, versions, write_results
 
 DEFAULT_SEED = 20251009
 DEFAULT_RUNS = 1000

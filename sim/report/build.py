@@ -18,9 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from . import aggregate as agg
-from .errors import UsageError
-from .store import atomic_write_text
+import sim.analysis.aggregate as agg
+from sim.errors import UsageError
+from sim.results.store import atomic_write_text
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -342,7 +342,7 @@ def _read(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]
 def scenario_of(manifest: dict) -> dict:
     if "scenario" in manifest:
         return manifest["scenario"]
-    from .loader import load_scenario
+    from sim.engine.compile import load_scenario
 
     return load_scenario(manifest["scenario_file"]).model_dump(mode="json")
 

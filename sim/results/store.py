@@ -39,10 +39,19 @@ def git_commit() -> str | None:
         return None
 
 
+def tradesim_version() -> str:
+    """The installed version of tradesim (from the package metadata)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("tradesim")
+    except metadata.PackageNotFoundError:  # pragma: no cover - bare source tree
+        return "0.0.0+unknown"
+
+
 def versions() -> dict[str, str]:
     import numpy, pandas, pyarrow, pydantic, scipy, simpy  # noqa: E401
-    from . import __version__
-    return {"tradesim": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
+    return {"tradesim": tradesim_version(), "python": platform.python_version(), "numpy": numpy.__version__,
             "scipy": scipy.__version__, "simpy": simpy.__version__, "pydantic": pydantic.__version__,
             "pandas": pandas.__version__, "pyarrow": pyarrow.__version__}
 

@@ -24,13 +24,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .engine import run_replication
-from .errors import Problem, ScenarioError, UsageError
-from .loader import build, unshared_copy
-from .runner import Progress, _tables, default_workers, ignore_sigint
-from .store import atomic_write_table, atomic_write_text, git_commit, versions
-from .sweep import design_matrix, load_sweep, sweep_hash
-from .yamlio import Located, load_file
+from sim.engine.core import run_replication
+from sim.errors import Problem, ScenarioError, UsageError
+from sim.engine.compile import build
+from sim.scenario.loader import unshared_copy
+from sim.experiments.runner import Progress, _tables, default_workers, ignore_sigint
+from sim.results.store import atomic_write_table, atomic_write_text, git_commit, versions
+from sim.experiments.sweep import design_matrix, load_sweep, sweep_hash
+from sim.scenario.yamlio import Located, load_file
 
 TABLE_NAMES = ("summary", "events", "series")
 
@@ -72,7 +73,7 @@ def _clean(v: Any) -> Any:
 def run_sweep_chunk(raw: dict, source: str, seed: int, tasks: list[tuple[int, int, int, dict]],
                     record_events: bool, record_series: bool) -> dict[str, pa.Table]:
     """Run ``tasks`` = [(run, point, replication, {path: value})]; failures become rows with ``error``."""
-    from .engine import RunResult
+    from sim.engine.core import RunResult
 
     scenarios: dict[int, Any] = {}
     results: list[RunResult] = []

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .distributions import Number, is_dist
+from sim.scenario.distributions import Number, is_dist
 
 NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
 REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .bargaining import alternating_offers, nash_bargain, patience_weight, round_discount
-from .world import TRANSFER
+from sim.bargaining.protocols import alternating_offers, nash_bargain, patience_weight, round_discount
+from sim.engine.world import TRANSFER
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import Engine
+    from sim.engine.core import Engine
 
 _GRIDS: dict[tuple, dict[str, np.ndarray]] = {}  # package grids by deal space (read-only)
 

@@ -15,8 +15,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .economics import chokepoint_inflows, exporter_loss, importer_loss, stock_path
-from .world import DIVERSIFICATION, SHORTAGE, STRATEGIC, TRADE, WITHHELD, World
+from sim.model.economics import chokepoint_inflows, exporter_loss, importer_loss, stock_path
+from sim.engine.world import DIVERSIFICATION, SHORTAGE, STRATEGIC, TRADE, WITHHELD, World
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 

@@ -5,16 +5,16 @@ Each check yields ``(path, message)``; the loader turns paths into file:line:col
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 
-from .distributions import is_dist
-from .errors import did_you_mean, known
-from .policies import REGISTRY
-from .scenario import LicensingMove, Scenario, SetMove, Summit, ThreatMove
+from sim.scenario.distributions import is_dist
+from sim.errors import did_you_mean, known
+from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
 
 Found = Iterator[tuple[tuple[Any, ...], str]]
+Check = Callable[[Scenario], Iterable[tuple[tuple[Any, ...], str]]]
 
 
 def _range(x: Any) -> tuple[float, float]:
@@ -33,7 +33,7 @@ def _actor(sc: Scenario, path: tuple, name: str) -> Found:
         yield path, f"unknown actor '{name}'{did_you_mean(name, sc.actors)}; known: {known(sc.actors)}"
 
 
-def _instr(sc: Scenario, path: tuple, actor: str, name: str) -> Found:
+def instrument_exists(sc: Scenario, path: tuple, actor: str, name: str) -> Found:
     if actor not in sc.actors:
         return
     inst = sc.actors[actor].instruments
@@ -49,7 +49,7 @@ def _ref(sc: Scenario, path: tuple, ref: str | None) -> Found:
     if actor not in sc.actors:
         yield path, f"unknown actor '{actor}' in '{ref}'{did_you_mean(actor, sc.actors)}"
         return
-    yield from _instr(sc, path, actor, name)
+    yield from instrument_exists(sc, path, actor, name)
 
 
 def _bounds(sc: Scenario, path: tuple, actor: str, name: str, value: float) -> Found:
@@ -68,9 +68,16 @@ def _date(sc: Scenario, path: tuple, date: Any) -> Found:
         yield path, f"date {date} is after the scenario end {sc.meta.end} (start + horizon_days)"
 
 
-def check(sc: Scenario) -> list[tuple[tuple[Any, ...], str]]:
-    """All cross-field problems of ``sc`` as ``(path, message)``."""
-    return list(_check(sc))
+def check(sc: Scenario, extra: Iterable[Check] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """All cross-field problems of ``sc`` as ``(path, message)``.
+
+    ``extra`` are further checks from the packages that know more than the
+    schema (the engine checks policy parameters through the policy registry).
+    """
+    found = list(_check(sc))
+    for more in extra:
+        found.extend(more(sc))
+    return found
 
 
 def _check(sc: Scenario) -> Found:
@@ -84,24 +91,6 @@ def _check(sc: Scenario) -> Found:
                 yield p + ("min",), f"min ({ins.min:g}) must not exceed max ({ins.max:g})"
             elif not ins.min <= ins.initial <= ins.max:
                 yield p + ("initial",), f"initial value {ins.initial:g} is outside [{ins.min:g}, {ins.max:g}]"
-        pol = actor.policy
-        if pol.name not in REGISTRY:
-            yield base + ("policy", "name"), (f"unknown policy '{pol.name}'{did_you_mean(pol.name, REGISTRY)};"
-                                              f" known: {known(REGISTRY)}")
-        else:
-            try:
-                REGISTRY[pol.name].Params(**pol.params)
-            except ValidationError as exc:
-                for e in exc.errors():
-                    loc = tuple(e["loc"])
-                    msg = e["msg"]
-                    if e["type"] == "extra_forbidden":
-                        fields = REGISTRY[pol.name].Params.model_fields
-                        msg = (f"policy '{pol.name}' has no parameter '{loc[-1]}'"
-                               f"{did_you_mean(loc[-1], fields)}; known: {known(fields) or 'none'}")
-                    yield base + ("policy", "params") + loc, msg
-            for i, name in enumerate(pol.params.get("instruments") or []):
-                yield from _instr(sc, base + ("policy", "params", "instruments", i), a, name)
         yield from _within(base + ("resolve_bn",), actor.resolve_bn, 0, math.inf, "resolve_bn")
         yield from _within(base + ("reaction_lag_days",), actor.reaction_lag_days, 0, 365,
                            "reaction_lag_days")
@@ -166,7 +155,7 @@ def _check(sc: Scenario) -> Found:
         if isinstance(m, SetMove):
             yield from _date(sc, base + ("date",), m.date)
             yield from _actor(sc, base + ("actor",), m.actor)
-            yield from _instr(sc, base + ("instrument",), m.actor, m.instrument)
+            yield from instrument_exists(sc, base + ("instrument",), m.actor, m.instrument)
             yield from _bounds(sc, base + ("value",), m.actor, m.instrument, m.value)
         elif isinstance(m, LicensingMove):
             yield from _date(sc, base + ("date",), m.date)
@@ -174,10 +163,10 @@ def _check(sc: Scenario) -> Found:
             if m.approval is None and m.delay_days is None:
                 yield base, "a licensing move sets approval, delay_days or both"
             if m.approval is not None:
-                yield from _instr(sc, base + ("approval_instrument",), m.actor, m.approval_instrument)
+                yield from instrument_exists(sc, base + ("approval_instrument",), m.actor, m.approval_instrument)
                 yield from _bounds(sc, base + ("approval",), m.actor, m.approval_instrument, m.approval)
             if m.delay_days is not None:
-                yield from _instr(sc, base + ("delay_instrument",), m.actor, m.delay_instrument)
+                yield from instrument_exists(sc, base + ("delay_instrument",), m.actor, m.delay_instrument)
                 yield from _bounds(sc, base + ("delay_days",), m.actor, m.delay_instrument, m.delay_days)
         elif isinstance(m, ThreatMove):
             if m.id in threat_ids:
@@ -192,14 +181,14 @@ def _check(sc: Scenario) -> Found:
             yield from _actor(sc, base + ("target",), m.target)
             if m.actor == m.target:
                 yield base + ("target",), "a threat's target must differ from its issuer"
-            yield from _instr(sc, base + ("instrument",), m.actor, m.instrument)
+            yield from instrument_exists(sc, base + ("instrument",), m.actor, m.instrument)
             if (m.value is None) == (m.add is None):
                 yield base, "a threat gives exactly one of 'value' (set to) or 'add' (raise by)"
             elif m.value is not None:
                 yield from _bounds(sc, base + ("value",), m.actor, m.instrument, m.value)
             c = m.condition
             yield from _actor(sc, base + ("condition", "actor"), c.actor)
-            yield from _instr(sc, base + ("condition", "instrument"), c.actor, c.instrument)
+            yield from instrument_exists(sc, base + ("condition", "instrument"), c.actor, c.instrument)
             if c.actor != m.target and c.actor in sc.actors:
                 yield base + ("condition", "actor"), f"the condition is on the target {m.target}, found {c.actor}"
             if (c.at_most is None) == (c.at_least is None):
@@ -233,7 +222,7 @@ def _check(sc: Scenario) -> Found:
         for i, item in enumerate(ds.items):
             base = ("deal_space", "items", i)
             yield from _actor(sc, base + ("actor",), item.actor)
-            yield from _instr(sc, base + ("instrument",), item.actor, item.instrument)
+            yield from instrument_exists(sc, base + ("instrument",), item.actor, item.instrument)
             for j, v in enumerate(item.values):
                 yield from _bounds(sc, base + ("values", j), item.actor, item.instrument, v)
         if isinstance(ds.weights, dict):

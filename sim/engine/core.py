@@ -16,13 +16,13 @@ from typing import Any, Callable
 import numpy as np
 import simpy
 
-from .agents import Actor, Observed
-from .conflict import ConflictMixin
-from .negotiation import transfer_key
-from .policies import make_policy
-from .projection import Projector
-from .scenario import LicensingMove, Scenario, SetMove, Summit, ThreatMove
-from .world import COMPONENTS, WITHHELD, World, num
+from sim.engine.actors import Actor, Observed
+from sim.engine.conflict import ConflictMixin
+from sim.engine.negotiation import transfer_key
+from sim.policies import make_policy
+from sim.engine.projection import Projector
+from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
+from sim.engine.world import COMPONENTS, WITHHELD, World, num
 
 EVENT_COLUMNS = ("t", "actor", "kind", "instrument", "old", "new", "note")
 
@@ -43,7 +43,7 @@ def sample_params(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
 
 
 def series_columns(sc: Scenario) -> list[str]:
-    from .policies import REGISTRY
+    from sim.policies import REGISTRY
 
     cols = ["t"]
     cols += [f"{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]

@@ -12,9 +12,9 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .distributions import is_dist
-from .economics import DAYS_PER_YEAR, exporter_loss, importer_loss
-from .scenario import Instrument, Scenario
+from sim.scenario.distributions import is_dist
+from sim.model.economics import DAYS_PER_YEAR, exporter_loss, importer_loss
+from sim.scenario.schema import Instrument, Scenario
 
 COMPONENTS = ("trade", "shortage", "withheld_sales", "diversification", "strategic", "audience", "transfer")
 TRADE, SHORTAGE, WITHHELD, DIVERSIFICATION, STRATEGIC, AUDIENCE, TRANSFER = range(len(COMPONENTS))

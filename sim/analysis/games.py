@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import Problem, ScenarioError, did_you_mean, known
+from sim.errors import Problem, ScenarioError, did_you_mean, known
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class PolicyChoice:
 
 def parse_policies(text: str) -> tuple[str, list[PolicyChoice]]:
     """``"US=resolve,best_response{rationality: 5}"`` -> ("US", [...]); commas inside braces are kept."""
-    from .policies import REGISTRY
+    from sim.policies import REGISTRY
 
     if "=" not in text:
         raise ScenarioError([Problem("--policies", text, "expected ACTOR=policy,policy,...")])
@@ -80,7 +80,7 @@ def _game(a: np.ndarray, b: np.ndarray, rational: bool):
     if rational:
         a = np.vectorize(lambda x: Fraction(x).limit_denominator(10**9), otypes=[object])(a)
         b = np.vectorize(lambda x: Fraction(x).limit_denominator(10**9), otypes=[object])(b)
-    return gbt.Game.from_arrays(a, b)
+    return gbt.StrategicGame.from_arrays(a, b)  # pygambit 17 (Game.from_arrays before)
 
 
 def _profiles(game, eqs) -> list[tuple[list, list]]:
@@ -187,7 +187,7 @@ class MetaGame:
 def play(scenario: str, row_actor: str, rows: list[PolicyChoice], col_actor: str, cols: list[PolicyChoice],
          runs: int, seed: int, workers: int | None = None, quiet: bool = True) -> MetaGame:
     """Run every policy pair as a Monte Carlo (the same seed for every pair: common random numbers)."""
-    from .api import run
+    from sim.experiments.api import run
 
     pr, pc, oc = {}, {}, {}
     for (i, p), (j, q) in itertools.product(enumerate(rows), enumerate(cols)):

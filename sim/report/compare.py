@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import aggregate as agg
-from .report import PALETTE, Page, _dates, _read, esc, scenario_of
-from .store import atomic_write_text
+import sim.analysis.aggregate as agg
+from sim.report.build import PALETTE, Page, _dates, _read, esc, scenario_of
+from sim.results.store import atomic_write_text
 
 
 def _label(folder: Path, manifest: dict) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError
 
 #: Upper bound on the number of nodes a document may expand to through aliases.
 MAX_EXPANDED_NODES = 200_000

@@ -1,0 +1,70 @@
+"""From a validated scenario to a runnable one: the checks that need the engine's registries.
+
+The scenario package validates everything a schema can know. Whether a policy
+exists and whether its parameters are valid is known only to the policy
+registry, so the engine adds those checks here; problems keep their
+file:line:column because they go through the same loader.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from sim.errors import Problem, did_you_mean, known
+from sim.policies import REGISTRY
+from sim.scenario import loader
+from sim.scenario.checks import Found, instrument_exists
+from sim.scenario.schema import Scenario
+from sim.scenario.yamlio import Located
+
+
+def policy_checks(sc: Scenario) -> Found:
+    """Each actor's policy is registered and its parameters validate against its model."""
+    for a, actor in sc.actors.items():
+        base = ("actors", a)
+        pol = actor.policy
+        if pol.name not in REGISTRY:
+            yield base + ("policy", "name"), (f"unknown policy '{pol.name}'{did_you_mean(pol.name, REGISTRY)};"
+                                              f" known: {known(REGISTRY)}")
+            continue
+        try:
+            REGISTRY[pol.name].Params(**pol.params)
+        except ValidationError as exc:
+            for e in exc.errors():
+                loc = tuple(e["loc"])
+                msg = e["msg"]
+                if e["type"] == "extra_forbidden":
+                    fields = REGISTRY[pol.name].Params.model_fields
+                    msg = (f"policy '{pol.name}' has no parameter '{loc[-1]}'"
+                           f"{did_you_mean(loc[-1], fields)}; known: {known(fields) or 'none'}")
+                yield base + ("policy", "params") + loc, msg
+        for i, name in enumerate(pol.params.get("instruments") or []):
+            yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)
+
+
+CHECKS = (policy_checks,)
+
+
+def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:
+    """Read, override and validate a scenario file, policies included.
+
+    Raises :class:`sim.errors.ScenarioError` listing every problem.
+    """
+    return loader.load_scenario(path, overrides, CHECKS)
+
+
+def build(data: dict[str, Any], located: Located, sources: dict[tuple[Any, ...], str] | None = None) -> Scenario:
+    """Validate a raw (already overridden) document, policies included."""
+    return loader.build(data, located, sources, CHECKS)
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate a scenario given as a Python dict (tests, notebooks, sweeps), policies included."""
+    return loader.scenario_from_dict(data, source, CHECKS)
+
+
+def validate_files(paths: Iterable[str]) -> list[Problem]:
+    """Problems in every file, policies included (empty if all are valid)."""
+    return loader.validate_files(paths, CHECKS)
