@@ -14,21 +14,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from sim.registry import Registry
+
 if TYPE_CHECKING:  # pragma: no cover
     from sim.engine.actors import View
     from sim.scenario.schema import ThreatMove
 
-REGISTRY: dict[str, type["Policy"]] = {}
+#: Every policy, by name. Modules of ``sim.policies`` register theirs with
+#: ``@register``; they are imported on the first lookup.
+REGISTRY: Registry[type["Policy"]] = Registry("policy", "sim.policies")
 
 
 def register(cls: type["Policy"]) -> type["Policy"]:
     """Class decorator: make ``cls`` available to scenarios under ``cls.name``."""
     if not getattr(cls, "name", None):
         raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
-    if cls.name in REGISTRY and REGISTRY[cls.name] is not cls:
-        raise ValueError(f"policy name '{cls.name}' is already registered")
-    REGISTRY[cls.name] = cls
-    return cls
+    return REGISTRY.register(cls)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
