@@ -18,7 +18,7 @@ def run(d, seed=1, run_index=0):
 
 
 def events(res, kind):
-    return [e for e in res.events if e[2] == kind]
+    return [e for e in res.events if e.kind == kind]
 
 
 def cut_off(d, day="2025-01-01", tier=2):
@@ -32,7 +32,7 @@ def test_stockout_day_and_shortage_match_closed_form():
     s, i0, var, gamma, horizon = 0.8, 20.0, 2.0, 2.0, 100.0
     t_out = i0 / s
     (ev,) = events(res, "stockout")
-    assert ev[0] == pytest.approx(t_out, abs=1e-9)
+    assert ev.t == pytest.approx(t_out, abs=1e-9)
     assert res.summary["stockout_day_magnets"] == pytest.approx(t_out, abs=1e-9)
     assert res.summary["shortage_days_magnets"] == pytest.approx(horizon - t_out, abs=1e-9)
     assert res.summary["shortfall_magnets"] == pytest.approx(s * (horizon - t_out), abs=1e-9)
@@ -56,7 +56,7 @@ def test_stale_stockout_is_discarded_and_rescheduled():
     res = run(d)
     # stock on day 10: 20 - 0.8*10 = 12, drained at 0.4/day => out on day 40
     (ev,) = events(res, "stockout")
-    assert ev[0] == pytest.approx(40.0, abs=1e-9)
+    assert ev.t == pytest.approx(40.0, abs=1e-9)
 
 
 def test_trade_loss_integrates_constant_rate():
@@ -83,7 +83,7 @@ def test_threat_carried_out_at_deadline():
     _threat(d)
     res = run(d)
     (ev,) = events(res, "threat_carried_out")
-    assert ev[0] == 30.0 and ev[5] == 1.0
+    assert ev.t == 30.0 and ev.new == 1.0
     assert res.summary["threat_t1_carried_out"] is True
     assert res.summary["outcome"] == "escalation"
 
@@ -105,7 +105,7 @@ def test_conceding_meets_the_condition_and_cancels_announced_moves():
     cut_off(d, "2025-02-20", tier=2)  # announced escalation after the deadline
     _threat(d)
     res = run(d)
-    assert events(res, "threat_conceded")[0][0] == 28.0  # deadline 30 - pre_deadline_days 2
+    assert events(res, "threat_conceded")[0].t == 28.0  # deadline 30 - pre_deadline_days 2
     assert events(res, "move_cancelled")
     assert res.summary["peak_CN.controls"] == 0
     assert res.summary["outcome"] == "capitulation_CN"
@@ -145,9 +145,9 @@ def test_tit_for_tat_answers_after_its_reaction_lag():
     d["actors"]["CN"]["reaction_lag_days"] = 1.5
     d["calendar"].append({"type": "set", "date": "2025-01-06", "actor": "US", "instrument": "tariff", "value": 0.3})
     res = run(d)
-    moves = [e for e in res.events if e[1] == "CN" and e[2] == "move"]
-    assert moves[0][0] == pytest.approx(6.5) and moves[0][3] == "tariff"
-    assert moves[0][5] == pytest.approx(0.1)
+    moves = [e for e in res.events if e.actor == "CN" and e.kind == "move"]
+    assert moves[0].t == pytest.approx(6.5) and moves[0].instrument == "tariff"
+    assert moves[0].new == pytest.approx(0.1)
 
 
 def test_resolve_concedes_the_moment_pain_crosses_resolve():
@@ -160,7 +160,7 @@ def test_resolve_concedes_the_moment_pain_crosses_resolve():
     rate = importer_loss(1.0, 1.0, 0.0, 2.0, 1.0)
     crossing = 5.0 / rate  # loss accumulates linearly: the crossing is scheduled in closed form
     (ev,) = events(res, "concede")
-    assert ev[0] == pytest.approx(crossing, rel=1e-12)
+    assert ev.t == pytest.approx(crossing, rel=1e-12)
     assert res.summary["outcome"] == "capitulation_US"
 
 
@@ -172,7 +172,7 @@ def test_licence_approval_share_matches_probability():
     res = run(d)
     decided = events(res, "licence_decided")
     n = len(decided)
-    k = sum(e[6] == "approved" for e in decided)
+    k = sum(e.note == "approved" for e in decided)
     p = 0.3
     assert n > 300
     assert abs(k / n - p) < 3.3 * math.sqrt(p * (1 - p) / n)  # 99.9% interval
@@ -195,7 +195,7 @@ def test_series_time_ordered_and_stocks_non_negative():
     res = run(d)
     t = np.array([r[0] for r in res.series])
     assert np.all(np.diff(t) >= 0)
-    assert all(e1[0] <= e2[0] for e1, e2 in zip(res.events, res.events[1:]))
+    assert all(e1.t <= e2.t for e1, e2 in zip(res.events, res.events[1:]))
     stock_col = 1 + 5  # t + 5 instruments
     assert min(r[stock_col] for r in res.series) >= 0.0
 
@@ -210,6 +210,6 @@ def test_preferences_weight_the_payoff_and_the_pain():
     assert res.summary["payoff_US"] == pytest.approx(-0.5 * res.summary["loss_trade_US"])
     rate = 0.5 * importer_loss(1.0, 1.0, 0.0, 2.0, 1.0)
     (ev,) = events(res, "concede")
-    assert ev[0] == pytest.approx(5.0 / rate, rel=1e-12)
+    assert ev.t == pytest.approx(5.0 / rate, rel=1e-12)
     d["actors"]["US"]["preferences"] = {"trade": 0.0}
     assert not events(run(d), "concede")

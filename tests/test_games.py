@@ -103,10 +103,10 @@ def test_noise_replaces_decisions_but_respects_bounds():
     d["calendar"].append({"type": "set", "date": "2025-01-03", "actor": "US", "instrument": "tariff", "value": 0.2})
     sc = scenario_from_dict(d)
     res = run_replication(sc, 1, 0)
-    noisy = [e for e in res.events if e[6] == "noise"]
+    noisy = [e for e in res.events if e.note == "noise"]
     assert noisy
     for e in res.events:
-        if e[3] and e[5] is not None and e[2] == "move":
-            spec = sc.actors[e[1]].instruments[e[3]]
-            assert spec.min <= e[5] <= spec.max
+        if e.instrument and e.new is not None and e.kind == "move":
+            spec = sc.actors[e.actor].instruments[e.instrument]
+            assert spec.min <= e.new <= spec.max
     assert run_replication(sc, 1, 0).events == res.events  # noise is seeded

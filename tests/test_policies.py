@@ -48,9 +48,9 @@ def test_never_moves_out_of_bounds(name):
     for run in range(20):
         res = run_replication(sc, 9, run)
         for e in res.events:
-            if e[3] and e[5] is not None and e[2] in ("move", "concession", "calendar", "threat", "deal"):
-                spec = sc.actors[e[1]].instruments[e[3]]
-                assert spec.min <= e[5] <= spec.max
+            if e.instrument and e.new is not None and e.kind in ("move", "concession", "calendar", "threat", "deal"):
+                spec = sc.actors[e.actor].instruments[e.instrument]
+                assert spec.min <= e.new <= spec.max
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))

@@ -10,7 +10,7 @@ from .conftest import base_dict
 
 
 def events(res, kind):
-    return [e for e in res.events if e[2] == kind]
+    return [e for e in res.events if e.kind == kind]
 
 
 def two_tariffs(us_policy: dict, cn_policy: dict, phi: float = 1.0) -> dict:
@@ -38,7 +38,7 @@ def test_best_response_issues_a_threat_the_target_gives_in_to():
     res = run_replication(scenario_from_dict(d), 1, 0)
     assert res.summary["threats_issued_US"] >= 1
     (issued, *_) = events(res, "threat_issued")
-    assert issued[0] == 10.0  # at its first review
+    assert issued.t == 10.0  # at its first review
     assert events(res, "threat_conceded")  # a 200% tariff costs China more than dropping its 50%
     assert res.summary["outcome"] == "capitulation_CN"
 
@@ -72,4 +72,4 @@ def test_defection_when_it_pays_and_not_when_it_costs_too_much(cost, defects):
     assert bool(events(res, "defect")) is defects
     if defects:
         (ev,) = events(res, "defect")
-        assert ev[0] == 10.0 and res.summary["peak_US.tariff"] >= 0.1
+        assert ev.t == 10.0 and res.summary["peak_US.tariff"] >= 0.1

@@ -17,6 +17,7 @@ import numpy as np
 import simpy
 
 from sim.engine.actors import Actor, Observed
+from sim.engine.events import EVENT_COLUMNS, Event, EventKind
 from sim.engine.conflict import ConflictMixin
 from sim.engine.negotiation import transfer_key
 from sim.policies import make_policy
@@ -24,7 +25,6 @@ from sim.engine.projection import Projector
 from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
 from sim.engine.world import COMPONENTS, WITHHELD, World, num
 
-EVENT_COLUMNS = ("t", "actor", "kind", "instrument", "old", "new", "note")
 
 
 @dataclass
@@ -33,7 +33,7 @@ class RunResult:
 
     run: int
     summary: dict[str, Any]
-    events: list[tuple] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     series: list[tuple] = field(default_factory=list)
 
 
@@ -68,7 +68,7 @@ class Engine(ConflictMixin):
         self.world = World(sc, params)
         self.projector = Projector(self.world)
         self.record_series = record_series
-        self.events: list[tuple] = []
+        self.events: list[Event] = []
         self.series: list[tuple] = []
         self.summit_rng = np.random.default_rng(s_summit)
         self.resolve = {a: num(act.resolve_bn, params) for a, act in sc.actors.items()}
@@ -126,7 +126,7 @@ class Engine(ConflictMixin):
 
     def log(self, kind: str, actor: str | None, instrument: str | None = None,
             old: float | None = None, new: float | None = None, note: str = "") -> None:
-        self.events.append((self.env.now, actor, kind, instrument, old, new, note))
+        self.events.append(Event(self.env.now, actor, EventKind(kind), instrument, old, new, note))
 
     def snapshot(self) -> None:
         if not self.record_series:

@@ -16,7 +16,8 @@ from typing import Callable
 import numpy as np
 import pyarrow as pa
 
-from sim.engine.core import EVENT_COLUMNS, RunResult, run_replication, series_columns
+from sim.engine.core import RunResult, run_replication, series_columns
+from sim.engine.events import EVENT_COLUMNS
 from sim.scenario.schema import Scenario
 
 
@@ -36,12 +37,12 @@ def _tables(sc: Scenario, results: list[RunResult], record_series: bool) -> tupl
     for r in results:
         ev_cols["run"].extend([r.run] * len(r.events))
         for i, c in enumerate(EVENT_COLUMNS):
-            ev_cols[c].extend(e[i] for e in r.events)
+            ev_cols[c].extend(getattr(e, c) for e in r.events)
     events = pa.table({
         "run": pa.array(ev_cols["run"], pa.int64()),
         "t": pa.array([float(x) for x in ev_cols["t"]], pa.float64()),
         "actor": pa.array(ev_cols["actor"], pa.string()),
-        "kind": pa.array(ev_cols["kind"], pa.string()),
+        "kind": pa.array([k.value for k in ev_cols["kind"]], pa.string()),
         "instrument": pa.array(ev_cols["instrument"], pa.string()),
         "old": pa.array([None if x is None else float(x) for x in ev_cols["old"]], pa.float64()),
         "new": pa.array([None if x is None else float(x) for x in ev_cols["new"]], pa.float64()),

@@ -50,8 +50,8 @@ def first_concessions(d: dict, kinds=("concede",)) -> list[tuple[float, str]]:
     out = []
     for run in range(N):
         res = run_replication(sc, 2024, run, record_series=False)
-        ev = next(e for e in res.events if e[2] in kinds)
-        out.append((ev[0], ev[1]))
+        ev = next(e for e in res.events if e.kind in kinds)
+        out.append((ev.t, ev.actor))
     return out
 
 
