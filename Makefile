@@ -37,7 +37,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py
 
 golden: $(STAMP)
-	$(PY) -m tests.golden --regenerate
+	$(PY) -m tests.golden --regenerate --why "$(WHY)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 SHIPPED = sorted(p for p in SCENARIOS.glob("*.yaml"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Markers that follow from where a test lives or what it drives (``slow`` is set by hand).
+
+    ``theory``: tests/theory/ (closed forms and textbook games); ``golden``: the golden
+    summaries; ``browser``: anything that opens headless Chromium.
+    """
+    for item in items:
+        path = Path(str(item.path))
+        if "theory" in path.parts:
+            item.add_marker(pytest.mark.theory)
+        if path.name == "test_golden.py":
+            item.add_marker(pytest.mark.golden)
+        fn = getattr(item, "function", None)
+        if fn is not None and "browser_page(" in inspect.getsource(fn):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +61,22 @@ def base_dict() -> dict:
         },
         "calendar": [],
     })
+
+
+def calendar_index(text: str, needle: str) -> int:
+    """Position in the ``calendar`` list of the entry whose lines contain ``needle``.
+
+    Tests name calendar entries by content, not by a hard-coded index, so that
+    editing a shipped scenario's calendar does not silently retarget them.
+    """
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("calendar:"))
+    index = -1
+    for line in lines[start + 1:]:
+        if line and not line.startswith((" ", "#")):
+            break  # the next top-level key
+        if line.startswith("  - "):
+            index += 1
+        if needle in line:
+            return index
+    raise AssertionError(f"no calendar entry contains {needle!r}")

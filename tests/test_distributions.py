@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from scipy import stats
 
 from sim.scenario.distributions import Dist
@@ -58,5 +58,5 @@ def test_sample_distribution_passes_ks_test(spec):
     {"dist": "lognormal", "median": 1, "sigma": 1, "mean": 3},
 ])
 def test_invalid_parameters_rejected(bad):
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         ADAPTER.validate_python(bad)

@@ -12,7 +12,9 @@ import yaml
 from sim.errors import ScenarioError
 from sim.engine.compile import load_scenario, validate_files
 
-from .conftest import ROOT, base_dict
+from sim.policies import REGISTRY
+
+from .conftest import ROOT, base_dict, calendar_index
 
 BASELINE = ROOT / "scenarios" / "baseline_oct2025.yaml"
 
@@ -107,7 +109,8 @@ def test_unknown_actor_instrument_and_policy_with_suggestions(tmp_path):
     text = "\n".join(msgs)
     assert "unknown actor 'UX' (did you mean 'US'?)" in text
     assert "has no instrument 'tarrif' (did you mean 'tariff'?)" in text
-    assert "unknown policy 'tit_for_tatt' (did you mean 'tit_for_tat'?); known: attrition, bayesian, best_response, resolve, scripted, tit_for_tat" in text
+    known = ", ".join(REGISTRY.names())  # every registered policy, whatever is added later
+    assert f"unknown policy 'tit_for_tatt' (did you mean 'tit_for_tat'?); known: {known}" in text
 
 
 def test_unknown_policy_parameter(tmp_path):
@@ -120,7 +123,8 @@ def test_unknown_policy_parameter(tmp_path):
 def test_calendar_type_typo(tmp_path):
     p, text = mutate(tmp_path, "  - type: summit\n", "  - type: sumit\n")
     (msg,) = problems(p)
-    assert "calendar.3.type: unknown type 'sumit' (did you mean 'summit'?)" in msg
+    i = calendar_index(text, "type: sumit")
+    assert f"calendar.{i}.type: unknown type 'sumit' (did you mean 'summit'?)" in msg
     assert f":{line_of(text, 'type: sumit')}:" in msg
 
 
@@ -128,7 +132,8 @@ def test_dates_inside_horizon_and_deadline_after_announcement(tmp_path):
     p, text = mutate(tmp_path, "deadline: 2025-11-01", "deadline: 2025-10-05")
     msgs = problems(p)
     joined = "\n".join(msgs)
-    assert "calendar.2.deadline: date 2025-10-05 is before the scenario start 2025-10-09" in joined
+    i = calendar_index(text, "deadline: 2025-10-05")
+    assert f"calendar.{i}.deadline: date 2025-10-05 is before the scenario start 2025-10-09" in joined
     assert "deadline 2025-10-05 must come after the announcement 2025-10-10" in joined
     assert f":{line_of(text, 'deadline: 2025-10-05')}:" in joined
     p, _ = mutate(tmp_path, "date: 2026-04-01", "date: 2027-04-01")
@@ -136,9 +141,10 @@ def test_dates_inside_horizon_and_deadline_after_announcement(tmp_path):
 
 
 def test_values_inside_instrument_bounds(tmp_path):
-    p, _ = mutate(tmp_path, "    value: 0.54\n", "    value: 3.0\n")
+    p, text = mutate(tmp_path, "    value: 0.54\n", "    value: 3.0\n")
     (msg,) = problems(p)
-    assert "calendar.5.value: value 3 is outside the bounds [0, 2.45] of US.tariff_on_cn" in msg
+    i = calendar_index(text, "value: 3.0")
+    assert f"calendar.{i}.value: value 3 is outside the bounds [0, 2.45] of US.tariff_on_cn" in msg
     p, _ = mutate(tmp_path, "values: [0.5, 0.7, 0.9]", "values: [0.5, 0.7, 1.9]")
     (msg,) = problems(p)
     assert "deal_space.items.4.values.2" in msg and "outside the bounds [0, 1]" in msg

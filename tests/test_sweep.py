@@ -20,15 +20,18 @@ from sim.errors import ScenarioError
 from sim.experiments.sweep import SweepSpec, design_matrix, load_sweep
 from sim.experiments.sweeprun import SweepFailed, run_sweep
 
-from .conftest import ROOT
+from .conftest import ROOT, calendar_index
 
 TEMPLATE = str(ROOT / "scenarios" / "student_template.yaml")
 BASELINE = str(ROOT / "scenarios" / "baseline_oct2025.yaml")
+# the template's threat (its size is ``add``), named by content rather than by position
+BASELINE_THREAT_ADD = f"calendar.{calendar_index(Path(BASELINE).read_text(encoding='utf-8'), 'add:')}.add"
+THREAT_ADD = f"calendar.{calendar_index(Path(TEMPLATE).read_text(encoding='utf-8'), 'add:')}.add"
 
 
 def sweep_file(tmp_path: Path, **kw) -> str:
     spec = {"name": "t", "scenario": TEMPLATE, "design": "grid", "replications": 3, "seed": 5, "chunk_runs": 4,
-            "parameters": [{"path": "calendar.1.add", "values": [0.5, 1.0]},
+            "parameters": [{"path": THREAT_ADD, "values": [0.5, 1.0]},
                            {"path": "chokepoints.magnets.initial_stock_days", "values": [14, 56]}]}
     spec.update(kw)
     p = tmp_path / f"{spec['name']}.yaml"
@@ -46,7 +49,7 @@ def test_grid_design_and_seeds(tmp_path):
     assert res.runs == 12 and res.failed == 0
     assert list(s["run"]) == list(range(12))
     assert list(s["point"]) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
-    assert sorted(set(zip(s["sweep.calendar.1.add"], s["sweep.chokepoints.magnets.initial_stock_days"]))) == \
+    assert sorted(set(zip(s[f"sweep.{THREAT_ADD}"], s["sweep.chokepoints.magnets.initial_stock_days"]))) == \
         [(0.5, 14), (0.5, 56), (1.0, 14), (1.0, 56)]
     m = json.loads((res.path / "manifest.json").read_text())
     assert m["status"] == "complete" and m["design"]["runs"] == 12 and m["progress"]["runs_done"] == 12
@@ -80,7 +83,7 @@ def test_invalid_points_are_recorded_and_the_sweep_goes_on(tmp_path):
 
 def _slow_sweep(tmp_path: Path) -> str:
     return sweep_file(tmp_path, name="slow", scenario=BASELINE, replications=25, chunk_runs=5,
-                      parameters=[{"path": "calendar.2.add", "values": [0.5, 1.0, 1.5, 2.0]}])
+                      parameters=[{"path": BASELINE_THREAT_ADD, "values": [0.5, 1.0, 1.5, 2.0]}])
 
 
 def _wait_for_parts(out: Path, n: int, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -156,7 +159,7 @@ def test_sobol_indices_of_the_ishigami_function():
 
 def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
     f = sweep_file(tmp_path, name="sal", design="saltelli", points=8, replications=2, chunk_runs=16,
-                   parameters=[{"path": "calendar.1.add", "low": 0.2, "high": 1.5},
+                   parameters=[{"path": THREAT_ADD, "low": 0.2, "high": 1.5},
                                {"path": "chokepoints.magnets.initial_stock_days", "low": 10, "high": 60}],
                    outputs=["deal", "payoff_US"])
     res = run_sweep(f, out=str(tmp_path / "o"), executor="serial", quiet=True)
@@ -164,7 +167,7 @@ def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
     assert path.exists() and set(table["output"]) == {"deal", "payoff_US"}
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns) and len(table) == 4
     boxes, bpath = discover(res.path, "deal", threshold=0.5)
-    assert bpath.exists() and set(boxes["parameter"]) <= {"calendar.1.add", "chokepoints.magnets.initial_stock_days"}
+    assert bpath.exists() and set(boxes["parameter"]) <= {THREAT_ADD, "chokepoints.magnets.initial_stock_days"}
     assert ((boxes["coverage"] > 0) & (boxes["coverage"] <= 1) & (boxes["density"] <= 1)).all()
 
 
