@@ -20,7 +20,8 @@ def add_parsers(sub) -> None:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from sim.analysis.sensitivity import discover, sensitivity
+    from sim.analysis.discovery import discover
+    from sim.analysis.sensitivity import sensitivity
 
     if args.analysis == "sensitivity":
         table, path = sensitivity(args.results, args.outputs)

@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import sim.analysis.aggregate as agg
-from sim.report.build import PALETTE, Page, _dates, _read, esc, scenario_of
+from sim.report.page import PALETTE, Page, dates, esc
+from sim.report.stored import read_results, scenario_of
 from sim.results.store import atomic_write_text
 
 
@@ -20,8 +21,8 @@ def _label(folder: Path, manifest: dict) -> str:
 def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot: int = 1000) -> Path:
     """Write ``compare.html`` (into ``out``, default: the second folder); return its path."""
     fa, fb = Path(a), Path(b)
-    ma, sa, _, _ = _read(fa)
-    mb, sb, _, _ = _read(fb)
+    ma, sa, _, _ = read_results(fa)
+    mb, sb, _, _ = read_results(fb)
     la, lb = _label(fa, ma), _label(fb, mb)
     meta = scenario_of(ma)["meta"]
     start = dt.date.fromisoformat(meta["start"])
@@ -45,7 +46,7 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
         t, S = agg.survival_to_horizon(s["deal_day"], horizon)
-        fig.add_trace(go.Scatter(x=_dates(start, t), y=S, mode="lines", line_shape="hv", name=lab,
+        fig.add_trace(go.Scatter(x=dates(start, t), y=S, mode="lines", line_shape="hv", name=lab,
                                  line=dict(color=PALETTE[i]),
                                  hovertemplate=esc(lab) + " %{x}: P(no deal yet) %{y:.2f}<extra></extra>"))
     fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02])

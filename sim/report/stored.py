@@ -1,0 +1,39 @@
+"""Reading a results folder for a page: the manifest, the tables, the resolved scenario."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import UsageError
+from sim.report.sections import Report
+
+
+def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(manifest, summary, events, series)`` of a results folder (empty tables where absent)."""
+    if not (folder / "manifest.json").is_file():
+        raise UsageError(f"{folder}: not a results folder (no manifest.json)")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if (folder / "summary.parquet").is_file() is False:
+        raise UsageError(f"{folder}: summary.parquet is missing (is the sweep complete?)")
+    summary = pd.read_parquet(folder / "summary.parquet")
+    events = pd.read_parquet(folder / "events.parquet") if (folder / "events.parquet").is_file() else pd.DataFrame()
+    series = pd.read_parquet(folder / "series.parquet") if (folder / "series.parquet").is_file() else pd.DataFrame()
+    return manifest, summary, events, series
+
+
+def scenario_of(manifest: dict) -> dict:
+    """The resolved scenario a results folder was made from (older folders: reload its file)."""
+    if "scenario" in manifest:
+        return manifest["scenario"]
+    from sim.engine.compile import load_scenario
+
+    return load_scenario(manifest["scenario_file"]).model_dump(mode="json")
+
+
+def load_report(folder: str | Path) -> Report:
+    """Everything the report's sections read, from one results folder."""
+    folder = Path(folder)
+    manifest, summary, events, series = read_results(folder)
+    return Report(folder, manifest, scenario_of(manifest), summary, events, series)
