@@ -7,11 +7,58 @@ import sim.analysis.aggregate as agg
 from sim.report.page import PALETTE, Page, dates, rgba
 from sim.report.sections import Report, section
 
-FAN_GROUPS = [("Tariffs", "additional ad-valorem rate", lambda c: "tariff" in c),
-              ("Control tiers", "tier", lambda c: "controls" in c),
-              ("Licence approval", "share approved", lambda c: "approval" in c),
-              ("Stocks", "days of cover", lambda c: c.startswith("stock_")),
-              ("Shortfall", "share of demand unmet", lambda c: c.startswith("shortfall_"))]
+#: Instrument groups, by role in the scenario, in page order: (title, y-axis unit).
+INSTRUMENT_GROUPS = {
+    "tariff": ("Tariffs and tariff-equivalent fees", "level (tariff: additional ad-valorem rate)"),
+    "control": ("Control tiers", "tier"),
+    "approval": ("Licence approval", "share of applications approved"),
+    "delay": ("Licence delays", "mean processing delay (days)"),
+    "quota": ("Quotas and purchases", "share of usual purchases allowed"),
+    "other": ("Other instruments", "level"),
+}
+#: An instrument with several roles goes to the first of these (a chokepoint's lever before a trade link's).
+ROLE_PRIORITY = ("control", "approval", "delay", "tariff", "quota")
+
+
+def instrument_roles(scenario: dict) -> dict[str, str]:
+    """Each instrument (``ACTOR.name``) of a resolved scenario, with its role: the key of
+    :data:`INSTRUMENT_GROUPS` chosen from where the scenario refers to it.
+
+    Chokepoints name their ``control``, ``approval`` and ``delay_days`` instruments, trade
+    links their ``tariff``, ``tariff_equivalents`` and ``quota``; an instrument nothing
+    refers to is ``other``.
+    """
+    refs: dict[str, set[str]] = {}
+    for ch in scenario.get("chokepoints", {}).values():
+        for key, role in (("control", "control"), ("approval", "approval"), ("delay_days", "delay")):
+            if ch.get(key):
+                refs.setdefault(ch[key], set()).add(role)
+    for link in scenario.get("trade_links", {}).values():
+        if link.get("tariff"):
+            refs.setdefault(link["tariff"], set()).add("tariff")
+        for eq in link.get("tariff_equivalents") or []:
+            refs.setdefault(eq["instrument"], set()).add("tariff")
+        if link.get("quota"):
+            refs.setdefault(link["quota"], set()).add("quota")
+    roles = {}
+    for actor, spec in scenario.get("actors", {}).items():
+        for name in spec.get("instruments", {}):
+            ref = f"{actor}.{name}"
+            roles[ref] = next((r for r in ROLE_PRIORITY if r in refs.get(ref, ())), "other")
+    return roles
+
+
+def fan_groups(scenario: dict, columns: list[str]) -> list[tuple[str, str, list[str]]]:
+    """``(title, unit, columns)`` of every fan chart: instruments by role, then stocks and shortfall.
+
+    Every instrument column of ``columns`` lands in exactly one group.
+    """
+    roles = instrument_roles(scenario)
+    groups = [(title, unit, [c for c in columns if roles.get(c) == role])
+              for role, (title, unit) in INSTRUMENT_GROUPS.items()]
+    groups.append(("Stocks", "days of cover", [c for c in columns if c.startswith("stock_")]))
+    groups.append(("Shortfall", "share of demand unmet", [c for c in columns if c.startswith("shortfall_")]))
+    return [g for g in groups if g[2]]
 
 
 @section("fans", order=40)
@@ -23,10 +70,7 @@ def fans(page: Page, report: Report) -> None:
     step = float(report.meta.get("series_every_days", 7))
     cols = [c for c in series.columns if c not in ("run", "t", "date") and not c.startswith(("loss_", "belief_"))]
     quantiles = agg.fan(series, cols, step)
-    for title, unit, pick in FAN_GROUPS:
-        chosen = [c for c in cols if pick(c)]
-        if not chosen:
-            continue
+    for title, unit, chosen in fan_groups(report.scenario, cols):
         fig = go.Figure()
         for i, c in enumerate(chosen):
             f = quantiles[quantiles["column"] == c]
