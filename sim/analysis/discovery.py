@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.tables import load_sweep
+from sim.analysis.tables import load_sweep, successful_runs
 from sim.errors import UsageError
 from sim.results.store import atomic_write_table
 
@@ -22,7 +22,7 @@ def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8)
     import prim
 
     p, manifest, design, summary = load_sweep(results)
-    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    ok = successful_runs(summary)
     params = [c for c in ok.columns if c.startswith("sweep.")]
     x = ok[params].rename(columns=lambda c: c[len("sweep."):]).astype(float)
     y = (ok["outcome"] == outcome).astype(float).to_numpy()

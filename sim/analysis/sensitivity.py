@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import load_sweep
+from sim.analysis.tables import load_sweep, successful_runs
 from sim.errors import UsageError
 from sim.results.store import atomic_write_table
 
@@ -27,7 +27,7 @@ def output_per_point(summary: pd.DataFrame, output: str, horizon: float | None =
     ``deal_day`` without a deal counts as the horizon (censored); any other name
     is a summary column averaged over successful runs.
     """
-    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    ok = successful_runs(summary)
     if output in set(ok["outcome"].dropna()) or output in ("deal", "escalation", "stalemate") or output.startswith("capitulation_"):
         values = (ok["outcome"] == output).astype(float)
     elif output == "deal_day":

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.tables import failed_runs, successful_runs
 from sim.errors import UsageError
 from sim.report.sections import Report
 
@@ -36,4 +37,9 @@ def load_report(folder: str | Path) -> Report:
     """Everything the report's sections read, from one results folder."""
     folder = Path(folder)
     manifest, summary, events, series = read_results(folder)
-    return Report(folder, manifest, scenario_of(manifest), summary, events, series)
+    ok = successful_runs(summary)
+    if not events.empty and "run" in summary:
+        events = events[events["run"].isin(ok["run"])]
+    if not series.empty and "run" in summary:
+        series = series[series["run"].isin(ok["run"])]
+    return Report(folder, manifest, scenario_of(manifest), ok, events, series, failed_runs(summary))

@@ -24,7 +24,11 @@ from sim.report.page import Page
 
 @dataclass(frozen=True)
 class Report:
-    """What every section may read: one results folder, as stored."""
+    """What every section may read: one results folder.
+
+    ``summary`` holds the runs that finished (failed runs are left out of every
+    figure, see :func:`sim.analysis.tables.successful_runs`); ``failed`` counts the others.
+    """
 
     folder: Path
     manifest: dict
@@ -32,6 +36,7 @@ class Report:
     summary: pd.DataFrame
     events: pd.DataFrame
     series: pd.DataFrame
+    failed: int = 0
 
     @property
     def meta(self) -> dict:

@@ -9,9 +9,8 @@ from sim.report.sections import Report, section
 
 @section("outcomes", order=10)
 def outcomes(page: Page, report: Report) -> None:
-    summary = report.summary
     page.heading("Outcomes")
-    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    ok = report.summary
     shares = ok["outcome"].value_counts().sort_index()
     fig = go.Figure(go.Bar(x=list(shares.index), y=list(shares.values / max(len(ok), 1)),
                            customdata=list(shares.values), marker_color=PALETTE[0],
