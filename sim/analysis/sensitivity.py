@@ -15,23 +15,33 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import load_sweep, successful_runs
+from sim.analysis.tables import horizon_of, load_sweep, successful_runs
 from sim.errors import UsageError
 from sim.results.store import atomic_write_table
 
 
-def output_per_point(summary: pd.DataFrame, output: str, horizon: float | None = None) -> pd.Series:
-    """One number per design point: the mean over its replications.
+def output_per_point(summary: pd.DataFrame, output: str, horizon: float | pd.Series | None = None) -> pd.Series:
+    """One number per design point: the mean over its (successful) replications.
 
-    ``deal`` (or any outcome class) is the share of runs with that outcome;
-    ``deal_day`` without a deal counts as the horizon (censored); any other name
-    is a summary column averaged over successful runs.
+    ``deal`` (or any outcome class) is the share of runs with that outcome; any
+    other name but ``deal_day`` is a summary column averaged over the runs.
+
+    ``deal_day`` is censored: a run without a deal only says the deal comes after
+    the horizon. Its output is the restricted mean time to deal up to the horizon
+    τ, the mean of min(deal_day, τ) with no-deal runs counted at τ; with no other
+    censoring this is the area under the Kaplan–Meier curve from 0 to τ (Royston &
+    Parmar 2013). ``horizon`` is required for it (a number, or one per run where
+    the horizon is swept); dropping the no-deal runs instead would make points
+    without deals vanish and sensitivities of the deal day come out 0.
     """
     ok = successful_runs(summary)
     if output in set(ok["outcome"].dropna()) or output in ("deal", "escalation", "stalemate") or output.startswith("capitulation_"):
         values = (ok["outcome"] == output).astype(float)
     elif output == "deal_day":
-        values = ok["deal_day"].fillna(horizon if horizon is not None else np.nan)
+        if horizon is None:
+            raise UsageError("output 'deal_day' is censored at the horizon: give the horizon")
+        tau = horizon.loc[ok.index] if isinstance(horizon, pd.Series) else horizon
+        values = np.minimum(ok["deal_day"].fillna(tau), tau)
     elif output in ok.columns:
         values = ok[output].astype(float)
     else:
@@ -70,7 +80,7 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
     from sim.experiments.sweep import SweepSpec
 
     sweep = SweepSpec.model_validate(spec)
-    horizon = None
+    horizon = horizon_of(manifest, summary)
     frames = []
     for out in outputs or sweep.outputs:
         y = output_per_point(summary, out, horizon).reindex(design["point"]).to_numpy()

@@ -34,3 +34,24 @@ def successful_runs(summary: pd.DataFrame) -> pd.DataFrame:
 def failed_runs(summary: pd.DataFrame) -> int:
     """How many runs of a summary failed (an ``error`` recorded)."""
     return int(summary["error"].notna().sum()) if "error" in summary else 0
+
+
+def scenario_of(manifest: dict) -> dict:
+    """The resolved scenario a results folder was made from (a sweep's or an older folder's: reload its file)."""
+    if "scenario" in manifest:
+        return manifest["scenario"]
+    from sim.engine.compile import load_scenario
+
+    return load_scenario(manifest["scenario_file"]).model_dump(mode="json")
+
+
+#: A swept horizon (``meta.horizon_days`` as a sweep parameter) is a column of the summary.
+SWEPT_HORIZON = "sweep.meta.horizon_days"
+
+
+def horizon_of(manifest: dict, summary: pd.DataFrame) -> float | pd.Series:
+    """The horizon (days) each run of a results folder was simulated to: the scenario's
+    ``meta.horizon_days``, or per run where a sweep varies it."""
+    if SWEPT_HORIZON in summary:
+        return summary[SWEPT_HORIZON].astype(float)
+    return float(scenario_of(manifest)["meta"]["horizon_days"])

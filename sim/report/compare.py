@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import sim.analysis.aggregate as agg
-from sim.analysis.tables import failed_runs, successful_runs
+from sim.analysis.tables import failed_runs, scenario_of, successful_runs
 from sim.report.page import PALETTE, Page, dates, esc
-from sim.report.stored import read_results, scenario_of
+from sim.report.stored import read_results
 from sim.results.store import atomic_write_text
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.tables import failed_runs, successful_runs
+from sim.analysis.tables import failed_runs, scenario_of, successful_runs
 from sim.errors import UsageError
 from sim.report.sections import Report
 
@@ -22,15 +22,6 @@ def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.Dat
     events = pd.read_parquet(folder / "events.parquet") if (folder / "events.parquet").is_file() else pd.DataFrame()
     series = pd.read_parquet(folder / "series.parquet") if (folder / "series.parquet").is_file() else pd.DataFrame()
     return manifest, summary, events, series
-
-
-def scenario_of(manifest: dict) -> dict:
-    """The resolved scenario a results folder was made from (older folders: reload its file)."""
-    if "scenario" in manifest:
-        return manifest["scenario"]
-    from sim.engine.compile import load_scenario
-
-    return load_scenario(manifest["scenario_file"]).model_dump(mode="json")
 
 
 def load_report(folder: str | Path) -> Report:
