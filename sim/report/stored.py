@@ -11,11 +11,24 @@ from sim.errors import UsageError
 from sim.report.sections import Report
 
 
-def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(manifest, summary, events, series)`` of a results folder (empty tables where absent)."""
+def require_complete(folder: Path) -> dict:
+    """The manifest of a results folder whose ``status`` is ``complete`` (an older folder without
+    a status counts as complete); otherwise :class:`UsageError` with one line saying why.
+
+    (To be replaced by ``sim.results.require_complete`` once the results package has it.)
+    """
     if not (folder / "manifest.json").is_file():
         raise UsageError(f"{folder}: not a results folder (no manifest.json)")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    status = manifest.get("status", "complete")
+    if status != "complete":
+        raise UsageError(f"{folder}: the results are {status}, not complete; finish (or resume) the run first")
+    return manifest
+
+
+def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(manifest, summary, events, series)`` of a complete results folder (empty tables where absent)."""
+    manifest = require_complete(folder)
     if (folder / "summary.parquet").is_file() is False:
         raise UsageError(f"{folder}: summary.parquet is missing (is the sweep complete?)")
     summary = pd.read_parquet(folder / "summary.parquet")
