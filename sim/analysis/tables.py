@@ -18,7 +18,8 @@ def load_sweep(results: str | Path) -> tuple[Path, dict, pd.DataFrame, pd.DataFr
     manifest = json.loads((p / "manifest.json").read_text())
     if manifest.get("status") != "complete":
         raise UsageError(f"{p}: the sweep is {manifest.get('status')}; run it to completion first")
-    return p, manifest, pd.read_parquet(p / "design.parquet"), pd.read_parquet(p / "summary.parquet")
+    summary = current_names(pd.read_parquet(p / "summary.parquet"), "summary")
+    return p, manifest, pd.read_parquet(p / "design.parquet"), summary
 
 
 def successful_runs(summary: pd.DataFrame) -> pd.DataFrame:
@@ -55,3 +56,18 @@ def horizon_of(manifest: dict, summary: pd.DataFrame) -> float | pd.Series:
     if SWEPT_HORIZON in summary:
         return summary[SWEPT_HORIZON].astype(float)
     return float(scenario_of(manifest)["meta"]["horizon_days"])
+
+
+def current_names(table: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """``table`` with column names of older results folders renamed to today's.
+
+    ``shortfall_<chokepoint>`` meant two things: in series the current share of
+    demand unmet (now ``shortfall_share_<chokepoint>``), in the summary its
+    integral over time in days of demand (now ``unmet_demand_days_<chokepoint>``).
+    ``kind`` is ``"series"`` or ``"summary"``.
+    """
+    new = {"series": "shortfall_share_", "summary": "unmet_demand_days_"}[kind]
+    renames = {c: new + c[len("shortfall_"):] for c in table.columns
+               if c.startswith("shortfall_") and not c.startswith("shortfall_share_")
+               and new + c[len("shortfall_"):] not in table.columns}
+    return table.rename(columns=renames) if renames else table

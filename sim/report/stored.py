@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.tables import failed_runs, scenario_of, successful_runs
+from sim.analysis.tables import current_names, failed_runs, scenario_of, successful_runs
 from sim.errors import UsageError
 from sim.report.sections import Report
 
@@ -31,9 +31,10 @@ def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.Dat
     manifest = require_complete(folder)
     if (folder / "summary.parquet").is_file() is False:
         raise UsageError(f"{folder}: summary.parquet is missing (is the sweep complete?)")
-    summary = pd.read_parquet(folder / "summary.parquet")
+    summary = current_names(pd.read_parquet(folder / "summary.parquet"), "summary")
     events = pd.read_parquet(folder / "events.parquet") if (folder / "events.parquet").is_file() else pd.DataFrame()
     series = pd.read_parquet(folder / "series.parquet") if (folder / "series.parquet").is_file() else pd.DataFrame()
+    series = current_names(series, "series")
     return manifest, summary, events, series
 
 

@@ -38,6 +38,8 @@ def test_every_instrument_series_is_in_exactly_one_fan_chart(tmp_path, path):
     assert sorted(c for c in plotted if c in instruments) == sorted(instruments)  # each exactly once
     chokepoints = list(report.scenario["chokepoints"])
     assert {f"stock_{k}" for k in chokepoints} <= set(plotted)
+    # today's name for the current shortfall share, whether the engine wrote the old one or the new
+    assert {f"shortfall_share_{k}" for k in chokepoints} <= set(plotted)
 
 
 def test_roles_come_from_references_not_names():

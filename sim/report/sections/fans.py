@@ -57,7 +57,7 @@ def fan_groups(scenario: dict, columns: list[str]) -> list[tuple[str, str, list[
     groups = [(title, unit, [c for c in columns if roles.get(c) == role])
               for role, (title, unit) in INSTRUMENT_GROUPS.items()]
     groups.append(("Stocks", "days of cover", [c for c in columns if c.startswith("stock_")]))
-    groups.append(("Shortfall", "share of demand unmet", [c for c in columns if c.startswith("shortfall_")]))
+    groups.append(("Shortfall", "share of demand unmet", [c for c in columns if c.startswith("shortfall_share_")]))
     return [g for g in groups if g[2]]
 
 
