@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 import sim
-from sim.analysis.sensitivity import discover, sensitivity
+from sim.analysis.discovery import discover
+from sim.analysis.sensitivity import sensitivity
 from sim.report.compare import compare
 from sim.report.build import build_report
 from sim.experiments.sweeprun import run_sweep

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis.sensitivity import discover, sensitivity, sobol_indices
+from sim.analysis.discovery import discover
+from sim.analysis.sensitivity import sensitivity, sobol_indices
 from sim.errors import ScenarioError
 from sim.experiments.sweep import SweepSpec, design_matrix, load_sweep
 from sim.experiments.sweeprun import SweepFailed, run_sweep

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis.tables import successful_runs
+
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
@@ -105,7 +107,7 @@ def bootstrap_diff(a: np.ndarray, b: np.ndarray, stat, n: int = 1000, seed: int 
 
 def by_parameter(summary: pd.DataFrame, param: str, outcome: str = "deal", bins: int = 10) -> pd.DataFrame:
     """P(outcome) and median deal day against one swept parameter (binned if continuous)."""
-    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    ok = successful_runs(summary)
     x = ok[param]
     if pd.api.types.is_numeric_dtype(x) and x.nunique() > bins:
         key = pd.cut(x.astype(float), bins=bins)
@@ -120,7 +122,7 @@ def by_parameter(summary: pd.DataFrame, param: str, outcome: str = "deal", bins:
 
 def heatmap(summary: pd.DataFrame, px: str, py: str, outcome: str = "deal", bins: int = 8) -> pd.DataFrame:
     """P(outcome) over two swept parameters (each binned if continuous)."""
-    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    ok = successful_runs(summary)
 
     def key(col: str) -> pd.Series:
         x = ok[col]

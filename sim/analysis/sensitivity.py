@@ -1,43 +1,47 @@
-"""Analyses of a sweep's results: Sobol sensitivity indices and scenario discovery.
+"""Sensitivity of a sweep's outputs to its parameters: Sobol indices or Morris elementary effects.
 
-Both read the stored results (``design.parquet``, ``summary.parquet``) and write
-their tables next to them for the report to plot.
+Global, variance-based (Sobol, on saltelli designs) or screening (Morris, on
+morris designs): how much each swept parameter moves an output over the whole
+design. Compare :mod:`sim.analysis.discovery`, which looks for the region of
+parameter space where one outcome is likely. Reads the stored results
+(``design.parquet``, ``summary.parquet``) and writes ``sensitivity.parquet``
+next to them for the report to plot.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis.tables import horizon_of, load_sweep, successful_runs
 from sim.errors import UsageError
 from sim.results.store import atomic_write_table
 
 
-def _load(results: str | Path) -> tuple[Path, dict, pd.DataFrame, pd.DataFrame]:
-    p = Path(results)
-    if not (p / "manifest.json").is_file() or not (p / "design.parquet").is_file():
-        raise UsageError(f"{p}: not a sweep results folder (no manifest.json / design.parquet)")
-    manifest = json.loads((p / "manifest.json").read_text())
-    if manifest.get("status") != "complete":
-        raise UsageError(f"{p}: the sweep is {manifest.get('status')}; run it to completion first")
-    return p, manifest, pd.read_parquet(p / "design.parquet"), pd.read_parquet(p / "summary.parquet")
+def output_per_point(summary: pd.DataFrame, output: str, horizon: float | pd.Series | None = None) -> pd.Series:
+    """One number per design point: the mean over its (successful) replications.
 
+    ``deal`` (or any outcome class) is the share of runs with that outcome; any
+    other name but ``deal_day`` is a summary column averaged over the runs.
 
-def output_per_point(summary: pd.DataFrame, output: str, horizon: float | None = None) -> pd.Series:
-    """One number per design point: the mean over its replications.
-
-    ``deal`` (or any outcome class) is the share of runs with that outcome;
-    ``deal_day`` without a deal counts as the horizon (censored); any other name
-    is a summary column averaged over successful runs.
+    ``deal_day`` is censored: a run without a deal only says the deal comes after
+    the horizon. Its output is the restricted mean time to deal up to the horizon
+    τ, the mean of min(deal_day, τ) with no-deal runs counted at τ; with no other
+    censoring this is the area under the Kaplan–Meier curve from 0 to τ (Royston &
+    Parmar 2013). ``horizon`` is required for it (a number, or one per run where
+    the horizon is swept); dropping the no-deal runs instead would make points
+    without deals vanish and sensitivities of the deal day come out 0.
     """
-    ok = summary[summary["error"].isna()] if "error" in summary else summary
+    ok = successful_runs(summary)
     if output in set(ok["outcome"].dropna()) or output in ("deal", "escalation", "stalemate") or output.startswith("capitulation_"):
         values = (ok["outcome"] == output).astype(float)
     elif output == "deal_day":
-        values = ok["deal_day"].fillna(horizon if horizon is not None else np.nan)
+        if horizon is None:
+            raise UsageError("output 'deal_day' is censored at the horizon: give the horizon")
+        tau = horizon.loc[ok.index] if isinstance(horizon, pd.Series) else horizon
+        values = np.minimum(ok["deal_day"].fillna(tau), tau)
     elif output in ok.columns:
         values = ok[output].astype(float)
     else:
@@ -68,7 +72,7 @@ def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels
 
 def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
     """Sobol indices (saltelli designs) or Morris elementary effects (morris designs) per output."""
-    p, manifest, design, summary = _load(results)
+    p, manifest, design, summary = load_sweep(results)
     spec = manifest["sweep"]
     if spec["design"] not in ("saltelli", "morris"):
         raise UsageError(f"{p}: sensitivity indices need a saltelli or morris design, this sweep used "
@@ -76,7 +80,7 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
     from sim.experiments.sweep import SweepSpec
 
     sweep = SweepSpec.model_validate(spec)
-    horizon = None
+    horizon = horizon_of(manifest, summary)
     frames = []
     for out in outputs or sweep.outputs:
         y = output_per_point(summary, out, horizon).reindex(design["point"]).to_numpy()
@@ -95,32 +99,3 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
 
     atomic_write_table(p / "sensitivity.parquet", pa.Table.from_pandas(table, preserve_index=False))
     return table, p / "sensitivity.parquet"
-
-
-def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8) -> tuple[pd.DataFrame, Path]:
-    """PRIM (Friedman & Fisher 1999; the ``prim`` package): boxes of parameter space where ``outcome`` is likely."""
-    import prim
-
-    p, manifest, design, summary = _load(results)
-    ok = summary[summary["error"].isna()] if "error" in summary else summary
-    params = [c for c in ok.columns if c.startswith("sweep.")]
-    x = ok[params].rename(columns=lambda c: c[len("sweep."):]).astype(float)
-    y = (ok["outcome"] == outcome).astype(float).to_numpy()
-    if y.sum() == 0:
-        raise UsageError(f"no run ended in '{outcome}': nothing to discover")
-    box = prim.Prim(x.reset_index(drop=True), y, threshold=threshold, threshold_type=">=").find_box()
-    limits = box.limits.reset_index().rename(columns={"index": "parameter"})
-    stats = box.stats
-    rows = []
-    for _, r in limits.iterrows():
-        rows.append({"outcome": outcome, "parameter": r["parameter"], "min": float(r["min"]), "max": float(r["max"]),
-                     "coverage": float(stats["coverage"]), "density": float(stats["density"]),
-                     "mass": float(stats["mass"])})
-    table = pd.DataFrame(rows)
-    import pyarrow as pa
-
-    atomic_write_table(p / "discovery.parquet", pa.Table.from_pandas(table, preserve_index=False))
-    traj = box.peeling_trajectory.reset_index(drop=True)
-    traj.columns = [str(c).replace(" ", "_") for c in traj.columns]
-    atomic_write_table(p / "discovery_trajectory.parquet", pa.Table.from_pandas(traj, preserve_index=False))
-    return table, p / "discovery.parquet"

@@ -9,7 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import sim.analysis.aggregate as agg
-from sim.report.build import PALETTE, Page, _dates, _read, esc, scenario_of
+from sim.analysis.tables import failed_runs, scenario_of, successful_runs
+from sim.report.page import PALETTE, Page, dates, esc
+from sim.report.stored import read_results
 from sim.results.store import atomic_write_text
 
 
@@ -20,15 +22,18 @@ def _label(folder: Path, manifest: dict) -> str:
 def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot: int = 1000) -> Path:
     """Write ``compare.html`` (into ``out``, default: the second folder); return its path."""
     fa, fb = Path(a), Path(b)
-    ma, sa, _, _ = _read(fa)
-    mb, sb, _, _ = _read(fb)
+    ma, all_a, _, _ = read_results(fa)
+    mb, all_b, _, _ = read_results(fb)
+    sa, sb = successful_runs(all_a), successful_runs(all_b)
     la, lb = _label(fa, ma), _label(fb, mb)
     meta = scenario_of(ma)["meta"]
     start = dt.date.fromisoformat(meta["start"])
     horizon = float(meta["horizon_days"])
     page = Page(f"tradesim comparison: {la} vs {lb}")
+    failed = [(lab, failed_runs(s)) for lab, s in ((la, all_a), (lb, all_b)) if failed_runs(s)]
     page.text(f"A = {la}: {len(sa)} runs. B = {lb}: {len(sb)} runs. Differences are B − A with 95% "
-              f"bootstrap intervals ({n_boot} resamples).")
+              f"bootstrap intervals ({n_boot} resamples)."
+              + "".join(f" {lab}: {n} failed runs left out." for lab, n in failed))
 
     outcomes = sorted(set(sa["outcome"].dropna()) | set(sb["outcome"].dropna()))
     fig = go.Figure()
@@ -45,7 +50,7 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
         t, S = agg.survival_to_horizon(s["deal_day"], horizon)
-        fig.add_trace(go.Scatter(x=_dates(start, t), y=S, mode="lines", line_shape="hv", name=lab,
+        fig.add_trace(go.Scatter(x=dates(start, t), y=S, mode="lines", line_shape="hv", name=lab,
                                  line=dict(color=PALETTE[i]),
                                  hovertemplate=esc(lab) + " %{x}: P(no deal yet) %{y:.2f}<extra></extra>"))
     fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02])

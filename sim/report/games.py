@@ -1,27 +1,20 @@
-"""``tradesim game`` and ``tradesim tournament``: run, store, report."""
+"""Pages of ``tradesim game`` and ``tradesim tournament``: the meta-game and the ranking.
+
+The play and the tables come from :mod:`sim.analysis` (games, tournament,
+game_results); this module draws the pages and writes them next to the tables.
+"""
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import pyarrow as pa
 
+from sim.analysis.game_results import new_folder, write_game_tables, write_tournament_tables
 from sim.analysis.games import Analysis, MetaGame, PolicyChoice
-from sim.report.build import PALETTE, Page, esc
-from sim.results.store import atomic_write_table, atomic_write_text, git_commit, new_run_id, versions
-
-
-def _folder(out: str, scenario: str, kind: str, seed: int) -> Path:
-    from sim.engine.compile import load_scenario
-
-    name = load_scenario(scenario).meta.name
-    path = Path(out) / name / f"{kind}-{new_run_id(seed)}"
-    path.mkdir(parents=True, exist_ok=False)
-    return path
+from sim.analysis.tournament import Tournament, round_robin
+from sim.report.page import PALETTE, Page, esc
+from sim.results.store import atomic_write_text
 
 
 def _frac(x: float) -> str:
@@ -33,32 +26,8 @@ def _frac(x: float) -> str:
 
 def write_game(game: MetaGame, an: Analysis, out: str) -> Path:
     """Tables and a report for a meta-game; returns the folder."""
-    path = _folder(out, game.scenario, "game", game.seed)
-    cells = []
-    classes = sorted({o for arr in game.outcomes.values() for o in arr})
-    for (i, j) in sorted(game.payoff_row):
-        row = {"row_policy": game.rows[i].label, "col_policy": game.cols[j].label,
-               f"payoff_{game.row_actor}": an.a[i, j], f"se_{game.row_actor}": an.se_a[i, j],
-               f"payoff_{game.col_actor}": an.b[i, j], f"se_{game.col_actor}": an.se_b[i, j],
-               f"regret_{game.row_actor}": an.regret_row[i, j], f"regret_{game.col_actor}": an.regret_col[i, j]}
-        row.update({f"share_{c}": float(np.mean(game.outcomes[(i, j)] == c)) for c in classes})
-        cells.append(row)
-    atomic_write_table(path / "matrix.parquet", pa.Table.from_pandas(pd.DataFrame(cells), preserve_index=False))
-    eq_rows = []
-    for k, (p, q) in enumerate(an.equilibria):
-        for actor, labels, probs in ((game.row_actor, game.rows, p), (game.col_actor, game.cols, q)):
-            for lab, pr in zip(labels, probs):
-                eq_rows.append({"equilibrium": k, "actor": actor, "policy": lab.label, "probability": pr,
-                                "survival": an.survival[k], **{f"share_{c}": v for c, v in an.outcome_mix[k].items()}})
-    atomic_write_table(path / "equilibria.parquet", pa.Table.from_pandas(pd.DataFrame(eq_rows), preserve_index=False))
-    atomic_write_table(path / "qre.parquet", pa.Table.from_pandas(an.qre, preserve_index=False))
-    manifest = {"kind": "game", "scenario_file": game.scenario, "row_actor": game.row_actor,
-                "col_actor": game.col_actor, "row_policies": [p.label for p in game.rows],
-                "col_policies": [p.label for p in game.cols], "runs_per_pair": game.runs, "seed": game.seed,
-                "seeding": "every pair uses the same root seed (common random numbers)",
-                "lcp_agrees": an.lcp_agrees, "versions": versions(), "git_commit": git_commit(),
-                "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "status": "complete"}
-    atomic_write_text(path / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    path = new_folder(out, game.scenario, "game", game.seed)
+    write_game_tables(game, an, path)
     atomic_write_text(path / "report.html", game_page(game, an).html())
     return path
 
@@ -113,42 +82,23 @@ def game_page(game: MetaGame, an: Analysis) -> Page:
 # ------------------------------------------------------------- tournament
 def tournament(scenario: str, actors: tuple[str, str], policies: list[PolicyChoice], runs: int, seed: int,
                noise: float = 0.0, workers: int | None = None, out: str = "results") -> tuple[pd.DataFrame, Path]:
-    """Round robin (Axelrod 1980): every policy against every policy, on each side; rank by mean payoff."""
-    from sim.experiments.api import run
+    """Round robin (Axelrod 1980): every policy against every policy, on each side; rank by mean payoff.
 
-    a1, a2 = actors
-    matches = []
-    for p in policies:
-        for q in policies:
-            over = [f"actors.{a1}.policy={p.yaml()}", f"actors.{a2}.policy={q.yaml()}"]
-            if noise:
-                over += [f"actors.{a1}.noise={noise}", f"actors.{a2}.noise={noise}"]
-            res = run(scenario, runs=runs, seed=seed, workers=workers, out=None, record_series=False,
-                      overrides=over)
-            for side, pol, other in ((a1, p, q), (a2, q, p)):
-                x = res.summary[f"payoff_{side}"].to_numpy(float)
-                matches.append({"policy": pol.label, "as": side, "against": other.label, "mean": x.mean(),
-                                "n": len(x), "sum": x.sum(), "sumsq": (x**2).sum()})
-    m = pd.DataFrame(matches)
-    g = m.groupby("policy").agg(n=("n", "sum"), s=("sum", "sum"), ss=("sumsq", "sum")).reset_index()
-    g["mean_payoff"] = g["s"] / g["n"]
-    sd = np.sqrt(np.maximum(g["ss"] / g["n"] - g["mean_payoff"] ** 2, 0.0))
-    g["ci95_low"] = g["mean_payoff"] - 1.96 * sd / np.sqrt(g["n"])
-    g["ci95_high"] = g["mean_payoff"] + 1.96 * sd / np.sqrt(g["n"])
-    rank = g.sort_values("mean_payoff", ascending=False)[["policy", "mean_payoff", "ci95_low", "ci95_high", "n"]]
-    rank.insert(0, "rank", range(1, len(rank) + 1))
-    path = _folder(out, scenario, "tournament", seed)
-    atomic_write_table(path / "ranking.parquet", pa.Table.from_pandas(rank, preserve_index=False))
-    atomic_write_table(path / "matches.parquet",
-                       pa.Table.from_pandas(m.drop(columns=["sum", "sumsq"]), preserve_index=False))
-    atomic_write_text(path / "manifest.json", json.dumps({
-        "kind": "tournament", "scenario_file": scenario, "actors": list(actors),
-        "policies": [p.label for p in policies], "runs_per_match": runs, "seed": seed, "noise": noise,
-        "versions": versions(), "git_commit": git_commit(), "status": "complete",
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}, indent=2))
-    page = Page(f"tradesim tournament: {Path(scenario).stem}")
-    page.text(f"Every policy plays every policy on each side ({a1} and {a2}), {runs} runs per match, seed {seed}, "
-              f"noise {noise}. Ranked by mean payoff over all its matches, with 95% intervals.")
+    Writes the tables and the page into a new folder under ``out``; returns ``(ranking, folder)``.
+    """
+    t = Tournament(scenario, actors, policies, runs, seed, noise, workers)
+    rank, matches = round_robin(t)
+    path = new_folder(out, scenario, "tournament", seed)
+    write_tournament_tables(path, t, rank, matches)
+    atomic_write_text(path / "report.html", tournament_page(t, rank).html())
+    return rank, path
+
+
+def tournament_page(t: Tournament, rank: pd.DataFrame) -> Page:
+    a1, a2 = t.actors
+    page = Page(f"tradesim tournament: {Path(t.scenario).stem}")
+    page.text(f"Every policy plays every policy on each side ({a1} and {a2}), {t.runs} runs per match, seed "
+              f"{t.seed}, noise {t.noise}. Ranked by mean payoff over all its matches, with 95% intervals.")
     fig = go.Figure(go.Bar(x=rank["mean_payoff"], y=rank["policy"], orientation="h", marker_color=PALETTE[0],
                            error_x=dict(type="data", symmetric=False, array=rank["ci95_high"] - rank["mean_payoff"],
                                         arrayminus=rank["mean_payoff"] - rank["ci95_low"]),
@@ -157,5 +107,4 @@ def tournament(scenario: str, actors: tuple[str, str], policies: list[PolicyChoi
     fig.update_yaxes(title="policy", autorange="reversed")
     page.figure(fig, "Ranking")
     page.table(rank, "Ranking")
-    atomic_write_text(path / "report.html", page.html())
-    return rank, path
+    return page

@@ -1,0 +1,73 @@
+"""Reading a sweep's or a run's stored tables for analysis: one place for the conventions
+(which folders are complete, which runs count)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import UsageError
+
+
+def load_sweep(results: str | Path) -> tuple[Path, dict, pd.DataFrame, pd.DataFrame]:
+    """``(folder, manifest, design, summary)`` of a complete sweep's results folder."""
+    p = Path(results)
+    if not (p / "manifest.json").is_file() or not (p / "design.parquet").is_file():
+        raise UsageError(f"{p}: not a sweep results folder (no manifest.json / design.parquet)")
+    manifest = json.loads((p / "manifest.json").read_text())
+    if manifest.get("status") != "complete":
+        raise UsageError(f"{p}: the sweep is {manifest.get('status')}; run it to completion first")
+    summary = current_names(pd.read_parquet(p / "summary.parquet"), "summary")
+    return p, manifest, pd.read_parquet(p / "design.parquet"), summary
+
+
+def successful_runs(summary: pd.DataFrame) -> pd.DataFrame:
+    """The runs that finished: rows of a summary whose ``error`` is null (all rows without the column).
+
+    A failed sweep run has a row with its error and NaN outcomes; counted, it
+    would look like a run without a deal (censored at the horizon). Every
+    aggregate, section and analysis takes its runs from here.
+    """
+    return summary[summary["error"].isna()] if "error" in summary else summary
+
+
+def failed_runs(summary: pd.DataFrame) -> int:
+    """How many runs of a summary failed (an ``error`` recorded)."""
+    return int(summary["error"].notna().sum()) if "error" in summary else 0
+
+
+def scenario_of(manifest: dict) -> dict:
+    """The resolved scenario a results folder was made from (a sweep's or an older folder's: reload its file)."""
+    if "scenario" in manifest:
+        return manifest["scenario"]
+    from sim.engine.compile import load_scenario
+
+    return load_scenario(manifest["scenario_file"]).model_dump(mode="json")
+
+
+#: A swept horizon (``meta.horizon_days`` as a sweep parameter) is a column of the summary.
+SWEPT_HORIZON = "sweep.meta.horizon_days"
+
+
+def horizon_of(manifest: dict, summary: pd.DataFrame) -> float | pd.Series:
+    """The horizon (days) each run of a results folder was simulated to: the scenario's
+    ``meta.horizon_days``, or per run where a sweep varies it."""
+    if SWEPT_HORIZON in summary:
+        return summary[SWEPT_HORIZON].astype(float)
+    return float(scenario_of(manifest)["meta"]["horizon_days"])
+
+
+def current_names(table: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """``table`` with column names of older results folders renamed to today's.
+
+    ``shortfall_<chokepoint>`` meant two things: in series the current share of
+    demand unmet (now ``shortfall_share_<chokepoint>``), in the summary its
+    integral over time in days of demand (now ``unmet_demand_days_<chokepoint>``).
+    ``kind`` is ``"series"`` or ``"summary"``.
+    """
+    new = {"series": "shortfall_share_", "summary": "unmet_demand_days_"}[kind]
+    renames = {c: new + c[len("shortfall_"):] for c in table.columns
+               if c.startswith("shortfall_") and not c.startswith("shortfall_share_")
+               and new + c[len("shortfall_"):] not in table.columns}
+    return table.rename(columns=renames) if renames else table

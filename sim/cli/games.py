@@ -1,0 +1,69 @@
+"""``tradesim game`` and ``tradesim tournament``: policies played against each other."""
+from __future__ import annotations
+
+import argparse
+
+from sim.cli.parser import positive, seed
+from sim.errors import UsageError
+
+
+def add_parsers(sub) -> None:
+    gm = sub.add_parser("game", help="empirical meta-game: every policy pair, payoff bimatrix, equilibria")
+    gm.add_argument("scenario")
+    gm.add_argument("--policies", action="append", required=True, metavar="ACTOR=p1,p2{key: value},...",
+                    help="policies of one actor (give it twice: rows, then columns)")
+    gm.add_argument("--runs", type=positive, default=200, help="runs per policy pair (default 200)")
+    gm.add_argument("--seed", type=seed, default=20251009)
+    gm.add_argument("--workers", type=positive, default=None)
+    gm.add_argument("--bootstrap", type=positive, default=200, help="resamples for equilibrium stability")
+    gm.add_argument("--out", default="results")
+    tn = sub.add_parser("tournament", help="round robin of policies, ranked by mean payoff")
+    tn.add_argument("scenario")
+    tn.add_argument("--policies", required=True, metavar="p1,p2{key: value},...")
+    tn.add_argument("--actors", default=None, metavar="A,B", help="the two actors (default: the first two)")
+    tn.add_argument("--runs", type=positive, default=100, help="runs per match (default 100)")
+    tn.add_argument("--seed", type=seed, default=20251009)
+    tn.add_argument("--noise", type=float, default=0.0, help="chance a decision becomes a random step")
+    tn.add_argument("--workers", type=positive, default=None)
+    tn.add_argument("--out", default="results")
+
+
+def _cmd_game(args: argparse.Namespace) -> int:
+    from sim.report.games import write_game
+    from sim.analysis.games import analyse, parse_policies, play
+
+    if len(args.policies) != 2:
+        raise UsageError("give --policies twice: ACTOR=... for the rows and ACTOR=... for the columns")
+    (ra, rows), (ca, cols) = (parse_policies(t) for t in args.policies)
+    game = play(args.scenario, ra, rows, ca, cols, args.runs, args.seed, args.workers)
+    an = analyse(game, bootstrap=args.bootstrap, seed=args.seed)
+    path = write_game(game, an, args.out)
+    for k, (p, q) in enumerate(an.equilibria):
+        print(f"equilibrium {k}: {ra} " + ", ".join(f"{r.label} {x:.3f}" for r, x in zip(rows, p) if x > 1e-9)
+              + f" | {ca} " + ", ".join(f"{c.label} {x:.3f}" for c, x in zip(cols, q) if x > 1e-9)
+              + f" | survives resampling {an.survival[k]:.0%}")
+    print(f"results: {path}")
+    print(f"report: {path / 'report.html'}")
+    return 0
+
+
+def _cmd_tournament(args: argparse.Namespace) -> int:
+    from sim.report.games import tournament
+    from sim.analysis.games import parse_policies
+    from sim.engine.compile import load_scenario
+
+    _, pols = parse_policies("X=" + args.policies)
+    actors = args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)[:2]
+    if len(actors) != 2:
+        raise UsageError("--actors takes two actor names, e.g. US,CN")
+    if not 0 <= args.noise <= 1:
+        raise UsageError(f"--noise is a probability in [0, 1], found {args.noise}")
+    rank, path = tournament(args.scenario, tuple(actors), pols, args.runs, args.seed, args.noise, args.workers,
+                            args.out)
+    print(rank.to_string(index=False))
+    print(f"results: {path}")
+    print(f"report: {path / 'report.html'}")
+    return 0
+
+
+COMMANDS = {"game": _cmd_game, "tournament": _cmd_tournament}

@@ -1,0 +1,61 @@
+"""When deals come: the deal-day histogram, the Kaplan–Meier curve of time to deal, and, for a
+textbook war of attrition, the first concession against its closed form."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+import sim.analysis.aggregate as agg
+from sim.report.page import PALETTE, Page, dates
+from sim.report.sections import Report, section
+
+
+@section("deal_day", order=20)
+def deal_day(page: Page, report: Report) -> None:
+    summary, start, horizon = report.summary, report.start, report.horizon
+    theory = theory_curve(report.scenario, summary, horizon)
+    h = agg.histogram(summary["deal_day"], bins=40)
+    if len(h):
+        fig = go.Figure(go.Bar(x=dates(start, h["centre"]), y=h["count"], marker_color=PALETTE[2],
+                               customdata=np.round(h["centre"], 1),
+                               hovertemplate="%{x} (day %{customdata}): %{y} runs<extra></extra>"))
+        fig.update_xaxes(title="date of the deal")
+        fig.update_yaxes(title="runs")
+        page.figure(fig, "Deal day")
+    t, s = agg.survival_to_horizon(summary["deal_day"], horizon)
+    fig = go.Figure(go.Scatter(x=dates(start, t), y=s, mode="lines", line_shape="hv", name="Kaplan–Meier",
+                               customdata=np.round(t, 1),
+                               hovertemplate="%{x} (day %{customdata}): P(no deal yet) = %{y:.2f}<extra></extra>"))
+    fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02])
+    fig.update_xaxes(title="date")
+    page.figure(fig, "Time to deal (Kaplan–Meier, censored at the horizon)")
+    if theory is not None and "capitulation_day" in summary:
+        t, s = agg.survival_to_horizon(summary["capitulation_day"], horizon)
+        fig = go.Figure(go.Scatter(x=dates(start, t), y=s, mode="lines", line_shape="hv", name="Kaplan–Meier",
+                                   customdata=np.round(t, 1),
+                                   hovertemplate="%{x} (day %{customdata}): P(nobody conceded) = %{y:.2f}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=dates(start, theory["t"]), y=theory["S"], mode="lines", name=theory["name"],
+                                 line=dict(dash="dash", color=PALETTE[3]),
+                                 hovertemplate="%{x}: theory %{y:.2f}<extra></extra>"))
+        fig.update_yaxes(title="P(nobody conceded yet)", range=[0, 1.02])
+        fig.update_xaxes(title="date")
+        page.figure(fig, "Time to the first concession, with the war-of-attrition closed form")
+
+
+def theory_curve(scenario: dict, summary: pd.DataFrame, horizon: float) -> dict[str, Any] | None:
+    """Closed-form survival where the scenario is a textbook game: both sides play ``attrition``
+    with given flow costs, so the first concession comes at rate c_2/V_2 + c_1/V_1."""
+    actors = scenario.get("actors", {})
+    pols = [a.get("policy", {}) for a in actors.values()]
+    if len(pols) != 2 or any(p.get("name") != "attrition" for p in pols):
+        return None
+    params = pols[0].get("params", {})
+    costs, prizes = params.get("cost_rates_bn_per_day"), params.get("prizes_bn")
+    if not costs or not prizes:
+        return None
+    rate = sum(costs[a] / prizes[a] for a in actors)
+    t = np.linspace(0, horizon, 200)
+    return {"t": t, "S": np.exp(-rate * t), "name": f"theory: exp(−{rate:.3g}·t), first concession"}

@@ -1,0 +1,50 @@
+"""Reading a results folder for a page: the manifest, the tables, the resolved scenario."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.tables import current_names, failed_runs, scenario_of, successful_runs
+from sim.errors import UsageError
+from sim.report.sections import Report
+
+
+def require_complete(folder: Path) -> dict:
+    """The manifest of a results folder whose ``status`` is ``complete`` (an older folder without
+    a status counts as complete); otherwise :class:`UsageError` with one line saying why.
+
+    (To be replaced by ``sim.results.require_complete`` once the results package has it.)
+    """
+    if not (folder / "manifest.json").is_file():
+        raise UsageError(f"{folder}: not a results folder (no manifest.json)")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    status = manifest.get("status", "complete")
+    if status != "complete":
+        raise UsageError(f"{folder}: the results are {status}, not complete; finish (or resume) the run first")
+    return manifest
+
+
+def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(manifest, summary, events, series)`` of a complete results folder (empty tables where absent)."""
+    manifest = require_complete(folder)
+    if (folder / "summary.parquet").is_file() is False:
+        raise UsageError(f"{folder}: summary.parquet is missing (is the sweep complete?)")
+    summary = current_names(pd.read_parquet(folder / "summary.parquet"), "summary")
+    events = pd.read_parquet(folder / "events.parquet") if (folder / "events.parquet").is_file() else pd.DataFrame()
+    series = pd.read_parquet(folder / "series.parquet") if (folder / "series.parquet").is_file() else pd.DataFrame()
+    series = current_names(series, "series")
+    return manifest, summary, events, series
+
+
+def load_report(folder: str | Path) -> Report:
+    """Everything the report's sections read, from one results folder."""
+    folder = Path(folder)
+    manifest, summary, events, series = read_results(folder)
+    ok = successful_runs(summary)
+    if not events.empty and "run" in summary:
+        events = events[events["run"].isin(ok["run"])]
+    if not series.empty and "run" in summary:
+        series = series[series["run"].isin(ok["run"])]
+    return Report(folder, manifest, scenario_of(manifest), ok, events, series, failed_runs(summary))

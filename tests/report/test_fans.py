@@ -1,0 +1,66 @@
+"""Fan charts: groups come from the scenario's own references, so no instrument is left out."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import sim
+from sim.report.page import Page
+from sim.report.sections.fans import fan_groups, fans, instrument_roles
+from sim.report.stored import load_report
+
+from ..conftest import ROOT
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+class RecordingPage(Page):
+    """A page that keeps its figures' titles and trace names instead of HTML."""
+
+    def __init__(self) -> None:
+        super().__init__("test")
+        self.figures: list[tuple[str, list[str]]] = []
+
+    def figure(self, fig, title: str) -> None:
+        self.figures.append((title, [t.name for t in fig.data if t.name]))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_instrument_series_is_in_exactly_one_fan_chart(tmp_path, path):
+    res = sim.run(path, runs=2, seed=1, workers=1, out=tmp_path)
+    report = load_report(res.path)
+    page = RecordingPage()
+    fans(page, report)
+    plotted = [name for _, names in page.figures for name in names]
+    instruments = [f"{a}.{n}" for a, spec in report.scenario["actors"].items() for n in spec["instruments"]]
+    assert instruments and set(instruments) <= set(report.series.columns)
+    assert sorted(c for c in plotted if c in instruments) == sorted(instruments)  # each exactly once
+    chokepoints = list(report.scenario["chokepoints"])
+    assert {f"stock_{k}" for k in chokepoints} <= set(plotted)
+    # today's name for the current shortfall share, whether the engine wrote the old one or the new
+    assert {f"shortfall_share_{k}" for k in chokepoints} <= set(plotted)
+
+
+def test_roles_come_from_references_not_names():
+    """An instrument called 'tariff_x' that is a chokepoint's control is a control tier; names do not matter."""
+    scenario = {"actors": {"A": {"instruments": {"tariff_x": {}, "fee": {}, "buy": {}, "wait": {}, "ok": {},
+                                                 "spare": {}}}},
+                "chokepoints": {"c": {"control": "A.tariff_x", "approval": "A.ok", "delay_days": "A.wait"}},
+                "trade_links": {"l": {"tariff": "A.spare", "quota": "A.buy",
+                                      "tariff_equivalents": [{"instrument": "A.fee", "rate": 0.01}]}}}
+    assert instrument_roles(scenario) == {"A.tariff_x": "control", "A.fee": "tariff", "A.buy": "quota",
+                                          "A.wait": "delay", "A.ok": "approval", "A.spare": "tariff"}
+    scenario["actors"]["A"]["instruments"]["loose"] = {}
+    groups = {title: cols for title, _, cols in fan_groups(scenario, ["A.loose", "A.tariff_x", "stock_c"])}
+    assert groups == {"Control tiers": ["A.tariff_x"], "Other instruments": ["A.loose"], "Stocks": ["stock_c"]}
+
+
+def test_baseline_groups_name_port_fees_soy_and_delays():
+    from sim.engine.compile import load_scenario
+
+    scenario = json.loads(load_scenario(ROOT / "scenarios" / "baseline_oct2025.yaml").model_dump_json())
+    roles = instrument_roles(scenario)
+    assert roles["US.port_fees"] == roles["CN.port_fees"] == "tariff"
+    assert roles["CN.soy_purchases"] == "quota"
+    assert roles["CN.licence_delay_days"] == roles["US.chip_licence_delay_days"] == "delay"
