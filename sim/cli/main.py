@@ -38,6 +38,7 @@ _seed = _whole(0, "a seed")
 
 def build_parser() -> argparse.ArgumentParser:
     from sim.experiments.api import DEFAULT_RUNS, DEFAULT_SEED
+    from sim.experiments.executors.base import REGISTRY as EXECUTORS
 
     p = _Parser(prog="tradesim", description="Simulate trade negotiations as games.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("sweep", help="run (or resume) a parameter sweep")
     w.add_argument("sweep", help="sweep YAML file")
-    w.add_argument("--executor", choices=["serial", "processes", "dask"], default="processes",
+    w.add_argument("--executor", choices=EXECUTORS.names(), default="processes",
                    help="where runs execute (default: local processes)")
     w.add_argument("--workers", type=_positive, default=None, help="processes or Dask workers (default: all cores)")
     w.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.api import run
-    from sim.results.folder import print_stats, summary_stats
+    from sim.analysis.summary import print_stats, summary_stats
 
     res = run(args.scenario, runs=args.runs, seed=args.seed, workers=args.workers, out=args.out,
               overrides=args.overrides, record_series=not args.no_series, quiet=args.quiet)
@@ -276,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - a failed run: say what and exit 1
-        from sim.experiments.runner import RunFailed
+        from sim.experiments.chunk import RunFailed
 
         if isinstance(exc, RunFailed):
             print(f"tradesim: {exc}; earlier results are untouched", file=sys.stderr)
