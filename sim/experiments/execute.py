@@ -130,6 +130,7 @@ def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
         ex = make_executor(how.executor, min(workers, max(1, len(todo))), how.scheduler)
         in_flight: dict[Any, int] = {}
         while todo or in_flight:
+            # two chunks per worker: each has its next chunk queued while the driver writes parts
             while todo and len(in_flight) < max(2, 2 * workers):
                 k = todo.pop(0)
                 in_flight[ex.submit(run_chunk, plan.job, plan.chunks[k])] = k
