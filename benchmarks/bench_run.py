@@ -22,7 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim.engine.core import Engine, run_replication, sample_params  # noqa: E402
 from sim.engine.compile import load_scenario  # noqa: E402
-from sim.experiments.runner import monte_carlo  # noqa: E402
+from sim.experiments.api import run as monte_carlo_run  # noqa: E402
+
+
+def monte_carlo(sc, runs: int, seed: int, workers: int) -> None:
+    """A Monte Carlo through the one execution path (chunks streamed to a temporary folder)."""
+    monte_carlo_run(sc, runs=runs, seed=seed, workers=workers, out=None)
 
 
 def events_per_run(sc, seed: int, runs: int) -> tuple[list[int], float]:

@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - a failed run: say what and exit 1
-        from sim.experiments.runner import RunFailed
+        from sim.experiments.chunk import RunFailed
 
         if isinstance(exc, RunFailed):
             print(f"tradesim: {exc}; earlier results are untouched", file=sys.stderr)

@@ -9,6 +9,7 @@ from sim.cli.parser import positive, seed
 
 def add_parsers(sub) -> None:
     from sim.experiments.api import DEFAULT_RUNS, DEFAULT_SEED
+    from sim.experiments.executors.base import REGISTRY as EXECUTORS
 
     r = sub.add_parser("run", help="run a scenario as a seeded Monte Carlo and save the results")
     r.add_argument("scenario", help="scenario YAML file")
@@ -24,7 +25,7 @@ def add_parsers(sub) -> None:
 
     w = sub.add_parser("sweep", help="run (or resume) a parameter sweep")
     w.add_argument("sweep", help="sweep YAML file")
-    w.add_argument("--executor", choices=["serial", "processes", "dask"], default="processes",
+    w.add_argument("--executor", choices=EXECUTORS.names(), default="processes",
                    help="where runs execute (default: local processes)")
     w.add_argument("--workers", type=positive, default=None, help="processes or Dask workers (default: all cores)")
     w.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
@@ -37,7 +38,7 @@ def add_parsers(sub) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.api import run
-    from sim.results.folder import print_stats, summary_stats
+    from sim.analysis.summary import print_stats, summary_stats
 
     res = run(args.scenario, runs=args.runs, seed=args.seed, workers=args.workers, out=args.out,
               overrides=args.overrides, record_series=not args.no_series, quiet=args.quiet)

@@ -6,7 +6,7 @@ outputs of interest::
 
     name: tariff_threat_sweep
     scenario: ../scenarios/baseline_oct2025.yaml
-    design: sobol            # grid | lhs | sobol | halton | saltelli | morris
+    design: sobol            # any registered design: grid | lhs | sobol | halton | saltelli | morris | monte_carlo
     points: 256              # grid: ignored (the product of the levels)
     replications: 20
     seed: 1
@@ -16,29 +16,31 @@ outputs of interest::
       - {path: chokepoints.rare_earth_magnets.initial_stock_days, values: [14, 35, 56]}
     outputs: [deal, deal_day, payoff_US, payoff_CN]
 
-Run ``(point i, replication r)`` draws from ``SeedSequence(seed, spawn_key=(i, r))``.
+Run ``(point i, replication r)`` draws from ``SeedSequence(seed, spawn_key=(i, r))``
+(``design: monte_carlo``: run ``i`` from ``spawn_key=(i,)``, as ``tradesim run``).
+Designs are registered in :mod:`sim.experiments.designs`.
 """
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from scipy.stats import qmc
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sim.errors import Problem, ScenarioError, did_you_mean, known
+from sim.experiments.designs.base import REGISTRY as DESIGNS
+from sim.experiments.designs.base import design_matrix
+from sim.results.provenance import tradesim_version
 from sim.scenario.distributions import Dist
-from sim.errors import Problem, ScenarioError
 from sim.scenario.loader import convert_errors
 from sim.scenario.yamlio import Located, load_file
 
-DESIGNS = ("grid", "lhs", "sobol", "halton", "saltelli", "morris")
+__all__ = ["DESIGNS", "SweepParameter", "SweepSpec", "design_matrix", "dry_run", "load_sweep", "sweep_hash"]
 
 
 class SweepParameter(BaseModel):
@@ -88,7 +90,8 @@ class SweepSpec(BaseModel):
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     scenario: str = Field(description="Base scenario, relative to the sweep file.")
-    design: Literal["grid", "lhs", "sobol", "halton", "saltelli", "morris"] = "grid"
+    design: str = Field(default="grid", description="A registered design: grid, lhs, sobol, halton, saltelli, "
+                                                    "morris, monte_carlo (see sim/experiments/designs/).")
     points: int = Field(default=64, ge=1, description="Sampling designs: points (saltelli: base N; morris: trajectories).")
     replications: int = Field(default=1, ge=1)
     seed: int = Field(default=20251009, ge=0)
@@ -101,9 +104,19 @@ class SweepSpec(BaseModel):
     record_events: bool = False
     record_series: bool = Field(default=False, description="Series are large: off by default in sweeps.")
 
+    @field_validator("design")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        if name not in DESIGNS:
+            raise ValueError(f"unknown design '{name}'{did_you_mean(name, DESIGNS)}; known: {known(DESIGNS)}")
+        return name
+
     @model_validator(mode="after")
     def _check(self) -> "SweepSpec":
-        if self.design in ("saltelli", "morris"):
+        d = DESIGNS[self.design]
+        if not d.takes_parameters and self.parameters:
+            raise ValueError(f"{self.design} takes no parameters (it runs the base scenario)")
+        if d.needs_range:
             for p in self.parameters:
                 if p.low is None:
                     raise ValueError(f"{self.design} needs a low/high range for every parameter ({p.path})")
@@ -115,29 +128,6 @@ class SweepSpec(BaseModel):
         """The SALib problem dict (names are the dotted paths)."""
         return {"num_vars": len(self.parameters), "names": [p.path for p in self.parameters],
                 "bounds": [[p.low, p.high] for p in self.parameters]}
-
-
-def design_matrix(spec: SweepSpec) -> pd.DataFrame:
-    """One row per point, one column per parameter path (index = point number)."""
-    names = [p.path for p in spec.parameters]
-    d = len(names)
-    if spec.design == "grid" or not spec.parameters:
-        rows = list(itertools.product(*[p.levels() for p in spec.parameters]))
-        return pd.DataFrame(rows, columns=names, index=range(len(rows)))
-    if spec.design in ("lhs", "sobol", "halton"):
-        rng = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=(2**31 - 1,)))
-        sampler = {"lhs": qmc.LatinHypercube, "sobol": qmc.Sobol, "halton": qmc.Halton}[spec.design](d=d, seed=rng)
-        u = sampler.random(spec.points)
-        return pd.DataFrame({p.path: p.from_unit(u[:, j]) for j, p in enumerate(spec.parameters)})
-    if spec.design == "saltelli":
-        from SALib.sample import sobol as sobol_sample
-
-        x = sobol_sample.sample(spec.problem(), spec.points, calc_second_order=spec.second_order, seed=spec.seed)
-        return pd.DataFrame(x, columns=names)
-    from SALib.sample import morris as morris_sample
-
-    x = morris_sample.sample(spec.problem(), spec.points, num_levels=spec.morris_levels, seed=spec.seed)
-    return pd.DataFrame(x, columns=names)
 
 
 def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located]:
@@ -156,8 +146,6 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located]:
 
 def sweep_hash(spec: SweepSpec, scenario_text: str) -> str:
     """Identifies a sweep: same file and same base scenario -> same results folder (resume)."""
-    from sim.results.store import tradesim_version
-
     blob = json.dumps({"spec": spec.model_dump(mode="json"), "scenario": scenario_text, "version": tradesim_version()},
                       sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
@@ -169,7 +157,7 @@ def dry_run(sweep_file: str, workers: int | None = None, sample_runs: int = 20) 
 
     from sim.engine.core import run_replication
     from sim.engine.compile import load_scenario
-    from sim.experiments.runner import default_workers
+    from sim.experiments.progress import default_workers
 
     spec, base, _ = load_sweep(sweep_file)
     design = design_matrix(spec)

@@ -1,24 +1,117 @@
-"""Results in memory: pandas tables, the summary statistics, loading from disk."""
+"""A results folder: ``results/<name>/<id>/`` with parquet tables and ``manifest.json``.
+
+Writing (:class:`ResultsFolder`): the folder and its manifest (``status: running``)
+exist from the start; each finished chunk goes to ``parts/``; at the end the parts
+are consolidated in chunk order and ``status: complete`` is written last. A rerun
+of a resumable command reopens the folder and skips the chunks on disk.
+
+Reading (:func:`load_results`): the tables as pandas DataFrames, refused unless
+the folder is complete.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sim.errors import UsageError
-from sim.results.store import TABLES, read_manifest
+from sim.results.manifest import COMPLETE, RUN_TABLES, RUNNING, read_manifest, require_complete, write_manifest
+from sim.results.parts import PARTS, consolidate, done_chunks, write_parts
+
+#: Seconds between manifest rewrites while chunks come in (progress is advisory;
+#: the parts on disk are what a resume trusts).
+MANIFEST_EVERY_S = 2.0
+
+
+class ResultsFolder:
+    """One results folder being written, chunk by chunk.
+
+    Parameters
+    ----------
+    path : the folder.
+    manifest : its manifest (kept up to date here and written to disk).
+    """
+
+    def __init__(self, path: Path, manifest: dict[str, Any]) -> None:
+        self.path = Path(path)
+        self.manifest = manifest
+        self._written = time.monotonic()
+
+    @classmethod
+    def create(cls, path: Path, manifest: dict[str, Any], tables: Iterable[str], runs: int,
+               chunks: int) -> "ResultsFolder":
+        """Open ``path`` for writing; reuse its manifest if it exists (resume), else start one."""
+        path = Path(path)
+        (path / PARTS).mkdir(parents=True, exist_ok=True)
+        if (path / "manifest.json").is_file():
+            manifest = read_manifest(path)
+        manifest.update(status=RUNNING, tables=list(tables))
+        manifest.setdefault("progress", {})
+        manifest["progress"].update(runs=runs, chunks=chunks)
+        folder = cls(path, manifest)
+        return folder
+
+    # ------------------------------------------------------------ chunks
+    @property
+    def tables(self) -> list[str]:
+        return list(self.manifest["tables"])
+
+    def done(self, n_chunks: int) -> set[int]:
+        """Chunks already on disk."""
+        return done_chunks(self.path, n_chunks, self.tables)
+
+    def start(self, runs_done: int, chunks_done: int, failed: int = 0) -> None:
+        """Record what a (re)start found on disk and write the manifest."""
+        self.manifest["progress"].update(runs_done=runs_done, chunks_done=chunks_done, failed=failed)
+        self.save()
+
+    def write_chunk(self, chunk: int, tables: dict[str, pa.Table], runs: int, failed: int = 0) -> None:
+        """Store one finished chunk and count it in the progress."""
+        write_parts(self.path, chunk, tables, self.tables)
+        p = self.manifest["progress"]
+        p.update(runs_done=p.get("runs_done", 0) + runs, chunks_done=p.get("chunks_done", 0) + 1,
+                 failed=p.get("failed", 0) + failed)
+        if time.monotonic() - self._written > MANIFEST_EVERY_S:
+            self.save()
+
+    def save(self) -> None:
+        write_manifest(self.path, self.manifest)
+        self._written = time.monotonic()
+
+    def set_status(self, status: str) -> None:
+        self.manifest["status"] = status
+        self.save()
+
+    # ------------------------------------------------------------ ending
+    def finish(self, n_chunks: int, keep_parts: bool = True, **extra: Any) -> Path:
+        """Consolidate the parts into the tables, then mark the folder complete (last)."""
+        consolidate(self.path, n_chunks, self.tables)
+        if not keep_parts:
+            shutil.rmtree(self.path / PARTS, ignore_errors=True)
+        self.manifest.update(extra)
+        self.set_status(COMPLETE)
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the folder (a run that is not resumable and did not finish)."""
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 @dataclass
 class Results:
-    """The tables of a Monte Carlo, and where they are on disk.
+    """The tables of a Monte Carlo (or a sweep), and where they are on disk.
 
     ``summary`` has one row per run, ``events`` one row per event, ``series`` the
-    state on a weekly grid and at every move.
+    state on a weekly grid and at every move (summary statistics:
+    :func:`sim.analysis.summary.summary_stats`). In a sweep, a run that raised (or a
+    design point that is not a valid scenario) is a summary row whose ``error`` is
+    set and whose outcome columns are empty: analyses must use :attr:`ok`.
     """
 
     summary: pd.DataFrame
@@ -32,104 +125,39 @@ class Results:
         s = self.manifest.get("scenario", {}).get("meta", {}).get("start")
         return dt.date.fromisoformat(s) if s else None
 
-    def stats(self) -> dict[str, pd.DataFrame]:
-        """The summary statistics printed after a run."""
-        return summary_stats(self.summary, self.start)
+    @property
+    def failed(self) -> pd.DataFrame:
+        """Summary rows of runs that failed (``error`` set); empty for a Monte Carlo."""
+        if "error" not in self.summary.columns:
+            return self.summary.iloc[0:0]
+        return self.summary[self.summary["error"].notna()]
+
+    @property
+    def ok(self) -> pd.DataFrame:
+        """Summary rows of the runs that completed: what analyses should use."""
+        if "error" not in self.summary.columns:
+            return self.summary
+        return self.summary[self.summary["error"].isna()]
 
     def __repr__(self) -> str:
         return f"Results({len(self.summary)} runs, path={str(self.path)!r})"
 
 
-def _q(x: pd.Series, q: float) -> float:
-    x = x.dropna()
-    return float(np.quantile(x, q)) if len(x) else float("nan")
+def _read(path: Path, name: str) -> pd.DataFrame:
+    f = path / f"{name}.parquet"
+    return pd.read_parquet(f) if f.is_file() else pd.DataFrame()
 
 
-def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[str, pd.DataFrame]:
-    """Outcome shares, deal timing, threats, shortages, payoffs and losses."""
-    n = len(summary)
-    out: dict[str, pd.DataFrame] = {}
-    counts = summary["outcome"].value_counts().sort_index()
-    out["outcomes"] = pd.DataFrame({"outcome": counts.index, "runs": counts.values,
-                                    "share": counts.values / max(n, 1)})
-    deal = summary["deal_day"].dropna()
-    row = {"deals": len(deal), "P(deal)": len(deal) / max(n, 1), "median_day": _q(deal, 0.5),
-           "p05_day": _q(deal, 0.05), "p95_day": _q(deal, 0.95)}
-    if start is not None:
-        for k in ("median", "p05", "p95"):
-            v = row[f"{k}_day"]
-            row[f"{k}_date"] = "" if np.isnan(v) else str(start + dt.timedelta(days=int(v)))
-    out["deal_day"] = pd.DataFrame([row])
-    threat_cols = [c for c in summary.columns if c.startswith("threat_") and c.endswith("_carried_out")]
-    out["threats"] = pd.DataFrame({
-        "threat": [c[len("threat_"):-len("_carried_out")] for c in threat_cols],
-        "P(carried out)": [float(summary[c].astype(float).mean()) for c in threat_cols]})
-    cps = [c[len("shortage_days_"):] for c in summary.columns if c.startswith("shortage_days_")]
-    out["shortages"] = pd.DataFrame({
-        "chokepoint": cps,
-        "mean_days": [float(summary[f"shortage_days_{c}"].mean()) for c in cps],
-        "median_days": [_q(summary[f"shortage_days_{c}"], 0.5) for c in cps],
-        "p95_days": [_q(summary[f"shortage_days_{c}"], 0.95) for c in cps],
-        "P(any shortage)": [float((summary[f"shortage_days_{c}"] > 0).mean()) for c in cps],
-        "mean_shortfall_days": [float(summary[f"shortfall_{c}"].mean()) for c in cps]})
-    rows = []
-    actors = [c[len("payoff_"):] for c in summary.columns if c.startswith("payoff_")]
-    for a in actors:
-        cols = [("payoff", f"payoff_{a}")] + [
-            (c[len("loss_"):-len(a) - 1], c) for c in summary.columns
-            if c.startswith("loss_") and c.endswith(f"_{a}")]
-        for comp, c in cols:
-            x = summary[c]
-            rows.append({"actor": a, "component": comp if comp == "payoff" else f"loss: {comp}",
-                         "mean_bn": float(x.mean()), "p05_bn": _q(x, 0.05), "p95_bn": _q(x, 0.95)})
-    out["payoffs"] = pd.DataFrame(rows)
-    return out
+def load_results(path: str | Path, allow_incomplete: bool = False) -> Results:
+    """Read a results folder written by ``tradesim run``/``sweep`` (or :func:`sim.run`).
 
-
-def print_stats(stats: dict[str, pd.DataFrame], title: str = "") -> None:
-    """Print the summary statistics as tables on the terminal."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    if not console.is_terminal:  # piped or logged: wide enough for every column
-        console = Console(width=max(console.width, 120))
-    titles = {"outcomes": "Outcomes", "deal_day": "Deal day (days from start)",
-              "threats": "Threats", "shortages": "Days in shortage per chokepoint",
-              "payoffs": "Payoff and loss components per actor ($bn, discounted)"}
-    if title:
-        console.print(f"[bold]{title}[/bold]")
-    for key, df in stats.items():
-        if df.empty:
-            continue
-        if len(df) == 1 and len(df.columns) > 4:  # one record: show it as key / value rows
-            df = pd.DataFrame({"quantity": list(df.columns), "value": list(df.iloc[0].values)})
-        t = Table(title=titles.get(key, key), title_justify="left")
-        for c in df.columns:
-            t.add_column(str(c), justify="left" if df[c].dtype == object else "right")
-        for _, r in df.iterrows():
-            t.add_row(*[_fmt(v) for v in r.values])
-        console.print(t)
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, (float, np.floating)):
-        if np.isnan(v):
-            return "-"
-        return f"{v:.3f}" if abs(v) < 10 else f"{v:,.1f}"
-    return str(v)
-
-
-def load_results(path: str | Path) -> Results:
-    """Read a results folder written by ``tradesim run`` (or :func:`sim.run`)."""
+    Refuses a folder that is not complete (see :func:`sim.results.require_complete`)
+    unless ``allow_incomplete``; then the tables missing so far are empty.
+    """
     p = Path(path)
-    if not (p / "manifest.json").is_file():
-        raise UsageError(f"{p}: not a results folder (no manifest.json)")
-    manifest = read_manifest(p)
-    tables = {}
-    for name in TABLES:
-        f = p / f"{name}.parquet"
-        if not f.is_file():
-            raise UsageError(f"{p}: {name}.parquet is missing")
-        tables[name] = pd.read_parquet(f)
-    return Results(tables["summary"], tables["events"], tables["series"], p, manifest)
+    manifest = read_manifest(p) if allow_incomplete else require_complete(p)
+    if manifest.get("status", COMPLETE) == COMPLETE:
+        for name in manifest.get("tables", RUN_TABLES):
+            if not (p / f"{name}.parquet").is_file():
+                raise UsageError(f"{p}: {name}.parquet is missing")
+    return Results(_read(p, "summary"), _read(p, "events"), _read(p, "series"), p, manifest)

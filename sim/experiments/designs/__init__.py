@@ -1,0 +1,1 @@
+"""Sweep designs, one module each, registered with ``@design`` (see :mod:`.base`)."""

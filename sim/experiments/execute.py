@@ -1,0 +1,161 @@
+"""The one execution path: chunks of runs on an executor, streamed into a results folder.
+
+A Monte Carlo (``tradesim run``, :func:`sim.run`) and a sweep both come here as a
+:class:`Plan`: a :class:`~sim.experiments.chunk.ChunkJob` and its tasks cut into
+chunks. Chunks are submitted to the executor a few at a time; each finished chunk
+is written to the folder's ``parts/`` at once (memory holds only the chunks in
+flight); the parts are consolidated in chunk order at the end, so the tables are
+the same whatever the executor, the number of workers and the order in which
+chunks finish. A sweep resumes from the parts on disk; a Monte Carlo that stops
+early removes its folder (its run id is new every time, so nothing could resume it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiments.chunk import ChunkJob, Task, run_chunk
+from sim.experiments.executors.base import SCHEDULER_EXECUTOR, make_executor
+from sim.experiments.progress import Progress, default_workers
+from sim.results.folder import ResultsFolder
+from sim.results.manifest import FAILED, INTERRUPTED
+from sim.results.parts import part_path
+
+
+class SweepInterrupted(Exception):
+    """Ctrl-C during a resumable experiment: what was done is on disk."""
+
+    def __init__(self, done: int, total: int, path: Path) -> None:
+        super().__init__(f"interrupted after {done} of {total} runs; run the same command to resume ({path})")
+        self.done, self.total, self.path = done, total, path
+
+
+class SweepFailed(Exception):
+    """--fail-fast: a run raised."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One experiment cut into chunks.
+
+    ``resumable``: a stopped run keeps its folder and parts (a sweep); otherwise the
+    folder is removed (a Monte Carlo). ``keep_parts``: leave ``parts/`` after
+    consolidation (a sweep reruns to "all chunks on disk").
+    """
+
+    label: str
+    job: ChunkJob
+    chunks: list[list[Task]]
+    resumable: bool
+    keep_parts: bool
+
+    @property
+    def runs(self) -> int:
+        return sum(len(c) for c in self.chunks)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where and how the chunks run (results do not depend on it)."""
+
+    executor: str = "processes"
+    workers: int | None = None
+    scheduler: str | None = None
+    fail_fast: bool = False
+    quiet: bool = True
+
+    @property
+    def executor_name(self) -> str:
+        return SCHEDULER_EXECUTOR if self.scheduler else self.executor
+
+
+@dataclass
+class Outcome:
+    path: Path
+    runs: int
+    failed: int
+    resumed_runs: int
+
+
+def grid_tasks(points: list[dict[str, Any]], replications: int) -> list[Task]:
+    """Tasks of a design: run ``point * replications + r`` is replication ``r`` of a point."""
+    return [(i * replications + r, i, r, values) for i, values in enumerate(points) for r in range(replications)]
+
+
+def cut(tasks: list[Task], size: int) -> list[list[Task]]:
+    """Consecutive chunks of ``size`` tasks."""
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+
+
+def monte_carlo_chunk_runs(runs: int, workers: int) -> int:
+    """Chunk size of a Monte Carlo: about 8 chunks per worker (so progress moves and
+    workers stay busy near the end), at most 250 runs (bounded memory per chunk)."""
+    return max(1, min(250, runs // max(1, workers * 8)))
+
+
+def errors_in(summary: pa.Table) -> int:
+    """Rows of a summary table with ``error`` set."""
+    if "error" not in summary.column_names:
+        return 0
+    col = summary.column("error")
+    return len(col) - col.null_count
+
+
+def _first_failure(summary: pa.Table, seed: int) -> SweepFailed:
+    df = summary.to_pandas()
+    bad = df[df["error"].notna()].iloc[0]
+    return SweepFailed(f"run {int(bad['run'])} (point {int(bad['point'])}, replication "
+                       f"{int(bad['replication'])}, seed {seed}) failed: {bad['error']}")
+
+
+def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
+    """Run the chunks not yet in ``folder``, consolidate, mark it complete."""
+    n = len(plan.chunks)
+    done = folder.done(n)
+    resumed = sum(len(plan.chunks[k]) for k in done)
+    failed = sum(errors_in(pq.read_table(part_path(folder.path, "summary", k))) for k in done)
+    folder.manifest["executor"] = how.executor_name
+    folder.start(resumed, len(done), failed)
+    todo = [k for k in range(n) if k not in done]
+    workers = how.workers or default_workers()
+    progress = Progress(plan.runs, plan.label, how.quiet)
+    if resumed:
+        progress.advance(resumed)
+    ex = None
+    try:
+        ex = make_executor(how.executor, min(workers, max(1, len(todo))), how.scheduler)
+        in_flight: dict[Any, int] = {}
+        while todo or in_flight:
+            # two chunks per worker: each has its next chunk queued while the driver writes parts
+            while todo and len(in_flight) < max(2, 2 * workers):
+                k = todo.pop(0)
+                in_flight[ex.submit(run_chunk, plan.job, plan.chunks[k])] = k
+            for fut in sorted(ex.wait_any(list(in_flight)), key=lambda f: in_flight[f]):
+                k = in_flight.pop(fut)
+                tables = fut.result()
+                n_err = errors_in(tables["summary"])
+                folder.write_chunk(k, tables, len(plan.chunks[k]), n_err)
+                failed += n_err
+                progress.advance(len(plan.chunks[k]))
+                if n_err and how.fail_fast:
+                    raise _first_failure(tables["summary"], plan.job.seed)
+    except BaseException as exc:
+        if not plan.resumable:
+            folder.discard()
+        elif isinstance(exc, KeyboardInterrupt):
+            folder.set_status(INTERRUPTED)
+            raise SweepInterrupted(folder.manifest["progress"]["runs_done"], plan.runs, folder.path) from None
+        elif isinstance(exc, SweepFailed):
+            folder.set_status(FAILED)
+        raise
+    finally:
+        progress.close()
+        if ex is not None:
+            ex.shutdown()
+    folder.manifest["progress"]["failed"] = failed
+    folder.finish(n, keep_parts=plan.keep_parts, failed_runs=failed)
+    return Outcome(folder.path, plan.runs, failed, resumed)

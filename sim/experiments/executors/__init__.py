@@ -1,0 +1,1 @@
+"""Executors, one module each, registered with ``@register`` (see :mod:`.base`)."""

@@ -1,0 +1,24 @@
+"""Serial: every chunk runs in this process, when it is submitted."""
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import Any, Callable, Iterable
+
+from sim.experiments.executors.base import Executor, register
+
+
+@register
+class SerialExecutor(Executor):
+    name = "serial"
+    summary = "in this process, one chunk after another"
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        f: Future = Future()
+        try:
+            f.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the driver through the future
+            f.set_exception(exc)
+        return f
+
+    def wait_any(self, futures: Iterable[Future]) -> set[Future]:
+        return set(futures)

@@ -1,0 +1,67 @@
+"""Chunk parts: each finished chunk of runs is written to ``parts/`` at once.
+
+``parts/<table>-<chunk>.parquet`` holds one chunk of one table. A chunk is done
+when every table has its part (so a rerun skips it). Consolidation concatenates
+the parts in chunk order, one row group at a time, so the tables do not depend on
+the order in which chunks finished and memory holds one chunk at a time.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.results.atomic import atomic_write_table
+
+PARTS = "parts"
+
+
+def part_path(folder: Path, table: str, chunk: int) -> Path:
+    """Where chunk ``chunk`` of ``table`` is stored."""
+    return Path(folder) / PARTS / f"{table}-{chunk:06d}.parquet"
+
+
+def write_parts(folder: Path, chunk: int, tables: dict[str, pa.Table], names: Iterable[str]) -> None:
+    """Write one chunk's tables; a table the chunk did not produce gets an empty part.
+
+    ``summary`` goes last: a chunk counts as done only once all its parts exist.
+    """
+    names = list(names)
+    for name in sorted(names, key=lambda n: n == "summary"):
+        table = tables.get(name)
+        if table is None:  # keeps "every part present" true for chunks that produced no rows
+            table = pa.table({"run": pa.array([], pa.int64())})
+        atomic_write_table(part_path(folder, name, chunk), table)
+
+
+def done_chunks(folder: Path, n_chunks: int, names: Iterable[str]) -> set[int]:
+    """Chunks whose parts are all on disk."""
+    names = list(names)
+    return {k for k in range(n_chunks) if all(part_path(folder, n, k).exists() for n in names)}
+
+
+def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
+    """Concatenate the parts in chunk order into one parquet file per table (streaming)."""
+    folder = Path(folder)
+    for name in names:
+        files = [part_path(folder, name, k) for k in range(n_chunks)]
+        files = [f for f in files if f.exists()]
+        if not files:
+            continue
+        schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+        tmp = folder / f".{name}.parquet.tmp"
+        try:
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for f in files:
+                    t = pq.read_table(f)
+                    for field in schema:
+                        if field.name not in t.column_names:
+                            t = t.append_column(field, pa.nulls(len(t), field.type))
+                    writer.write_table(t.select(schema.names).cast(schema))
+            os.replace(tmp, folder / f"{name}.parquet")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
