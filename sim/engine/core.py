@@ -79,6 +79,7 @@ class Engine:
         self.clock = Scheduler(world, record_series)
         self.env = self.clock.env
         self.outcome = Outcome()
+        self.peak = dict(world.values)  # the most hostile level each instrument reached
         self.calendar = Calendar(sc, self.clock)
         self.threats = ThreatBook(sc, params, world, self.clock, self.calendar, self.outcome)
         self.actors: dict[str, Actor] = {}
@@ -141,6 +142,8 @@ class Engine:
         new = w.set(ref, value)
         if new == old:
             return False
+        if w.hostility(ref, self.peak[ref], new) > 0:
+            self.peak[ref] = new
         w.refresh()
         self.chokepoints.reschedule()
         self.clock.log(kind, actor, instrument, old, new, note)
@@ -228,7 +231,7 @@ class Engine:
             keys += [transfer_key(t.payer, t.payee) for t in ds.transfers]
             for ref in keys:
                 row[f"deal_{ref}"] = out.first_terms.get(ref, math.nan)
-        for ref, v in w.peak.items():
+        for ref, v in self.peak.items():
             row[f"peak_{ref}"] = v
         row["n_events"] = len(self.clock.events)
         row.update(self.params)
