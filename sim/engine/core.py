@@ -58,7 +58,7 @@ def series_columns(sc: Scenario) -> list[str]:
     cols = ["t"]
     cols += [f"{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
     cols += [f"stock_{k}" for k in sc.chokepoints]
-    cols += [f"shortfall_{k}" for k in sc.chokepoints]
+    cols += [f"shortfall_share_{k}" for k in sc.chokepoints]
     cols += [f"loss_{a}" for a in sc.actors]
     for a, act in sc.actors.items():
         cols += REGISTRY[act.policy.name].series_fields(a, act.policy.params)
@@ -223,7 +223,7 @@ class Engine:
             row[f"threats_issued_{a}"] = self.threats.issued[a]
         for c in w.chokes:
             row[f"shortage_days_{c.name}"] = c.shortage_days
-            row[f"shortfall_{c.name}"] = c.shortfall
+            row[f"unmet_demand_days_{c.name}"] = c.shortfall  # ∫σ dt, days of demand
             row[f"stockout_day_{c.name}"] = self.chokepoints.stockout_day[c.name]
         ds = self.sc.deal_space
         if ds is not None:
