@@ -57,15 +57,11 @@ class EngineView:
         return list(self._s.sc.actors[self.actor].instruments)
 
     @property
-    def others(self) -> list[str]:
-        return [a for a in self._s.sc.actors if a != self.actor]
-
-    @property
     def opponent(self) -> str:
         others = [a for a in self._s.sc.actors if a != self.actor]
         if len(others) != 1:
-            raise ValueError(f"{self.actor}'s policy needs exactly one other actor (its opponent); "
-                             f"the scenario has {len(others)}: {others}")
+            raise ValueError(f"the policy of {self.actor} needs exactly one other actor (its opponent); "
+                             f"this scenario has {len(others)} others: {', '.join(others) or 'none'}")
         return others[0]
 
     def own(self, name: str) -> float:

@@ -171,7 +171,7 @@ class Attrition(Policy):
         self._day: float | None = None
 
     def hazard(self, view: View) -> float:
-        other = view.others[0]
+        other = view.opponent
         costs = self.params.cost_rates_bn_per_day
         c_other = costs[other] if costs is not None else view.loss_rate(other)
         return max(c_other, 0.0) / self.params.prizes_bn[other]

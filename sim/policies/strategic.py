@@ -97,7 +97,7 @@ class BestResponse(Policy):
 
     # ------------------------------------------------------------ options
     def _other(self, view: View) -> str:
-        return view.others[0]
+        return view.opponent
 
     def _mirror(self, view: View, direction: int) -> list[tuple[float, str, float]]:
         """The other side's believed answer to an own move (tit-for-tat belief)."""

@@ -36,11 +36,6 @@ class View(Protocol):
         ...
 
     @property
-    def others(self) -> list[str]:
-        """The other actors, in scenario order."""
-        ...
-
-    @property
     def opponent(self) -> str:
         """The one other actor (an error unless the scenario has exactly two)."""
         ...

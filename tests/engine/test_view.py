@@ -42,7 +42,7 @@ def _calls(view, eng):
     other = [a for a in eng.sc.actors if a != view.actor][0]
     ref = view.instruments_of(other)[0]
     return {
-        "actor": (), "t": (), "own_instruments": (), "opponent": (), "others": (),
+        "actor": (), "t": (), "own_instruments": (), "opponent": (),
         "own": (own,), "value": (ref,), "instruments_of": (other,), "step": (own, 1),
         "step_ref": (ref, -1), "hostility": (other, ref.split(".", 1)[1], 0.0, 1.0),
         "locked": (own,), "losses_bn": (), "loss_state": (), "pain_rate": (), "loss_rate": (other,),
