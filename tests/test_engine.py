@@ -35,7 +35,7 @@ def test_stockout_day_and_shortage_match_closed_form():
     assert ev.t == pytest.approx(t_out, abs=1e-9)
     assert res.summary["stockout_day_magnets"] == pytest.approx(t_out, abs=1e-9)
     assert res.summary["shortage_days_magnets"] == pytest.approx(horizon - t_out, abs=1e-9)
-    assert res.summary["shortfall_magnets"] == pytest.approx(s * (horizon - t_out), abs=1e-9)
+    assert res.summary["unmet_demand_days_magnets"] == pytest.approx(s * (horizon - t_out), abs=1e-9)
     assert res.summary["loss_shortage_US"] == pytest.approx(var * s**gamma * (horizon - t_out), rel=1e-12)
 
 

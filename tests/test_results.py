@@ -45,7 +45,7 @@ def test_parquet_tables_read_back(saved):
     assert {"run", "t", "date", "actor", "kind", "instrument", "old", "new", "note"} <= set(events.columns)
     assert str(events["date"].iloc[0]) >= "2025-10-09"
     series = pq.read_table(path / "series.parquet").to_pandas()
-    assert {"run", "t", "date", "US.tariff_on_cn", "stock_magnets", "shortfall_magnets"} <= set(series.columns)
+    assert {"run", "t", "date", "US.tariff_on_cn", "stock_magnets", "shortfall_share_magnets"} <= set(series.columns)
     assert (series["stock_magnets"] >= 0).all()
 
 

@@ -44,7 +44,7 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
         "median_days": [_q(summary[f"shortage_days_{c}"], 0.5) for c in cps],
         "p95_days": [_q(summary[f"shortage_days_{c}"], 0.95) for c in cps],
         "P(any shortage)": [float((summary[f"shortage_days_{c}"] > 0).mean()) for c in cps],
-        "mean_shortfall_days": [float(summary[f"shortfall_{c}"].mean()) for c in cps]})
+        "mean_unmet_demand_days": [float(summary[f"unmet_demand_days_{c}"].mean()) for c in cps]})
     rows = []
     actors = [c[len("payoff_"):] for c in summary.columns if c.startswith("payoff_")]
     for a in actors:

@@ -1,6 +1,6 @@
 """The policy interface and the registry.
 
-A policy is a decision rule. It sees a read-only :class:`~sim.agents.View` of the
+A policy is a decision rule. It sees a read-only :class:`~sim.policies.view.View` of the
 world (its own instruments and costs, the other side's public instruments, what it
 has observed, a projection function) and answers the questions an actor is asked
 at its decision epochs. Policies register themselves by name with
@@ -9,16 +9,15 @@ at its decision epochs. Policies register themselves by name with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from sim.policies.view import View
 from sim.registry import Registry
+from sim.scenario.schema import ThreatMove
 
-if TYPE_CHECKING:  # pragma: no cover
-    from sim.engine.actors import View
-    from sim.scenario.schema import ThreatMove
 
 #: Every policy, by name. Modules of ``sim.policies`` register theirs with
 #: ``@register``; they are imported on the first lookup.
@@ -74,35 +73,35 @@ class Policy:
         self.rng = rng if rng is not None else np.random.default_rng(0)
 
     # Decision epochs -------------------------------------------------------
-    def on_review(self, view: "View") -> list[Decision]:
+    def on_review(self, view: View) -> list[Decision]:
         """Periodic review: moves to make now."""
         return []
 
-    def concede(self, view: "View") -> bool:
+    def concede(self, view: View) -> bool:
         """At a review: give in now (meet pending threat conditions, step back)?"""
         return False
 
-    def wake_at(self, view: "View") -> float | None:
+    def wake_at(self, view: View) -> float | None:
         """Day of the next decision epoch this policy asks for (None: none)."""
         return None
 
-    def on_wake(self, view: "View") -> bool:
+    def on_wake(self, view: View) -> bool:
         """At the requested epoch: concede now?"""
         return False
 
-    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+    def on_observe(self, view: View, moves: list[Any]) -> list[Decision]:
         """Reaction (after the reaction lag) to the other side's ``moves``."""
         return []
 
-    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+    def concede_to_threat(self, view: View, threat: ThreatMove) -> bool:
         """As target, shortly before the deadline: meet the threat's condition?"""
         return False
 
-    def carry_out_threat(self, view: "View", threat: "ThreatMove") -> bool:
+    def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
         """As issuer, at the deadline with the condition unmet: carry it out?"""
         return True
 
-    def accept_deal(self, view: "View", gain_bn: float) -> bool:
+    def accept_deal(self, view: View, gain_bn: float) -> bool:
         """At a summit: accept a package worth ``gain_bn`` over no deal?"""
         return gain_bn > 0.0
 

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import Field
 
-from .base import Decision, Params, Policy, register
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sim.engine.actors import View
-    from sim.scenario.schema import ThreatMove
+from sim.policies.base import Decision, Params, Policy, register
+from sim.policies.view import View
+from sim.scenario.schema import ThreatMove
 
 
 @register
@@ -26,13 +24,13 @@ class Scripted(Policy):
         concede_to_threats: bool = Field(default=False, description="Meet threat conditions.")
         accept_deals: bool = Field(default=True, description="Accept any deal that gains.")
 
-    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+    def concede_to_threat(self, view: View, threat: ThreatMove) -> bool:
         return self.params.concede_to_threats
 
-    def carry_out_threat(self, view: "View", threat: "ThreatMove") -> bool:
+    def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
         return self.params.carry_out_threats
 
-    def accept_deal(self, view: "View", gain_bn: float) -> bool:
+    def accept_deal(self, view: View, gain_bn: float) -> bool:
         return self.params.accept_deals and gain_bn > 0.0
 
 
@@ -57,10 +55,10 @@ class TitForTat(Policy):
         super().__init__(actor, params, rng)
         self._escalated: list[str] = []
 
-    def _mine(self, view: "View") -> list[str]:
+    def _mine(self, view: View) -> list[str]:
         return list(self.params.instruments or view.own_instruments)
 
-    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+    def on_observe(self, view: View, moves: list[Any]) -> list[Decision]:
         net = sum(view.hostility(m.actor, m.instrument, m.old, m.new) for m in moves
                   if m.actor != self.actor)
         if net > 0:
@@ -103,14 +101,14 @@ class Resolve(Policy):
             default=0.0, ge=0, description="0: concede exactly at the resolve; > 0: at each review "
             "with probability 1/(1 + exp(-(loss - resolve)/softness)).")
 
-    def concede(self, view: "View") -> bool:
+    def concede(self, view: View) -> bool:
         s = self.params.softness_bn
         if s > 0:
             p = 1.0 / (1.0 + math.exp(-(view.losses_bn - view.resolve_bn) / s))
             return bool(self.rng.random() < p)
         return view.losses_bn >= view.resolve_bn
 
-    def wake_at(self, view: "View") -> float | None:
+    def wake_at(self, view: View) -> float | None:
         """The day accumulated loss reaches the resolve at the current loss rate."""
         if self.params.softness_bn > 0:
             return None  # a soft resolve is consulted at reviews only
@@ -121,23 +119,23 @@ class Resolve(Policy):
         self._wake_due = self._crossing(view)
         return self._wake_due
 
-    def _crossing(self, view: "View") -> float | None:
+    def _crossing(self, view: View) -> float | None:
         gap = view.resolve_bn - view.losses_bn
         if gap <= 0:
             return view.t
         rate = view.pain_rate
         return view.t + gap / rate if rate > 0 and not math.isinf(gap) else None
 
-    def on_wake(self, view: "View") -> bool:
+    def on_wake(self, view: View) -> bool:
         return view.losses_bn >= view.resolve_bn * (1 - 1e-12)
 
-    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+    def concede_to_threat(self, view: View, threat: ThreatMove) -> bool:
         if math.isinf(view.resolve_bn):
             return False
         baseline, extra = view.threat_outlook(threat, self.params.lookahead_days)
         return view.losses_bn + baseline + extra >= view.resolve_bn
 
-    def carry_out_threat(self, view: "View", threat: "ThreatMove") -> bool:
+    def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
         if math.isinf(view.resolve_bn):
             return True
         baseline, extra = view.threat_outlook(threat, self.params.lookahead_days)
@@ -172,21 +170,21 @@ class Attrition(Policy):
         super().__init__(actor, params, rng)
         self._day: float | None = None
 
-    def hazard(self, view: "View") -> float:
-        other = view.others[0]
+    def hazard(self, view: View) -> float:
+        other = view.opponent
         costs = self.params.cost_rates_bn_per_day
         c_other = costs[other] if costs is not None else view.loss_rate(other)
         return max(c_other, 0.0) / self.params.prizes_bn[other]
 
-    def wake_at(self, view: "View") -> float | None:
+    def wake_at(self, view: View) -> float | None:
         if self._day is None:
             lam = self.hazard(view)
             self._day = view.t + (float(self.rng.exponential(1.0 / lam)) if lam > 0 else math.inf)
         return self._day if math.isfinite(self._day) else None
 
-    def on_wake(self, view: "View") -> bool:
+    def on_wake(self, view: View) -> bool:
         return True
 
-    def concede_to_threat(self, view: "View", threat: "ThreatMove") -> bool:
+    def concede_to_threat(self, view: View, threat: ThreatMove) -> bool:
         _, extra = view.threat_outlook(threat, self.params.lookahead_days)
         return extra > self.params.prizes_bn[self.actor]

@@ -3,16 +3,14 @@ and ``bayesian`` (the same, with a belief over the other side's resolve).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
 
+from sim.policies.base import Decision, Params, Policy, register
+from sim.policies.view import View
 from sim.scenario.schema import ThreatMove, ThreatTemplate
-from .base import Decision, Params, Policy, register
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sim.engine.actors import View
 
 
 def logit_choice(utilities: np.ndarray, rationality: float, rng: np.random.Generator) -> int:
@@ -66,21 +64,21 @@ class BestResponse(Policy):
             default=True, description="Give in once accumulated loss reaches the actor's resolve_bn.")
 
     # ------------------------------------------------------------ epochs
-    def concede(self, view: "View") -> bool:
+    def concede(self, view: View) -> bool:
         return self.params.concede_at_resolve and view.losses_bn >= view.resolve_bn
 
-    def on_review(self, view: "View") -> list[Decision]:
+    def on_review(self, view: View) -> list[Decision]:
         return self.decide(view)
 
-    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+    def on_observe(self, view: View, moves: list[Any]) -> list[Decision]:
         return self.decide(view) if self.params.react else []
 
     # ------------------------------------------------------------ beliefs
-    def believed_changes(self, view: "View") -> list[tuple[float, list[tuple[float, str, float]]]]:
+    def believed_changes(self, view: View) -> list[tuple[float, list[tuple[float, str, float]]]]:
         """Scenarios of the other side's future behaviour: (probability, changes)."""
         return [(1.0, [])]
 
-    def expected_loss(self, view: "View", overrides: dict[str, Any] | None = None,
+    def expected_loss(self, view: View, overrides: dict[str, Any] | None = None,
                       extra: list[tuple[float, str, float]] = (), actor: str | None = None) -> Any:
         total = 0.0
         for p, changes in self.believed_changes(view):
@@ -88,7 +86,7 @@ class BestResponse(Policy):
                 total = total + p * view.outlook(self.params.horizon_days, overrides, [*extra, *changes], actor)
         return total
 
-    def expected_options(self, view: "View", options: list[tuple[str, float]],
+    def expected_options(self, view: View, options: list[tuple[str, float]],
                          extra: list[tuple[float, str, float]] = (), relative: bool = False) -> np.ndarray:
         """Own expected loss with no change, then with each single change, over the beliefs."""
         total = np.zeros(len(options) + 1)
@@ -98,10 +96,10 @@ class BestResponse(Policy):
         return total
 
     # ------------------------------------------------------------ options
-    def _other(self, view: "View") -> str:
-        return view.others[0]
+    def _other(self, view: View) -> str:
+        return view.opponent
 
-    def _mirror(self, view: "View", direction: int) -> list[tuple[float, str, float]]:
+    def _mirror(self, view: View, direction: int) -> list[tuple[float, str, float]]:
         """The other side's believed answer to an own move (tit-for-tat belief)."""
         if self.params.opponent != "tit_for_tat":
             return []
@@ -112,7 +110,7 @@ class BestResponse(Policy):
                 return [(view.t + self.params.opponent_lag_days + 1e-9, ref, new)]
         return []
 
-    def decide(self, view: "View") -> list[Decision]:
+    def decide(self, view: View) -> list[Decision]:
         own = view.own_instruments if self.params.instruments is None else self.params.instruments
         names = [n for n in own if not view.locked(n)]
         labels: list[tuple[str, Any]] = [("hold", None)]
@@ -182,10 +180,10 @@ class BestResponse(Policy):
             return [Decision(kind="talks", note=f"{self.name}: calls talks")]
         return [Decision(payload[0], payload[1], f"{self.name}: defects", kind="defect")]
 
-    def _as_threat(self, view: "View", template: ThreatTemplate) -> ThreatMove:
+    def _as_threat(self, view: View, template: ThreatTemplate) -> ThreatMove:
         return template.threat("candidate", view.actor, view.date(view.t), view.date(view.t))
 
-    def _threat_utility(self, view: "View", template: ThreatTemplate) -> float:
+    def _threat_utility(self, view: View, template: ThreatTemplate) -> float:
         """Own payoff if the threat is issued, predicting the target's best answer."""
         t = self._as_threat(view, template)
         ref, value = view.threat_value(t)
@@ -205,7 +203,7 @@ class BestResponse(Policy):
         return -min(own_carry, own_back)
 
     # ------------------------------------------------------------ binary calls
-    def concede_to_threat(self, view: "View", threat: ThreatMove) -> bool:
+    def concede_to_threat(self, view: View, threat: ThreatMove) -> bool:
         ref, value = view.threat_value(threat)
         c = threat.condition
         bound = c.at_most if c.at_most is not None else c.at_least
@@ -214,7 +212,7 @@ class BestResponse(Policy):
         conceded = float(self.expected_loss(view, {f"{c.actor}.{c.instrument}": float(bound)}))
         return conceded + view.param(threat.concession_cost_bn) < carried
 
-    def carry_out_threat(self, view: "View", threat: ThreatMove) -> bool:
+    def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
         ref, value = view.threat_value(threat)
         carried = float(self.expected_loss(view, {ref: value}))
         backed = float(self.expected_loss(view)) + view.param(threat.audience_cost_bn)
@@ -282,7 +280,7 @@ class Bayesian(BestResponse):
         if post.sum() > 0:
             self.belief = post / post.sum()
 
-    def observe(self, view: "View") -> None:
+    def observe(self, view: View) -> None:
         if self._done:
             return
         other = self._other(view)
@@ -290,11 +288,11 @@ class Bayesian(BestResponse):
         self.update(conceded, view.public_losses(other))
         self._done = conceded
 
-    def on_review(self, view: "View") -> list[Decision]:
+    def on_review(self, view: View) -> list[Decision]:
         self.observe(view)
         return self.decide(view)
 
-    def on_observe(self, view: "View", moves: list[Any]) -> list[Decision]:
+    def on_observe(self, view: View, moves: list[Any]) -> list[Decision]:
         """Every observed move of the other side is evidence too: a hostile one says it
         holds on, a step back is what a type near its resolve does."""
         other = self._other(view)
@@ -308,7 +306,7 @@ class Bayesian(BestResponse):
             self._done = view.conceded(other)
         return self.decide(view) if self.params.react else []
 
-    def believed_changes(self, view: "View") -> list[tuple[float, list[tuple[float, str, float]]]]:
+    def believed_changes(self, view: View) -> list[tuple[float, list[tuple[float, str, float]]]]:
         other = self._other(view)
         if view.conceded(other):
             return [(1.0, [])]

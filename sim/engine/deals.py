@@ -1,0 +1,183 @@
+"""The deal book: summits, policy-called talks, the deal in force, its expiry, renewal and defection.
+
+While a deal is in force its instruments are locked: only ``deal`` and
+``expiry`` moves may change them. A deal ends at its duration (renewed by new
+talks if the deal space says so, else every instrument snaps back), or early
+when a side defects (the other side's concessions snap back at once).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable
+
+import numpy as np
+
+from sim.engine.negotiation import is_transfer, negotiate
+from sim.engine.outcome import Outcome
+from sim.engine.projection import Projector
+from sim.engine.scheduler import Scheduler
+from sim.engine.threats import ThreatBook
+from sim.engine.world import AUDIENCE, TRANSFER, World, num
+from sim.scenario.schema import Scenario, Summit
+
+Move = Callable[..., bool]  # the engine's move(actor, instrument, value, kind, note, react=...)
+
+
+@dataclass(frozen=True)
+class Table:
+    """What bargaining reads (``sim.engine.negotiation.negotiate``): the scenario, the projector,
+    the known future changes, the world, the run's numbers and the actors (to ask them)."""
+
+    sc: Scenario
+    projector: Projector
+    world: World
+    params: dict[str, float]
+    actors: dict[str, Any]
+    known: Callable[[bool], list[tuple[float, str, float]]]
+
+    def scheduled(self, include_threats: bool) -> list[tuple[float, str, float]]:
+        return self.known(include_threats)
+
+    def param(self, x: Any) -> float:
+        return num(x, self.params)
+
+
+class DealBook:
+    """The deal in force (terms, what it replaced, locked instruments) and the talks that make one."""
+
+    def __init__(self, table: Table, clock: Scheduler, threats: ThreatBook, outcome: Outcome,
+                 summit_seed: np.random.SeedSequence) -> None:
+        self.table = table
+        self.clock = clock
+        self.threats = threats
+        self.outcome = outcome
+        self.summit_rng = np.random.default_rng(summit_seed)
+        self.terms: dict[str, float] = {}
+        self.before: dict[str, float] = {}  # instrument values the deal replaced
+        self.locked: set[str] = set()
+        self.spec: Any = None  # protocol settings of the deal in force
+        self.version = 0  # bumped when a deal ends early (defection)
+        self.last_talks = -float("inf")
+
+    def connect(self, move: Move) -> None:
+        self._move = move
+
+    @property
+    def in_force(self) -> bool:
+        return bool(self.terms)
+
+    def defection_cost(self) -> float:
+        ds = self.table.sc.deal_space
+        return self.table.param(ds.defection_cost_bn) if ds is not None else 0.0
+
+    def _parties(self) -> list[str]:
+        return list(self.table.sc.actors)[:2]
+
+    def _advance(self) -> None:
+        self.table.world.advance(self.clock.now)
+
+    # ------------------------------------------------------------------ talks
+    def preview(self, actor: str) -> float:
+        """``actor``'s gain if talks were held now and agreed (0 if no agreement); changes nothing.
+
+        The engine advances the world before every policy epoch, so the projection starts now.
+        """
+        if self.table.sc.deal_space is None or self.terms:
+            return 0.0
+        parties = self._parties()
+        if actor not in parties:
+            return 0.0
+        found = negotiate(self.table, parties, None, ask=False)
+        return found[1][actor] if found else 0.0
+
+    def propose(self, actor: str) -> bool:
+        """A policy calls talks now (nash over the deal space); returns whether a deal came."""
+        if self.table.sc.deal_space is None or self.terms:
+            return False
+        self.last_talks = self.clock.now
+        parties = self._parties()
+        self._advance()
+        self.clock.log("talks", actor, None, None, None, "proposed by policy")
+        result = negotiate(self.table, parties, None)
+        if result is None:
+            self.clock.log("no_deal", None, None, None, None, "no package leaves both sides better off")
+            return False
+        self.spec = None
+        self.apply(result[0], parties, renewal=False)
+        return True
+
+    def summit(self, m: Summit) -> None:
+        held = self.table.param(m.probability_held)
+        if self.summit_rng.random() >= held:
+            self.clock.log("summit_cancelled", None, None, None, None, m.note)
+            return
+        self.clock.log("summit", None, None, None, None, m.note)
+        if self.terms:
+            return
+        self._advance()
+        result = negotiate(self.table, list(m.parties), m)
+        if result is None:
+            self.clock.log("no_deal", None, None, None, None, "no package leaves both sides better off")
+        else:
+            self.spec = m
+            self.apply(result[0], list(m.parties), renewal=False)
+
+    # ------------------------------------------------------------------ deals
+    def apply(self, package: dict[str, float], parties: list[str], renewal: bool) -> None:
+        now = self.clock.now
+        world = self.table.world
+        self.outcome.deal(now, package)
+        instruments = {r: v for r, v in package.items() if not is_transfer(r)}
+        if not renewal:
+            self.before = {r: world.values[r] for r in instruments}
+        self.terms = dict(package)
+        self.locked = set(instruments)
+        for ref, v in instruments.items():
+            a, n = ref.split(".", 1)
+            self._move(a, n, v, "deal", "deal terms", react=False)
+        for ref, v in package.items():
+            if is_transfer(ref) and v:
+                _, payer, payee = ref.split(".")
+                self._advance()
+                world.lump(payer, TRANSFER, v)
+                world.lump(payee, TRANSFER, -v)
+        self.threats.settle()
+        terms = ", ".join(f"{r}={v:g}" for r, v in package.items())
+        self.clock.log("deal_renewed" if renewal else "deal", None, None, None, None, terms)
+        ds = self.table.sc.deal_space
+        self.clock.at(now + ds.duration_days, partial(self._expire, parties, self.version))
+
+    def _expire(self, parties: list[str], version: int = 0) -> None:
+        if version != self.version or not self.terms:
+            return  # that deal was broken earlier
+        if self.table.sc.deal_space.renew:
+            self._advance()
+            self.locked = set()
+            result = negotiate(self.table, parties, self.spec)
+            if result is not None:
+                self.apply(result[0], parties, renewal=True)
+                return
+        self.locked = set()
+        self.terms = {}
+        for ref, v in self.before.items():
+            a, n = ref.split(".", 1)
+            self._move(a, n, v, "expiry", "deal expired: snap back", react=False)
+        self.clock.log("deal_expired", None, None, None, None, "")
+
+    def defect(self, actor: str, instrument: str, value: float) -> None:
+        """Break the deal in force: the other side's concessions snap back; defection costs."""
+        ref = f"{actor}.{instrument}"
+        world = self.table.world
+        self._advance()
+        world.lump(actor, AUDIENCE, self.defection_cost())
+        self.clock.log("defect", actor, instrument, world.values[ref], value, "deal broken")
+        prev, self.before = self.before, {}
+        self.locked = set()
+        self.terms = {}
+        self.version += 1
+        for r, v in prev.items():
+            a, n = r.split(".", 1)
+            if a != actor:
+                self._move(a, n, v, "expiry", "snap back after defection", react=False)
+        self._move(actor, instrument, value, "move", "defection")

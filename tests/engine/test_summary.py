@@ -1,0 +1,48 @@
+"""The summary row: what its columns mean, checked against hand-made runs."""
+from __future__ import annotations
+
+import pytest
+
+from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
+
+from ..conftest import base_dict
+
+
+def _set(d, day, instrument, value):
+    d["calendar"].append({"type": "set", "date": day, "actor": "CN", "instrument": instrument, "value": value})
+
+
+def test_peak_is_the_most_hostile_level_reached():
+    """``peak_<ref>`` is the most hostile level: the maximum when hostile is up, the minimum when down."""
+    d = base_dict()
+    d["actors"]["CN"]["instruments"]["approval"]["initial"] = 1.0  # hostile: down
+    _set(d, "2025-01-11", "approval", 0.2)
+    _set(d, "2025-01-21", "approval", 0.8)
+    _set(d, "2025-01-11", "tariff", 0.7)  # hostile: up
+    _set(d, "2025-01-21", "tariff", 0.3)
+    res = run_replication(scenario_from_dict(d), 1, 0)
+    assert res.summary["peak_CN.approval"] == pytest.approx(0.2)
+    assert res.summary["peak_CN.tariff"] == pytest.approx(0.7)
+    assert res.summary["peak_CN.controls"] == 0  # never moved: its initial value
+
+
+def test_shortfall_columns_say_what_they_measure():
+    """Series: the current shortfall share σ (0–1); summary: ∫σ dt, days of demand unmet.
+
+    Full cut-off on day 0 with approval 0: inflow 1 − s = 0.2, the 20-day stock runs out
+    on day 20 / 0.8 = 25, then σ = 0.8 until the 100-day horizon.
+    """
+    from sim.engine.core import series_columns
+
+    d = base_dict()
+    _set(d, "2025-01-01", "controls", 2)
+    sc = scenario_from_dict(d)
+    res = run_replication(sc, 1, 0)
+    s, t_out, horizon = 0.8, 25.0, 100.0
+    assert res.summary["unmet_demand_days_magnets"] == pytest.approx(s * (horizon - t_out), abs=1e-9)
+    assert not any(k.startswith("shortfall_") for k in res.summary)
+    cols = series_columns(sc)
+    assert "shortfall_share_magnets" in cols and "shortfall_magnets" not in cols
+    share = {row[0]: row[cols.index("shortfall_share_magnets")] for row in res.series}
+    assert share[21.0] == 0.0 and share[28.0] == pytest.approx(s)
