@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.analysis.tables import load_sweep, successful_runs
 from sim.errors import UsageError
-from sim.results.store import atomic_write_table
+from sim.results.atomic import atomic_write_table
 
 
 def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8) -> tuple[pd.DataFrame, Path]:

@@ -1,6 +1,6 @@
 """Results folders of meta-games and tournaments: their tables and manifests.
 
-Written through the atomic writers of :mod:`sim.results.store`; the pages
+Written through the atomic writers of :mod:`sim.results.atomic`; the pages
 themselves are drawn by :mod:`sim.report.games`.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pyarrow as pa
 
 from sim.analysis.games import Analysis, MetaGame
 from sim.analysis.tournament import Tournament
-from sim.results.store import atomic_write_table, atomic_write_text, git_commit, new_run_id, versions
+from sim.results.atomic import atomic_write_table, atomic_write_text
+from sim.results.provenance import git_commit, new_run_id, versions
 
 
 def new_folder(out: str, scenario: str, kind: str, seed: int) -> Path:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.analysis.tables import horizon_of, load_sweep, successful_runs
 from sim.errors import UsageError
-from sim.results.store import atomic_write_table
+from sim.results.atomic import atomic_write_table
 
 
 def output_per_point(summary: pd.DataFrame, output: str, horizon: float | pd.Series | None = None) -> pd.Series:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sim.report.page import Page
 from sim.report.sections import ordered
 from sim.report.stored import load_report
-from sim.results.store import atomic_write_text
+from sim.results.atomic import atomic_write_text
 
 
 def build_report(folder: str | Path) -> Path:

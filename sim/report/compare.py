@@ -12,7 +12,7 @@ import sim.analysis.aggregate as agg
 from sim.analysis.tables import failed_runs, scenario_of, successful_runs
 from sim.report.page import PALETTE, Page, dates, esc
 from sim.report.stored import read_results
-from sim.results.store import atomic_write_text
+from sim.results.atomic import atomic_write_text
 
 
 def _label(folder: Path, manifest: dict) -> str:

@@ -14,7 +14,7 @@ from sim.analysis.game_results import new_folder, write_game_tables, write_tourn
 from sim.analysis.games import Analysis, MetaGame, PolicyChoice
 from sim.analysis.tournament import Tournament, round_robin
 from sim.report.page import PALETTE, Page, esc
-from sim.results.store import atomic_write_text
+from sim.results.atomic import atomic_write_text
 
 
 def _frac(x: float) -> str:

@@ -1,7 +1,6 @@
 """Reading a results folder for a page: the manifest, the tables, the resolved scenario."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,21 +8,7 @@ import pandas as pd
 from sim.analysis.tables import current_names, failed_runs, scenario_of, successful_runs
 from sim.errors import UsageError
 from sim.report.sections import Report
-
-
-def require_complete(folder: Path) -> dict:
-    """The manifest of a results folder whose ``status`` is ``complete`` (an older folder without
-    a status counts as complete); otherwise :class:`UsageError` with one line saying why.
-
-    (To be replaced by ``sim.results.require_complete`` once the results package has it.)
-    """
-    if not (folder / "manifest.json").is_file():
-        raise UsageError(f"{folder}: not a results folder (no manifest.json)")
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    status = manifest.get("status", "complete")
-    if status != "complete":
-        raise UsageError(f"{folder}: the results are {status}, not complete; finish (or resume) the run first")
-    return manifest
+from sim.results import require_complete
 
 
 def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:

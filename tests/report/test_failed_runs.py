@@ -29,6 +29,9 @@ def results_with_failures(folder):
                             "sweep.x": [0.0, 1.0] * 4,
                             "error": [None] * 4 + ["ValueError: boom"] * 4})
     summary.to_parquet(folder / "summary.parquet")
+    for table in ("events", "series"):  # a run folder holds all three tables
+        pd.DataFrame({"run": pd.Series([], dtype="int64"), "t": pd.Series([], dtype="float64")}).to_parquet(
+            folder / f"{table}.parquet")
     return folder
 
 
