@@ -14,7 +14,7 @@ from sim.analysis.discovery import discover
 from sim.analysis.sensitivity import sensitivity
 from sim.report.compare import compare
 from sim.report.build import build_report
-from sim.experiments.sweeprun import run_sweep
+from sim.experiments.sweeps import run_sweep
 
 from .browser import ARTIFACTS, browser_page
 from .conftest import ROOT

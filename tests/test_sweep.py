@@ -18,8 +18,8 @@ import yaml
 from sim.analysis.discovery import discover
 from sim.analysis.sensitivity import sensitivity, sobol_indices
 from sim.errors import ScenarioError
-from sim.experiments.sweep import SweepSpec, design_matrix, load_sweep
-from sim.experiments.sweeprun import SweepFailed, run_sweep
+from sim.experiments.sweepfile import SweepSpec, design_matrix, load_sweep
+from sim.experiments.sweeps import SweepFailed, run_sweep
 
 from .conftest import ROOT, calendar_index
 

@@ -77,7 +77,7 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
     if spec["design"] not in ("saltelli", "morris"):
         raise UsageError(f"{p}: sensitivity indices need a saltelli or morris design, this sweep used "
                          f"{spec['design']}")
-    from sim.experiments.sweep import SweepSpec
+    from sim.experiments.sweepfile import SweepSpec
 
     sweep = SweepSpec.model_validate(spec)
     horizon = horizon_of(manifest, summary)

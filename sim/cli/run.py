@@ -59,10 +59,10 @@ def _write_report(args: argparse.Namespace, path) -> None:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.experiments.sweeprun import SweepFailed, SweepInterrupted, run_sweep
+    from sim.experiments.sweeps import SweepFailed, SweepInterrupted, run_sweep
 
     if args.dry_run:
-        from sim.experiments.sweep import dry_run
+        from sim.experiments.sweepfile import dry_run
 
         print(dry_run(args.sweep, args.workers))
         return 0

@@ -7,7 +7,7 @@ import pytest
 
 from sim.errors import ScenarioError
 from sim.experiments.designs.base import REGISTRY
-from sim.experiments.sweep import SweepSpec, design_matrix, load_sweep
+from sim.experiments.sweepfile import SweepSpec, design_matrix, load_sweep
 
 PARAMETERS = [{"path": "a", "low": -2.0, "high": 3.0}, {"path": "b", "low": 10, "high": 60}]
 

@@ -15,7 +15,7 @@ from sim.engine.compile import load_scenario
 from sim.experiments.chunk import ChunkJob
 from sim.experiments.execute import Execution, Plan, cut, execute, grid_tasks
 from sim.experiments.executors.base import REGISTRY as EXECUTORS
-from sim.experiments.sweeprun import run_sweep
+from sim.experiments.sweeps import run_sweep
 from sim.results.folder import ResultsFolder, load_results
 from sim.results.manifest import RUN_TABLES
 

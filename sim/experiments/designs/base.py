@@ -16,7 +16,7 @@ from sim.registry import Registry
 
 
 class DesignSpec(Protocol):
-    """What a design reads from a sweep spec (:class:`sim.experiments.sweep.SweepSpec`)."""
+    """What a design reads from a sweep spec (:class:`sim.experiments.sweepfile.SweepSpec`)."""
 
     parameters: list[Any]
     points: int

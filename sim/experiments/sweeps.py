@@ -1,4 +1,4 @@
-"""Running sweeps: a sweep file becomes a :class:`~sim.experiments.execute.Plan`.
+"""Running sweeps: a sweep file (:mod:`sim.experiments.sweepfile`) becomes a :class:`~sim.experiments.execute.Plan`.
 
 The results folder is ``<out>/<sweep name>/<hash of the sweep file and base
 scenario>/``, so running the same command again finds it and resumes from the
@@ -17,7 +17,7 @@ from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.execute import (Execution, Outcome, Plan, SweepFailed, SweepInterrupted, cut, execute,
                                      grid_tasks)
 from sim.experiments.seeding import SCHEMES
-from sim.experiments.sweep import design_matrix, load_sweep, sweep_hash
+from sim.experiments.sweepfile import design_matrix, load_sweep, sweep_hash
 from sim.results.atomic import atomic_write_table
 from sim.results.folder import ResultsFolder
 from sim.results.provenance import git_commit, now_utc, versions
