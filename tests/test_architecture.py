@@ -170,9 +170,8 @@ PATH_SECTION = re.compile(r"<!-- path -->(.*?)<!-- /path -->", re.S)
 
 
 def test_documented_data_path_only_imports_downward():
-    """docs/architecture.md follows ``initial_stock_days`` through one module per package;
-    each step's module sits in a package that may import the previous step's (data flows
-    from scenario up to report, imports point down)."""
+    """docs/architecture.md follows ``initial_stock_days`` from YAML to a figure, one module per
+    package on the way; every module it names exists and imports only downward."""
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     section = PATH_SECTION.search(text)
     assert section, "docs/architecture.md lacks the <!-- path --> section"
@@ -180,10 +179,8 @@ def test_documented_data_path_only_imports_downward():
     modules = [module_name(ROOT / s) for s in steps]
     assert all(m in MODULES for m in modules), [s for s, m in zip(steps, modules) if m not in MODULES]
     packages = [package_of(m) for m in modules]
-    assert packages[0] == "scenario" and packages[-1] == "report"
-    assert len(set(packages)) == len(packages), "one module per package"
-    ranks = [ORDER.index(p) for p in packages]  # type: ignore[arg-type]
-    assert ranks == sorted(ranks, reverse=True), f"the path must climb the layers: {packages}"
-    for src, dst, _n, _l in edges():
-        if src in modules and dst in MODULES and package_of(dst) in ORDER and package_of(src) in ORDER:
-            assert ORDER.index(package_of(dst)) >= ORDER.index(package_of(src)), (src, dst)  # type: ignore[arg-type]
+    assert packages[0] == "scenario" and packages[-1] == "report", packages
+    assert len(set(packages)) == len(packages) >= 6, f"one module per package: {packages}"
+    upward = [(src, dst) for src, dst, _n, _l in edges() if src in modules and package_of(dst) in ORDER
+              and ORDER.index(package_of(dst)) < ORDER.index(package_of(src))]  # type: ignore[arg-type]
+    assert not upward, upward
