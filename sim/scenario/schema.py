@@ -245,7 +245,8 @@ class Summit(Base):
     type: Literal["summit"]
     date: dt.date
     parties: list[str] = Field(min_length=2, max_length=2)
-    protocol: Literal["nash", "alternating_offers"] = "nash"
+    protocol: str = Field(default="nash", pattern=NAME,
+                          description="A bargaining protocol of sim.bargaining: nash, alternating_offers.")
     probability_held: Number = 1.0
     round_days: float = Field(default=1.0, gt=0, description="alternating_offers: days between offers.")
     rounds: int | None = Field(default=None, ge=1, description="alternating_offers: last round (none: infinite).")
