@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.bargaining.base import REGISTRY, Settings
+from sim.bargaining.base import Settings, register
 
 
 def rubinstein_share(delta1: float, delta2: float) -> float:
@@ -127,7 +127,7 @@ def _infinite(game: _Game, front: np.ndarray, first_i: int, tol: float, max_roun
     raise RuntimeError("alternating offers did not converge; check the discount factors")
 
 
-@REGISTRY.register("alternating_offers")
+@register("alternating_offers")
 def alternating(gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None:
     """Alternating offers, each side discounting a round by its impatience.
 

@@ -3,13 +3,14 @@
 A protocol is a function ``(gain1, gain2, settings) -> index | None``: given each
 side's gain over no deal for every package on the table, it returns the package
 agreed, or ``None`` for no agreement. Protocols register with
-``@REGISTRY.register("name")`` in any module of :mod:`sim.bargaining`; a summit
+``@register("name")`` in any module of :mod:`sim.bargaining`; a summit
 names one by its ``protocol``. Adding a protocol is one new file here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Protocol
+from typing import Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -44,6 +45,19 @@ class BargainingProtocol(Protocol):
 
 
 REGISTRY: Registry[BargainingProtocol] = Registry("bargaining protocol", "sim.bargaining")
+
+F = TypeVar("F", bound=BargainingProtocol)
+
+
+def register(name: str) -> Callable[[F], F]:
+    """Decorator: register a bargaining protocol under ``name`` (typed for the checker)."""
+
+    def deco(fn: F) -> F:
+        # Registry.register returns a decorator-or-entry union; by name it is the decorator
+        cast(Callable[[F], F], REGISTRY.register(name))(fn)
+        return fn
+
+    return deco
 
 
 def protocol_checks(sc: Scenario) -> Iterator[tuple[tuple[object, ...], str]]:

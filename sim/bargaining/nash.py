@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.bargaining.base import REGISTRY, Settings
+from sim.bargaining.base import Settings, register
+
 
 def nash_bargain(gain1: Any, gain2: Any, alpha: float = 0.5) -> int | None:
     """Index of the package maximising ``α·ln g1 + (1−α)·ln g2`` with both gains > 0.
@@ -58,13 +59,13 @@ def nash_weight(settings: Settings) -> float:
     if w == "patience":
         return patience_weight(*settings.loss_rates)
     if isinstance(w, str):
-        raise ValueError(f"unknown bargaining weights '{w}'; known: equal, patience, or a weight per actor")
+        raise TypeError(f"unknown bargaining weights '{w}'; known: equal, patience, or a weight per actor")
     p1, p2 = settings.parties
     wa, wb = w.get(p1, 1.0), w.get(p2, 1.0)
     return wa / (wa + wb)
 
 
-@REGISTRY.register("nash")
+@register("nash")
 def nash(gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None:
     """The weighted Nash product over the packages both sides prefer to no deal."""
     return nash_bargain(gain1, gain2, nash_weight(settings))

@@ -9,7 +9,8 @@ cost ``VaR · σ^γ`` per day to the consumer and a security value
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +25,7 @@ def licensed_share(shares: Sequence[float], tier: Any) -> Any:
     """
     n = len(shares)
     if isinstance(tier, (int, float)):
-        return shares[min(int(round(tier)), n - 1)]
+        return shares[min(round(tier), n - 1)]
     idx = np.minimum(np.rint(np.asarray(tier, dtype=float)).astype(int), n - 1)
     return np.asarray(shares, dtype=float)[idx]
 
@@ -49,7 +50,7 @@ def chokepoint_inflows(supplier_share: float, licensed_share: float, third_count
     s_eff = s - alternative if s > alternative else 0.0
     other = 1.0 - s
     et = third_country_content * extraterritorial
-    unlicensed = s_eff * (1.0 - licensed_share) + other * (1.0 - et) + (alternative if alternative < s else s)
+    unlicensed = s_eff * (1.0 - licensed_share) + other * (1.0 - et) + (min(s, alternative))
     return unlicensed, s_eff * licensed_share + other * et
 
 

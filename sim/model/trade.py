@@ -5,8 +5,9 @@ Rates are in $bn per day; equations and sources are in ``docs/model.md`` §2.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 
 def trade_flow(v0: Any, tau: Any, tau0: Any, elasticity: Any, quota: Any = 1.0) -> Any:

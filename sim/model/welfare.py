@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -42,4 +43,5 @@ def weighted_rate(weights: Iterable[float], rates: Iterable[float]) -> float:
 
 def payoff(weights: Sequence[float], losses: Sequence[float]) -> float:
     """Minus the preference-weighted sum of the discounted loss components."""
-    return -sum(map(operator.mul, weights, losses))
+    total: float = sum(map(operator.mul, weights, losses))
+    return -total

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -231,7 +231,7 @@ class ThreatTemplate(Base):
     audience_cost_bn: float = Field(default=0.0, ge=0)
     concession_cost_bn: float = Field(default=0.0, ge=0)
 
-    def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> "ThreatMove":
+    def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> ThreatMove:
         """The threat this template describes, issued by ``actor``."""
         return ThreatMove(type="threat", id=id, actor=actor, target=self.condition.actor, announced=announced,
                           deadline=deadline, instrument=self.instrument, value=self.value, add=self.add,
@@ -255,7 +255,7 @@ class Summit(Base):
     note: str = ""
 
 
-Move = Annotated[Union[SetMove, LicensingMove, ThreatMove, Summit], Field(discriminator="type")]
+Move = Annotated[SetMove | LicensingMove | ThreatMove | Summit, Field(discriminator="type")]
 
 
 # --------------------------------------------------------------------- deal space
@@ -311,7 +311,7 @@ class Scenario(Base):
         return float((date - self.meta.start).days)
 
     def date(self, t: float) -> dt.date:
-        return self.meta.start + dt.timedelta(days=int(math.floor(t + 1e-9)))
+        return self.meta.start + dt.timedelta(days=math.floor(t + 1e-9))
 
     @property
     def uncertain(self) -> list[tuple[str, Any]]:
