@@ -21,12 +21,13 @@ from sim.model.welfare import pv_factor
 def licensed_share(shares: Sequence[float], tier: Any) -> Any:
     """Share of the supplier's flow needing a licence at control ``tier`` (rounded).
 
-    Tiers above the last listed one take the last share.
+    Tiers are clipped to the listed ones: above the last take the last share,
+    below 0 the first (a negative index must not wrap around to the top tier).
     """
     n = len(shares)
     if isinstance(tier, (int, float)):
-        return shares[min(round(tier), n - 1)]
-    idx = np.minimum(np.rint(np.asarray(tier, dtype=float)).astype(int), n - 1)
+        return shares[min(max(round(tier), 0), n - 1)]
+    idx = np.clip(np.rint(np.asarray(tier, dtype=float)).astype(int), 0, n - 1)
     return np.asarray(shares, dtype=float)[idx]
 
 

@@ -143,6 +143,11 @@ def _check(sc: Scenario) -> Found:
                 yield base + ("licensed_share_by_tier",), (
                     f"{cp.control} goes up to tier {ctl.max:g}; give a share for every tier 0..{ctl.max:g} "
                     f"({int(ctl.max) + 1} values), found {len(cp.licensed_share_by_tier)}")
+            if ctl.min < 0:
+                actor, name = cp.control.split(".", 1)
+                yield ("actors", actor, "instruments", name, "min"), (
+                    f"{cp.control} is the control tier of chokepoint {k}: tiers start at 0 "
+                    f"(licensed_share_by_tier[0]), found min {ctl.min:g}")
         except KeyError:
             pass
         alt = cp.alternative
