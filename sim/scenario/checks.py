@@ -81,6 +81,11 @@ def check(sc: Scenario, extra: Iterable[Check] = ()) -> list[tuple[tuple[Any, ..
 
 
 def _check(sc: Scenario) -> Found:
+    if len(sc.actors) != 2:
+        # negotiations, threats and the policies' "other side" all assume two parties
+        yield ("actors",), (f"tradesim models two-sided negotiations: found {len(sc.actors)} actor"
+                            f"{'s' if len(sc.actors) != 1 else ''} ({', '.join(sc.actors)}); "
+                            f"a scenario has exactly two")
     yield from _within(("meta", "discount_rate_per_year"), sc.meta.discount_rate_per_year, 0, 1,
                        "discount rate")
     base: Path
@@ -144,8 +149,8 @@ def _check(sc: Scenario) -> Found:
                     f"{cp.control} goes up to tier {ctl.max:g}; give a share for every tier 0..{ctl.max:g} "
                     f"({int(ctl.max) + 1} values), found {len(cp.licensed_share_by_tier)}")
             if ctl.min < 0:
-                actor, name = cp.control.split(".", 1)
-                yield ("actors", actor, "instruments", name, "min"), (
+                owner, name = cp.control.split(".", 1)
+                yield ("actors", owner, "instruments", name, "min"), (
                     f"{cp.control} is the control tier of chokepoint {k}: tiers start at 0 "
                     f"(licensed_share_by_tier[0]), found min {ctl.min:g}")
         except KeyError:

@@ -126,3 +126,4 @@ def test_projection_equals_what_the_engine_then_does(stock, share, licensed, tar
     scale = max(1.0, *(abs(v) for v in after.values()))
     for a in ("US", "CN"):
         assert math.isclose(after[a] - before[a], projected[a], rel_tol=1e-9, abs_tol=1e-9 * scale), a
+

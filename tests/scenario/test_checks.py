@@ -37,3 +37,17 @@ def test_control_tier_above_the_last_share_is_rejected(tmp_path):
     text, lines = problems(tmp_path, d)
     assert f"s.yaml:{line_of(lines, 'licensed_share_by_tier')}:" in text
     assert "CN.controls goes up to tier 3; give a share for every tier 0..3 (4 values), found 3" in text
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_exactly_two_actors(tmp_path, n):
+    d = base_dict()
+    if n == 1:
+        del d["actors"]["CN"], d["trade_links"], d["chokepoints"]
+    else:
+        d["actors"]["EU"] = {"instruments": {"tariff": {"initial": 0.0, "min": 0.0, "max": 1.0}}}
+    text, lines = problems(tmp_path, d)
+    names = "US" if n == 1 else "US, CN, EU"
+    assert f"s.yaml:{line_of(lines, 'actors:')}:" in text
+    assert (f"tradesim models two-sided negotiations: found {n} actor{'s' if n > 1 else ''} ({names}); "
+            "a scenario has exactly two") in text
