@@ -21,7 +21,7 @@ from scipy import stats
 
 
 class _DistBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     _path: str = PrivateAttr(default="")
 
     @property

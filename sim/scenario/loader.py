@@ -190,6 +190,9 @@ def _found(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+NUMBER_ERRORS = ("float_type", "float_parsing", "finite_number")
+
+
 def convert_errors(exc: ValidationError, data: Any, located: Located,
                    sources: dict[tuple[Any, ...], str] | None = None, root: type[BaseModel] = Scenario
                    ) -> list[Problem]:
@@ -201,12 +204,16 @@ def convert_errors(exc: ValidationError, data: Any, located: Located,
     problems: list[Problem] = []
     for path, errs in groups.items():
         node = errs[0]["_node"]
-        is_number_union = any(e["type"] in ("float_type", "float_parsing") for e in errs) and len(errs) > 1
-        if is_number_union:
-            if isinstance(node, dict):
-                errs = [e for e in errs if e["type"] not in ("float_type", "float_parsing")]
+        number_errors = [e for e in errs if e["type"] in NUMBER_ERRORS
+                         or (e["type"] == "value_error" and isinstance(node, float))]
+        deeper = any(len(q) > len(path) and q[:len(path)] == path for q in groups)
+        if number_errors and (len(errs) > 1 or (isinstance(node, dict) and deeper)):  # number or distribution
+            if isinstance(node, dict):  # a distribution: its own errors say what is wrong
+                errs = [e for e in errs if e not in number_errors]
+            elif isinstance(node, float):  # a number, but not an allowed one (NaN, infinity)
+                errs = number_errors
             else:
-                errs = [dict(errs[0], msg=f"expected a number or a distribution "
+                errs = [dict(errs[0], type="number_or_distribution", msg=f"expected a number or a distribution "
                                           f"{{dist: uniform, low: ..., high: ...}}, found {_found(node)}")]
         for one in errs:
             problems.append(_problem(one, path, data, located, sources or {}, root))
@@ -252,6 +259,8 @@ def _problem(e: dict[str, Any], path: tuple[Any, ...], data: Any, located: Locat
         else:
             msg = f"unknown {tagname} '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}"
         path = path + ((tagname,) if kind == "union_tag_invalid" else ())
+    elif kind == "finite_number":
+        msg = f"expected a finite number (not NaN or infinity), found {_found(node)}"
     elif kind.startswith("value_error"):
         msg = msg.removeprefix("Value error, ")
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -261,7 +270,7 @@ def _problem(e: dict[str, Any], path: tuple[Any, ...], data: Any, located: Locat
         exp = e.get("ctx", {}).get("expected", "")
         opts = [o.strip(" '") for o in str(exp).replace(" or ", ",").split(",") if o.strip()]
         msg += did_you_mean(node, opts) if isinstance(node, str) else ""
-    elif e["_exists"] and kind not in ("missing",):
+    elif e["_exists"] and kind not in ("missing", "number_or_distribution"):
         msg = f"{msg}, found {_found(node)}"
     return Problem(_where(path, located, sources), dotted(tuple(path)), msg)
 

@@ -14,9 +14,16 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+)
 
-from sim.scenario.distributions import Number, is_dist
+from sim.scenario.distributions import Dist, Number, is_dist
 
 NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
 REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"
@@ -24,7 +31,8 @@ InstrumentRef = Annotated[str, Field(pattern=REF, description="ACTOR.instrument"
 
 
 class Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # every number must be finite unless a field says otherwise (resolve_bn: .inf = never concedes)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- meta
@@ -80,6 +88,16 @@ class PolicySpec(Base):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+def _not_nan(x: float) -> float:
+    if math.isnan(x):
+        raise ValueError("expected a number (.inf means never), found nan")
+    return x
+
+
+#: resolve_bn: a number, infinity ("never concedes", the default) or a distribution
+Resolve = Annotated[float, AllowInfNan(True), AfterValidator(_not_nan)] | Dist
+
+
 class Actor(Base):
     """A state actor: its instruments, its policy and its private resolve."""
 
@@ -88,9 +106,9 @@ class Actor(Base):
     policy: PolicySpec = PolicySpec(name="scripted")
     preferences: Preferences = Field(
         default=Preferences(), description="Weights on loss components in the payoff.")
-    resolve_bn: Number = Field(
+    resolve_bn: Resolve = Field(
         default=math.inf,
-        description="Private resolve: accumulated loss ($bn) the actor bears before conceding.")
+        description="Private resolve: accumulated loss ($bn) the actor bears before conceding (.inf: never).")
     review_days: float = Field(default=14.0, gt=0, description="Days between periodic reviews.")
     reaction_lag_days: Number = Field(
         default=1.0, description="Days between observing a move and reacting to it.")
@@ -294,7 +312,7 @@ class DealSpace(Base):
 class Scenario(Base):
     """A whole scenario file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="tradesim scenario")
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, title="tradesim scenario")
 
     meta: Meta
     actors: dict[str, Actor] = Field(min_length=1)
