@@ -198,8 +198,9 @@ class Projector:
         val = self._value
         for a, b in zip(cuts[:-1], cuts[1:]):
             f = pv_factor(a, b, rho)
-            tau = effective_tariff(val(base, by_ref, l.tariff, a) if l.tariff else l.terms.tau0,
-                                   [(val(base, by_ref, ref, a), rate) for ref, rate in l.equivalents])
+            tau = val(base, by_ref, l.tariff, a) if l.tariff else l.terms.tau0
+            if l.equivalents:
+                tau = effective_tariff(tau, [(val(base, by_ref, ref, a), rate) for ref, rate in l.equivalents])
             q = val(base, by_ref, l.quota, a) if l.quota else 1.0
             imp_rate, exp_rate = link_loss_rates(l.terms, tau, q)
             imp = imp + f * imp_rate

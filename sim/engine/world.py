@@ -194,8 +194,9 @@ class World:
         v = self.values
         cache = self._link_cache
         for l in self.links:
-            tau = effective_tariff(v[l.tariff] if l.tariff else l.terms.tau0,
-                                   [(v[ref], rate) for ref, rate in l.equivalents])
+            tau = v[l.tariff] if l.tariff else l.terms.tau0
+            if l.equivalents:
+                tau = effective_tariff(tau, [(v[ref], rate) for ref, rate in l.equivalents])
             q = v[l.quota] if l.quota else 1.0
             hit = cache.get(l.name)
             if hit is None or hit[0] != tau or hit[1] != q:  # trade losses change only with tariffs
@@ -206,8 +207,8 @@ class World:
             tier = v[c.control]
             c.inflow, c.licensed = chokepoint_inflows(c.s, licensed_share(c.shares, tier), c.content,
                                                       at_least(tier, c.et_tier), c.x)
-            if is_short(c.stock, c.inflow):
-                g = shortage_severity(c.stock, c.inflow, c.gamma)
+            g = shortage_severity(c.stock, c.inflow, c.gamma)
+            if g > 0.0:  # short
                 rates[c.consumer][SHORTAGE] += c.var * g
                 rates[c.supplier][STRATEGIC] -= c.strategic * g
             rates[c.supplier][DIVERSIFICATION] += diversification_rate(c.rent, c.x, c.xb)

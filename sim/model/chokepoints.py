@@ -77,8 +77,13 @@ def shortfall_share(inflow: float, demand: float = 1.0) -> float:
 
 
 def shortage_severity(stock: float, inflow: float, gamma: float, demand: float = 1.0) -> float:
-    """``σ^γ`` while short (0 otherwise): multiply by the value at risk for the cost rate."""
-    return shortfall_share(inflow, demand) ** gamma if is_short(stock, inflow, demand) else 0.0
+    """``σ^γ`` while short (0 otherwise): multiply by the value at risk for the cost rate.
+
+    (:func:`is_short` and :func:`shortfall_share` written out: the engine calls this at every change.)
+    """
+    if stock <= 0.0 and inflow < demand:
+        return min((demand - inflow) / demand, 1.0) ** gamma
+    return 0.0
 
 
 def shortage_cost_rate(value_at_risk: Any, shortfall: Any, gamma: Any) -> Any:
@@ -149,13 +154,15 @@ def stock_path(stock0: Any, segments: list[tuple[float, Any]], demand: float = 1
 
 def _stock_path_scalar(stock: float, segments: list[tuple[float, Any]], demand: float, rho: float,
                        t: float, gamma: float) -> dict[str, Any]:
+    # stockout_time and shortfall_share written out: this is the projector's innermost loop
     shortage_days = shortfall_int = cost_int = 0.0
     for dur, inflow in segments:
         if inflow < demand:
-            start = min(stockout_time(stock, inflow, demand), dur)
+            gap = demand - inflow
+            start = min(stock / gap, dur) if stock > 0.0 else 0.0
             length = dur - start
             if length > 0.0:
-                sigma = shortfall_share(inflow, demand)
+                sigma = min(gap / demand, 1.0)
                 shortage_days += length
                 shortfall_int += sigma * length
                 cost_int += sigma ** gamma * (length if rho == 0.0 else pv_factor(t + start, t + dur, rho))

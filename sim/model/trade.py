@@ -29,8 +29,11 @@ def importer_loss(v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: A
     Amiti, Redding & Weinstein 2019) burden and revenue cancel and the net loss is
     the deadweight triangle (Fajgelbaum et al. 2020: net −$7.2bn on $51bn paid).
     """
-    v = trade_flow(v0, tau, tau0, elasticity, quota)
-    dtau = tau - tau0
+    return _importer_loss(v0, trade_flow(v0, tau, tau0, elasticity, quota), tau - tau0, pass_through, quota,
+                          substitution_cost)
+
+
+def _importer_loss(v0: Any, v: Any, dtau: Any, pass_through: Any, quota: Any, substitution_cost: Any) -> Any:
     deadweight = 0.5 * dtau * (v0 * quota - v)
     return deadweight + (pass_through - 1.0) * dtau * v + substitution_cost * v0 * (1.0 - quota)
 
@@ -41,8 +44,11 @@ def exporter_loss(v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: A
 
     ``margin·(V0 − V) + (1 − φ)·Δτ·V``.
     """
-    v = trade_flow(v0, tau, tau0, elasticity, quota)
-    return margin * (v0 - v) + (1.0 - pass_through) * (tau - tau0) * v
+    return _exporter_loss(v0, trade_flow(v0, tau, tau0, elasticity, quota), tau - tau0, pass_through, margin)
+
+
+def _exporter_loss(v0: Any, v: Any, dtau: Any, pass_through: Any, margin: Any) -> Any:
+    return margin * (v0 - v) + (1.0 - pass_through) * dtau * v
 
 
 @dataclass(frozen=True)
@@ -71,5 +77,7 @@ def effective_tariff(tariff: Any, equivalents: Iterable[tuple[Any, float]] = ())
 def link_loss_rates(terms: LinkTerms, tau: Any, quota: Any = 1.0) -> tuple[Any, Any]:
     """``(importer's loss rate, exporter's loss rate)`` of a link at tariff ``tau`` and quota."""
     t = terms
-    return (importer_loss(t.v0, tau, t.tau0, t.elasticity, t.pass_through, quota, t.substitution_cost),
-            exporter_loss(t.v0, tau, t.tau0, t.elasticity, t.pass_through, t.margin, quota))
+    v = trade_flow(t.v0, tau, t.tau0, t.elasticity, quota)  # once for both sides
+    dtau = tau - t.tau0
+    return (_importer_loss(t.v0, v, dtau, t.pass_through, quota, t.substitution_cost),
+            _exporter_loss(t.v0, v, dtau, t.pass_through, t.margin))
