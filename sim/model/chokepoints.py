@@ -82,7 +82,8 @@ def shortage_severity(stock: float, inflow: float, gamma: float, demand: float =
     (:func:`is_short` and :func:`shortfall_share` written out: the engine calls this at every change.)
     """
     if stock <= 0.0 and inflow < demand:
-        return min((demand - inflow) / demand, 1.0) ** gamma
+        severity: float = min((demand - inflow) / demand, 1.0) ** gamma
+        return severity
     return 0.0
 
 
