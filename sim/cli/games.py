@@ -20,7 +20,7 @@ def add_parsers(sub) -> None:
     tn = sub.add_parser("tournament", help="round robin of policies, ranked by mean payoff")
     tn.add_argument("scenario")
     tn.add_argument("--policies", required=True, metavar="p1,p2{key: value},...")
-    tn.add_argument("--actors", default=None, metavar="A,B", help="the two actors (default: the first two)")
+    tn.add_argument("--actors", default=None, metavar="A,B", help="the two actors (default: the scenario's two)")
     tn.add_argument("--runs", type=positive, default=100, help="runs per match (default 100)")
     tn.add_argument("--seed", type=seed, default=20251009)
     tn.add_argument("--noise", type=float, default=0.0, help="chance a decision becomes a random step")
@@ -53,7 +53,7 @@ def _cmd_tournament(args: argparse.Namespace) -> int:
     from sim.engine.compile import load_scenario
 
     _, pols = parse_policies("X=" + args.policies)
-    actors = args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)[:2]
+    actors = args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)  # exactly two (validated)
     if len(actors) != 2:
         raise UsageError("--actors takes two actor names, e.g. US,CN")
     if not 0 <= args.noise <= 1:

@@ -14,6 +14,7 @@ from typing import Any, Iterator, Protocol
 import numpy as np
 
 from sim.engine.scheduler import Scheduler
+from sim.model.chokepoints import stockout_time
 from sim.engine.world import WITHHELD, Choke, World
 
 
@@ -24,10 +25,10 @@ class Watcher(Protocol):
 
 
 def stockout_day(now: float, stock: float, inflow: float) -> float:
-    """The day a stock of ``stock`` days of demand runs out at ``inflow`` (∞ if never)."""
-    if stock > 0.0 and inflow < 1.0:
-        return now + stock / (1.0 - inflow)
-    return math.inf
+    """The day a stock of ``stock`` days of demand runs out at ``inflow`` (∞ if never, or if
+    it is already out: then there is no crossing to schedule); the closed form is
+    :func:`sim.model.chokepoints.stockout_time`."""
+    return now + stockout_time(stock, inflow) if stock > 0.0 else math.inf
 
 
 class Chokepoints:

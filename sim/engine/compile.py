@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from sim.bargaining import protocol_checks
 from sim.errors import Problem, did_you_mean, known
 from sim.policies import REGISTRY
 from sim.scenario import loader
@@ -44,7 +45,7 @@ def policy_checks(sc: Scenario) -> Found:
             yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)
 
 
-CHECKS = (policy_checks,)
+CHECKS = (policy_checks, protocol_checks)
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:

@@ -72,7 +72,7 @@ class DealBook:
         return self.table.param(ds.defection_cost_bn) if ds is not None else 0.0
 
     def _parties(self) -> list[str]:
-        return list(self.table.sc.actors)[:2]
+        return list(self.table.sc.actors)  # exactly two: the scenario validator enforces it
 
     def _advance(self) -> None:
         self.table.world.advance(self.clock.now)

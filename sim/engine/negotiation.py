@@ -4,7 +4,7 @@ A package sets each deal item to one of its listed values and each transfer to
 one of its amounts. A side's gain from a package is the projected loss it
 avoids over the deal's duration (against no deal, with pending threats carried
 out if ``threats_in_disagreement``), plus transfers received, minus transfers
-paid. Protocols (``sim.bargaining``):
+paid. The protocol is looked up by name in :data:`sim.bargaining.REGISTRY`:
 
 - ``nash``: the weighted Nash product over packages both sides prefer to no
   deal; weights equal, by actor, or from patience;
@@ -15,15 +15,50 @@ paid. Protocols (``sim.bargaining``):
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from sim.bargaining.protocols import alternating_offers, nash_bargain, patience_weight, round_discount
-from sim.engine.world import TRANSFER
+from sim.bargaining import REGISTRY, Settings
+from sim.engine.projection import Change, Projector
+from sim.engine.world import TRANSFER, World
+from sim.scenario.schema import Scenario
 
-if TYPE_CHECKING:  # pragma: no cover
-    from sim.engine.core import Engine
+
+class DealTaker(Protocol):
+    """A policy as talks see it: it accepts a deal or not."""
+
+    def accept_deal(self, view: Any, gain_bn: float) -> bool: ...
+
+
+class Party(Protocol):
+    """An actor at the table: its policy and the view that policy decides on."""
+
+    @property
+    def policy(self) -> DealTaker: ...
+
+    @property
+    def view(self) -> Any: ...
+
+
+class Table(Protocol):
+    """What talks need from the engine (and nothing more)."""
+
+    @property
+    def sc(self) -> Scenario: ...
+
+    @property
+    def projector(self) -> Projector: ...
+
+    @property
+    def world(self) -> World: ...
+
+    @property
+    def actors(self) -> Mapping[str, Party]: ...
+
+    def scheduled(self, include_threats: bool) -> list[Change]: ...
+
+    def param(self, x: Any) -> float: ...
 
 _GRIDS: dict[tuple, dict[str, np.ndarray]] = {}  # package grids by deal space (read-only)
 
@@ -44,15 +79,17 @@ def is_transfer(key: str) -> bool:
     return key.startswith("transfer.")
 
 
-def negotiate(engine: "Engine", parties: list[str], spec: Any = None, ask: bool = True
+def negotiate(engine: Table, parties: Sequence[str], spec: Any = None, ask: bool = True
               ) -> tuple[dict[str, float], dict[str, float]] | None:
-    """Bargain now; return ``(package, gains)`` if both sides agree, else ``None``.
+    """Bargain now between the two ``parties``; return ``(package, gains)`` if both agree, else ``None``.
 
     ``spec`` carries the protocol and its settings (a calendar ``Summit``, or
     ``None`` for the deal space's default ``nash``).
     """
     ds = engine.sc.deal_space
     assert ds is not None
+    if len(parties) != 2:
+        raise ValueError(f"talks are between two parties, got {len(parties)}: {', '.join(parties)}")
     p1, p2 = parties
     items = [(f"{i.actor}.{i.instrument}", list(i.values)) for i in ds.items if i.actor in parties]
     items += [(transfer_key(t.payer, t.payee), list(t.values_bn)) for t in ds.transfers
@@ -82,27 +119,12 @@ def negotiate(engine: "Engine", parties: list[str], spec: Any = None, ask: bool 
                     g -= w[side][TRANSFER] * v
     rate1 = float(np.asarray(no_deal[p1])) / h
     rate2 = float(np.asarray(no_deal[p2])) / h
-    protocol = getattr(spec, "protocol", "nash")
-    if protocol == "alternating_offers":
-        rho = engine.world.rho
-        # a day of delay burns the no-deal loss rate out of the best gain on offer
-        r1 = rho + max(rate1, 0.0) / max(float(g1.max()), 1e-12)
-        r2 = rho + max(rate2, 0.0) / max(float(g2.max()), 1e-12)
-        d1, d2 = round_discount(r1, spec.round_days), round_discount(r2, spec.round_days)
-        breakdown = engine.param(spec.breakdown)
-        first = 2 if spec.first_proposer == p2 else 1
-        idx = alternating_offers(g1, g2, d1, d2, rounds=spec.rounds, breakdown=breakdown, first=first).index
-        if idx is not None and not (g1[idx] > 0 and g2[idx] > 0):
-            idx = None
-    else:
-        if ds.weights == "equal":
-            alpha = 0.5
-        elif ds.weights == "patience":
-            alpha = patience_weight(rate1, rate2)
-        else:
-            wa, wb = ds.weights.get(p1, 1.0), ds.weights.get(p2, 1.0)
-            alpha = wa / (wa + wb)
-        idx = nash_bargain(g1, g2, alpha)
+    settings = Settings(
+        parties=(p1, p2), loss_rates=(rate1, rate2), rho=engine.world.rho, weights=ds.weights,
+        round_days=getattr(spec, "round_days", 1.0), rounds=getattr(spec, "rounds", None),
+        breakdown=engine.param(spec.breakdown) if spec is not None else 0.0,
+        first_proposer=getattr(spec, "first_proposer", None))
+    idx = REGISTRY[getattr(spec, "protocol", "nash")](g1, g2, settings)
     if idx is None:
         return None
     package = {r: float(v[idx]) for r, v in grid.items()}

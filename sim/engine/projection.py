@@ -10,35 +10,20 @@ projection is vectorised over packages with numpy.
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Iterable
 
 import numpy as np
 
-from sim.model.economics import chokepoint_inflows, exporter_loss, importer_loss, stock_path
+from sim.model.chokepoints import (at_least, chokepoint_inflows, diversification_rate, licensed_share, stock_path,
+                                   withheld_rate)
+from sim.model.trade import effective_tariff, link_loss_rates
+from sim.model.welfare import pv_factor
 from sim.engine.world import DIVERSIFICATION, SHORTAGE, STRATEGIC, TRADE, WITHHELD, World
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 
 
 _UNIQUE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _share(shares: tuple[float, ...], tier: Any) -> Any:
-    if isinstance(tier, (int, float)):
-        return shares[min(max(int(round(tier)), 0), len(shares) - 1)]
-    idx = np.clip(np.rint(np.asarray(tier, dtype=float)).astype(int), 0, len(shares) - 1)
-    return np.asarray(shares, dtype=float)[idx]
-
-
-def _at_least(x: Any, threshold: float) -> Any:
-    if isinstance(x, (int, float)):
-        return 1.0 if x >= threshold else 0.0
-    return (np.asarray(x, dtype=float) >= threshold).astype(float)
-
-
-def _pv(a: float, b: float, rho: float) -> float:
-    return (math.exp(-rho * a) - math.exp(-rho * b)) / rho if rho > 0 else b - a
 
 
 class Projector:
@@ -118,7 +103,7 @@ class Projector:
             if len(self._flows) > 4096:
                 self._flows.clear()
             hit = self._flows[key] = chokepoint_inflows(
-                ch.s, _share(ch.shares, tier), ch.content, _at_least(tier, ch.et_tier), ch.x)
+                ch.s, licensed_share(ch.shares, tier), ch.content, at_least(tier, ch.et_tier), ch.x)
         return hit
 
     def _part_refs(self, key: str) -> list[str]:
@@ -212,13 +197,14 @@ class Projector:
         imp = exp = 0.0
         val = self._value
         for a, b in zip(cuts[:-1], cuts[1:]):
-            f = _pv(a, b, rho)
-            tau = val(base, by_ref, l.tariff, a) if l.tariff else l.tau0
-            for ref, rate in l.equivalents:
-                tau = tau + val(base, by_ref, ref, a) * rate
+            f = pv_factor(a, b, rho)
+            tau = val(base, by_ref, l.tariff, a) if l.tariff else l.terms.tau0
+            if l.equivalents:
+                tau = effective_tariff(tau, [(val(base, by_ref, ref, a), rate) for ref, rate in l.equivalents])
             q = val(base, by_ref, l.quota, a) if l.quota else 1.0
-            imp = imp + f * importer_loss(l.v0, tau, l.tau0, l.eps, l.phi, q, l.subst)
-            exp = exp + f * exporter_loss(l.v0, tau, l.tau0, l.eps, l.phi, l.margin, q)
+            imp_rate, exp_rate = link_loss_rates(l.terms, tau, q)
+            imp = imp + f * imp_rate
+            exp = exp + f * exp_rate
         return imp, exp
 
     def _choke(self, ch: Any, base: dict[str, Any], changes: list[Change], by_ref: dict, t0: float,
@@ -243,7 +229,7 @@ class Projector:
             else:
                 approved = pipe_rate
             flows.append((b - a, unlicensed + approved))
-            withheld = withheld + (_pv(a, b, rho) * ch.revenue_per_unit * licensed
-                                   * (1.0 - val(base, by_ref, ch.approval, a)))
+            withheld = withheld + pv_factor(a, b, rho) * withheld_rate(ch.revenue_per_unit, licensed,
+                                                                      val(base, by_ref, ch.approval, a))
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
-        return ch.var * g, -ch.strategic * g, withheld, _pv(t0, t1, rho) * ch.rent * (ch.x - ch.xb)
+        return ch.var * g, -ch.strategic * g, withheld, pv_factor(t0, t1, rho) * diversification_rate(ch.rent, ch.x, ch.xb)

@@ -8,12 +8,14 @@ linearly and integrates the discounted loss rates exactly. The engine calls
 from __future__ import annotations
 
 import math
-import operator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.model.chokepoints import (at_least, chokepoint_inflows, diversification_rate, is_short, licensed_share,
+                                   shortage_severity, shortfall_share, stock_step)
+from sim.model.trade import LinkTerms, effective_tariff, link_loss_rates
+from sim.model.welfare import DAYS_PER_YEAR, discount_factor, payoff, pv_factor, weighted_rate
 from sim.scenario.distributions import is_dist
-from sim.model.economics import DAYS_PER_YEAR, exporter_loss, importer_loss
 from sim.scenario.schema import Instrument, Scenario
 
 COMPONENTS = ("trade", "shortage", "withheld_sales", "diversification", "strategic", "audience", "transfer")
@@ -30,14 +32,9 @@ class Link:
     name: str
     exporter: str
     importer: str
-    v0: float  # $bn per day
+    terms: LinkTerms  # $bn per day
     tariff: str | None
-    tau0: float
-    eps: float
-    phi: float
-    margin: float
     quota: str | None
-    subst: float
     equivalents: list[tuple[str, float]]
 
 
@@ -80,11 +77,11 @@ class Choke:
 
     @property
     def short(self) -> bool:
-        return self.stock <= 0.0 and self.inflow < 1.0
+        return is_short(self.stock, self.inflow)
 
     @property
     def sigma(self) -> float:
-        return max(0.0, 1.0 - self.inflow) if self.stock <= 0.0 else 0.0
+        return shortfall_share(self.inflow) if self.stock <= 0.0 else 0.0
 
 
 class World:
@@ -99,13 +96,13 @@ class World:
             for n, ins in actor.instruments.items():
                 self.specs[f"{a}.{n}"] = ins
                 self.values[f"{a}.{n}"] = ins.initial
-        self.peak = dict(self.values)
         self.rho = num(sc.meta.discount_rate_per_year, params) / DAYS_PER_YEAR
         self.links = [
-            Link(k, l.exporter, l.importer, num(l.value_bn_per_year, params) / DAYS_PER_YEAR, l.tariff,
-                 num(l.base_tariff, params), num(l.elasticity, params), num(l.pass_through, params),
-                 num(l.margin, params), l.quota, num(l.substitution_cost, params),
-                 [(e.instrument, num(e.rate, params)) for e in l.tariff_equivalents])
+            Link(k, l.exporter, l.importer,
+                 LinkTerms(num(l.value_bn_per_year, params) / DAYS_PER_YEAR, num(l.base_tariff, params),
+                           num(l.elasticity, params), num(l.pass_through, params), num(l.margin, params),
+                           num(l.substitution_cost, params)),
+                 l.tariff, l.quota, [(e.instrument, num(e.rate, params)) for e in l.tariff_equivalents])
             for k, l in sc.trade_links.items()]
         self.chokes: list[Choke] = []
         for k, c in sc.chokepoints.items():
@@ -156,28 +153,24 @@ class World:
         dt = t - self.t
         if dt <= 0.0:
             return
-        rho = self.rho
-        f = (math.exp(-rho * self.t) - math.exp(-rho * t)) / rho if rho > 0 else dt
+        f = pv_factor(self.t, t, self.rho)
         pain = self.pain
         for acc, pairs, total, a in self._flows:
             for i, ri in pairs:
                 acc[i] += ri * f
             pain[a] += total * dt
         for c in self.chokes:
-            if c.stock > 0.0:
-                c.stock = max(0.0, c.stock + (c.inflow - 1.0) * dt)
-            elif c.inflow < 1.0:
-                c.shortage_days += dt
-                c.shortage_since_review += dt
-                c.shortfall += (1.0 - c.inflow) * dt
-            else:
-                c.stock += (c.inflow - 1.0) * dt
+            c.stock, short, gap = stock_step(c.stock, c.inflow, dt)
+            if short:
+                c.shortage_days += short
+                c.shortage_since_review += short
+                c.shortfall += gap
         self.t = t
 
     def lump(self, actor: str, component: int, amount_bn: float, t: float | None = None) -> None:
         """A one-off loss at time ``t`` (default: now), discounted to day 0."""
         when = self.t if t is None else t
-        self.losses[actor][component] += amount_bn * math.exp(-self.rho * when)
+        self.losses[actor][component] += amount_bn * discount_factor(when, self.rho)
         self.pain[actor] += self.weights[actor][component] * amount_bn
         self.lumps[actor] += 1
 
@@ -190,7 +183,7 @@ class World:
 
     def payoff(self, actor: str) -> float:
         """Minus the preference-weighted sum of the discounted loss components."""
-        return -sum(map(operator.mul, self.weights[actor], self.losses[actor]))
+        return payoff(self.weights[actor], self.losses[actor])
 
     # ----------------------------------------------------------------- rates
     def refresh(self) -> None:
@@ -200,36 +193,30 @@ class World:
         v = self.values
         cache = self._link_cache
         for l in self.links:
-            tau = v[l.tariff] if l.tariff else l.tau0
-            for ref, rate in l.equivalents:
-                tau += v[ref] * rate
+            tau = v[l.tariff] if l.tariff else l.terms.tau0
+            if l.equivalents:
+                tau = effective_tariff(tau, [(v[ref], rate) for ref, rate in l.equivalents])
             q = v[l.quota] if l.quota else 1.0
             hit = cache.get(l.name)
             if hit is None or hit[0] != tau or hit[1] != q:  # trade losses change only with tariffs
-                hit = cache[l.name] = (tau, q, importer_loss(l.v0, tau, l.tau0, l.eps, l.phi, q, l.subst),
-                                       exporter_loss(l.v0, tau, l.tau0, l.eps, l.phi, l.margin, q))
+                hit = cache[l.name] = (tau, q, *link_loss_rates(l.terms, tau, q))
             rates[l.importer][TRADE] += hit[2]
             rates[l.exporter][TRADE] += hit[3]
         for c in self.chokes:
             tier = v[c.control]
-            share = c.shares[min(int(round(tier)), len(c.shares) - 1)]
-            # scalar form of economics.chokepoint_inflows (kept in plain floats: hot path)
-            s_eff = c.s - c.x if c.s > c.x else 0.0
-            et = c.content if tier >= c.et_tier else 0.0
-            other = 1.0 - c.s
-            c.inflow = s_eff * (1.0 - share) + other * (1.0 - et) + (c.x if c.x < c.s else c.s)
-            c.licensed = s_eff * share + other * et
-            if c.stock <= 0.0 and c.inflow < 1.0:
-                g = (1.0 - c.inflow) ** c.gamma
+            c.inflow, c.licensed = chokepoint_inflows(c.s, licensed_share(c.shares, tier), c.content,
+                                                      at_least(tier, c.et_tier), c.x)
+            g = shortage_severity(c.stock, c.inflow, c.gamma)
+            if g > 0.0:  # short
                 rates[c.consumer][SHORTAGE] += c.var * g
                 rates[c.supplier][STRATEGIC] -= c.strategic * g
-            rates[c.supplier][DIVERSIFICATION] += c.rent * (c.x - c.xb)
+            rates[c.supplier][DIVERSIFICATION] += diversification_rate(c.rent, c.x, c.xb)
         self.rates = rates
         losses = self.losses
         weights = self.weights
         old = {a: total for _acc, _pairs, total, a in getattr(self, "_flows", ())}
         self._flows = [(losses[a], [(i, ri) for i, ri in enumerate(r) if ri],
-                        sum(w * ri for w, ri in zip(weights[a], r)), a)
+                        weighted_rate(weights[a], r), a)
                        for a, r in rates.items()]
         for _acc, _pairs, total, a in self._flows:
             if old.get(a) != total:
@@ -241,8 +228,6 @@ class World:
         spec = self.specs[ref]
         value = min(max(value, spec.min), spec.max)
         self.values[ref] = value
-        if value > self.peak[ref]:
-            self.peak[ref] = value
         return value
 
     def stepped(self, ref: str, direction: int) -> float:

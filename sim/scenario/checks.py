@@ -5,15 +5,15 @@ Each check yields ``(path, message)``; the loader turns paths into file:line:col
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from pydantic import ValidationError
-
-from sim.scenario.distributions import is_dist
 from sim.errors import did_you_mean, known
+from sim.scenario.distributions import is_dist
 from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
 
-Found = Iterator[tuple[tuple[Any, ...], str]]
+Path = tuple[Any, ...]
+Found = Iterator[tuple[Path, str]]
 Check = Callable[[Scenario], Iterable[tuple[tuple[Any, ...], str]]]
 
 
@@ -21,19 +21,19 @@ def _range(x: Any) -> tuple[float, float]:
     return x.bounds() if is_dist(x) else (float(x), float(x))
 
 
-def _within(path: tuple, x: Any, lo: float, hi: float, what: str) -> Found:
+def _within(path: Path, x: Any, lo: float, hi: float, what: str) -> Found:
     a, b = _range(x)
     if a < lo or b > hi:
         shown = f"{a:g}" if a == b else f"values from {a:g} to {b:g}"
         yield path, f"{what} must lie in [{lo:g}, {hi:g}], found {shown}"
 
 
-def _actor(sc: Scenario, path: tuple, name: str) -> Found:
+def _actor(sc: Scenario, path: Path, name: str) -> Found:
     if name not in sc.actors:
         yield path, f"unknown actor '{name}'{did_you_mean(name, sc.actors)}; known: {known(sc.actors)}"
 
 
-def instrument_exists(sc: Scenario, path: tuple, actor: str, name: str) -> Found:
+def instrument_exists(sc: Scenario, path: Path, actor: str, name: str) -> Found:
     if actor not in sc.actors:
         return
     inst = sc.actors[actor].instruments
@@ -42,7 +42,7 @@ def instrument_exists(sc: Scenario, path: tuple, actor: str, name: str) -> Found
                      f"known: {known(inst)}")
 
 
-def _ref(sc: Scenario, path: tuple, ref: str | None) -> Found:
+def _ref(sc: Scenario, path: Path, ref: str | None) -> Found:
     if ref is None:
         return
     actor, name = ref.split(".", 1)
@@ -52,7 +52,7 @@ def _ref(sc: Scenario, path: tuple, ref: str | None) -> Found:
     yield from instrument_exists(sc, path, actor, name)
 
 
-def _bounds(sc: Scenario, path: tuple, actor: str, name: str, value: float) -> Found:
+def _bounds(sc: Scenario, path: Path, actor: str, name: str, value: float) -> Found:
     try:
         spec = sc.actors[actor].instruments[name]
     except KeyError:
@@ -61,7 +61,7 @@ def _bounds(sc: Scenario, path: tuple, actor: str, name: str, value: float) -> F
         yield path, f"value {value:g} is outside the bounds [{spec.min:g}, {spec.max:g}] of {actor}.{name}"
 
 
-def _date(sc: Scenario, path: tuple, date: Any) -> Found:
+def _date(sc: Scenario, path: Path, date: Any) -> Found:
     if date < sc.meta.start:
         yield path, f"date {date} is before the scenario start {sc.meta.start}"
     elif date > sc.meta.end:
@@ -81,8 +81,14 @@ def check(sc: Scenario, extra: Iterable[Check] = ()) -> list[tuple[tuple[Any, ..
 
 
 def _check(sc: Scenario) -> Found:
+    if len(sc.actors) != 2:
+        # negotiations, threats and the policies' "other side" all assume two parties
+        yield ("actors",), (f"tradesim models two-sided negotiations: found {len(sc.actors)} actor"
+                            f"{'s' if len(sc.actors) != 1 else ''} ({', '.join(sc.actors)}); "
+                            f"a scenario has exactly two")
     yield from _within(("meta", "discount_rate_per_year"), sc.meta.discount_rate_per_year, 0, 1,
                        "discount rate")
+    base: Path
     for a, actor in sc.actors.items():
         base = ("actors", a)
         for n, ins in actor.instruments.items():
@@ -142,6 +148,11 @@ def _check(sc: Scenario) -> Found:
                 yield base + ("licensed_share_by_tier",), (
                     f"{cp.control} goes up to tier {ctl.max:g}; give a share for every tier 0..{ctl.max:g} "
                     f"({int(ctl.max) + 1} values), found {len(cp.licensed_share_by_tier)}")
+            if ctl.min < 0:
+                owner, name = cp.control.split(".", 1)
+                yield ("actors", owner, "instruments", name, "min"), (
+                    f"{cp.control} is the control tier of chokepoint {k}: tiers start at 0 "
+                    f"(licensed_share_by_tier[0]), found min {ctl.min:g}")
         except KeyError:
             pass
         alt = cp.alternative
@@ -198,8 +209,8 @@ def _check(sc: Scenario) -> Found:
                                "concession_cost_bn")
         elif isinstance(m, Summit):
             yield from _date(sc, base + ("date",), m.date)
-            for j, p in enumerate(m.parties):
-                yield from _actor(sc, base + ("parties", j), p)
+            for j, party in enumerate(m.parties):
+                yield from _actor(sc, base + ("parties", j), party)
             if len(set(m.parties)) != len(m.parties):
                 yield base + ("parties",), "summit parties must be different actors"
             yield from _within(base + ("probability_held",), m.probability_held, 0, 1, "probability_held")

@@ -13,7 +13,7 @@ are pydantic models (validated with the scenario); sampling maps them onto
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -21,7 +21,7 @@ from scipy import stats
 
 
 class _DistBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     _path: str = PrivateAttr(default="")
 
     @property
@@ -67,7 +67,7 @@ class Normal(_DistBase):
     high: float | None = None
 
     @model_validator(mode="after")
-    def _check(self) -> "Normal":
+    def _check(self) -> Normal:
         if self.low is not None and self.high is not None and self.low >= self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
@@ -118,7 +118,7 @@ class Uniform(_DistBase):
     high: float
 
     @model_validator(mode="after")
-    def _check(self) -> "Uniform":
+    def _check(self) -> Uniform:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
@@ -137,7 +137,7 @@ class Triangular(_DistBase):
     high: float
 
     @model_validator(mode="after")
-    def _check(self) -> "Triangular":
+    def _check(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError(
                 f"need low <= mode <= high and low < high, found {self.low}, {self.mode}, {self.high}")
@@ -161,7 +161,7 @@ class Beta(_DistBase):
     high: float = 1.0
 
     @model_validator(mode="after")
-    def _check(self) -> "Beta":
+    def _check(self) -> Beta:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
@@ -181,7 +181,7 @@ class Choice(_DistBase):
     weights: list[float] | None = None
 
     @model_validator(mode="after")
-    def _check(self) -> "Choice":
+    def _check(self) -> Choice:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError(
@@ -194,7 +194,8 @@ class Choice(_DistBase):
         if self.weights is None:
             return np.full(len(self.values), 1.0 / len(self.values))
         w = np.asarray(self.weights, dtype=float)
-        return w / w.sum()
+        p: np.ndarray = w / w.sum()
+        return p
 
     def frozen(self) -> Any:
         xs = np.asarray(self.values, dtype=float)
@@ -209,14 +210,14 @@ class Choice(_DistBase):
 
 
 Dist = Annotated[
-    Union[Fixed, Normal, LogNormal, Exponential, Uniform, Triangular, Beta, Choice],
+    Fixed | Normal | LogNormal | Exponential | Uniform | Triangular | Beta | Choice,
     Field(discriminator="dist"),
 ]
 DIST_TYPES = (Fixed, Normal, LogNormal, Exponential, Uniform, Triangular, Beta, Choice)
 DIST_NAMES = ("fixed", "normal", "lognormal", "exponential", "uniform", "triangular", "beta", "choice")
 
 #: A number in a scenario: a constant or a distribution sampled once per run.
-Number = Union[float, Dist]
+Number = float | Dist
 
 
 def is_dist(x: Any) -> bool:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import typing
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-import sim.scenario.checks as checks
 from sim.errors import Problem, ScenarioError, did_you_mean, known
+from sim.scenario import checks
 from sim.scenario.schema import Scenario, collect_uncertain
 from sim.scenario.yamlio import Located, dotted, load_file
 
@@ -49,10 +50,10 @@ def unshared_copy(x: Any) -> Any:
     return x
 
 
-def apply_overrides(data: dict, overrides: Iterable[str]) -> tuple[dict, dict[tuple, str]]:
+def apply_overrides(data: dict[str, Any], overrides: Iterable[str]) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
     """Apply ``--set`` overrides to a copy of ``data``; return it and their sources."""
     data = unshared_copy(data)
-    sources: dict[tuple, str] = {}
+    sources: dict[tuple[Any, ...], str] = {}
     problems: list[Problem] = []
     for text in overrides:
         try:
@@ -67,7 +68,7 @@ def apply_overrides(data: dict, overrides: Iterable[str]) -> tuple[dict, dict[tu
             last = i == len(parts) - 1
             if isinstance(node, list):
                 if not part.isdigit() or int(part) >= len(node):
-                    problems.append(Problem(f"--set {text}", dotted(path),
+                    problems.append(Problem(f"--set {text}", dotted(tuple(path)),
                                             f"'{part}' is not an index of this list (0..{len(node) - 1})"))
                     ok = False
                     break
@@ -75,12 +76,13 @@ def apply_overrides(data: dict, overrides: Iterable[str]) -> tuple[dict, dict[tu
             elif isinstance(node, dict):
                 key = part
                 if not last and key not in node:
-                    problems.append(Problem(f"--set {text}", dotted(path),
+                    problems.append(Problem(f"--set {text}", dotted(tuple(path)),
                                             f"no key '{part}'{did_you_mean(part, node)}; known: {known(node)}"))
                     ok = False
                     break
             else:
-                problems.append(Problem(f"--set {text}", dotted(path), f"'{dotted(path)}' holds a value, not keys"))
+                problems.append(Problem(f"--set {text}", dotted(tuple(path)), 
+                                        f"'{dotted(tuple(path))}' holds a value, not keys"))
                 ok = False
                 break
             path.append(key)
@@ -96,7 +98,7 @@ def apply_overrides(data: dict, overrides: Iterable[str]) -> tuple[dict, dict[tu
 
 
 # --------------------------------------------------------------- pydantic errors
-def _clean_loc(loc: tuple, data: Any) -> tuple[tuple, Any, bool]:
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any, bool]:
     """Drop pydantic's internal union/tag segments: keep only real keys of ``data``.
 
     Returns the cleaned path, the value there, and whether the path exists.
@@ -105,10 +107,9 @@ def _clean_loc(loc: tuple, data: Any) -> tuple[tuple, Any, bool]:
     node = data
     exists = True
     for seg in loc:
-        if isinstance(node, dict) and seg in node:
-            out.append(seg)
-            node = node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+        is_key = isinstance(node, dict) and seg in node
+        is_index = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
+        if is_key or is_index:
             out.append(seg)
             node = node[seg]
         elif isinstance(seg, str) and (seg in _INTERNAL_SEGMENTS or "[" in seg or "-" in seg
@@ -159,7 +160,7 @@ def _flatten(tp: Any) -> list[Any]:
     return out
 
 
-def fields_at(path: tuple, data: Any, root: type[BaseModel] = Scenario) -> list[str]:
+def fields_at(path: tuple[Any, ...], data: Any, root: type[BaseModel] = Scenario) -> list[str]:
     """Names of the keys allowed at ``path`` (for "did you mean")."""
     tp: Any = root
     node = data
@@ -189,27 +190,33 @@ def _found(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+NUMBER_ERRORS = ("float_type", "float_parsing", "finite_number")
+
+
 def convert_errors(exc: ValidationError, data: Any, located: Located,
-                   sources: dict[tuple, str] | None = None, root: type[BaseModel] = Scenario
+                   sources: dict[tuple[Any, ...], str] | None = None, root: type[BaseModel] = Scenario
                    ) -> list[Problem]:
     """Turn pydantic errors into located, readable problems (one per key)."""
-    groups: dict[tuple, list[dict]] = {}
-    for e in exc.errors():
-        path, node, exists = _clean_loc(tuple(e["loc"]), data)
-        e = dict(e, _node=node, _exists=exists)
-        groups.setdefault(path, []).append(e)
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for err in exc.errors():
+        path, node, exists = _clean_loc(tuple(err["loc"]), data)
+        groups.setdefault(path, []).append(dict(err, _node=node, _exists=exists))
     problems: list[Problem] = []
     for path, errs in groups.items():
         node = errs[0]["_node"]
-        is_number_union = any(e["type"] in ("float_type", "float_parsing") for e in errs) and len(errs) > 1
-        if is_number_union:
-            if isinstance(node, dict):
-                errs = [e for e in errs if e["type"] not in ("float_type", "float_parsing")]
+        number_errors = [e for e in errs if e["type"] in NUMBER_ERRORS
+                         or (e["type"] == "value_error" and isinstance(node, float))]
+        deeper = any(len(q) > len(path) and q[:len(path)] == path for q in groups)
+        if number_errors and (len(errs) > 1 or (isinstance(node, dict) and deeper)):  # number or distribution
+            if isinstance(node, dict):  # a distribution: its own errors say what is wrong
+                errs = [e for e in errs if e not in number_errors]
+            elif isinstance(node, float):  # a number, but not an allowed one (NaN, infinity)
+                errs = number_errors
             else:
-                errs = [dict(errs[0], msg=f"expected a number or a distribution "
+                errs = [dict(errs[0], type="number_or_distribution", msg=f"expected a number or a distribution "
                                           f"{{dist: uniform, low: ..., high: ...}}, found {_found(node)}")]
-        for e in errs:
-            problems.append(_problem(e, path, data, located, sources or {}, root))
+        for one in errs:
+            problems.append(_problem(one, path, data, located, sources or {}, root))
     # keep one message per (place, text)
     seen: set[str] = set()
     unique = []
@@ -220,7 +227,7 @@ def convert_errors(exc: ValidationError, data: Any, located: Located,
     return unique
 
 
-def _where(path: tuple, located: Located, sources: dict[tuple, str]) -> str:
+def _where(path: tuple[Any, ...], located: Located, sources: dict[tuple[Any, ...], str]) -> str:
     p = tuple(path)
     while p:
         if p in sources:
@@ -229,8 +236,8 @@ def _where(path: tuple, located: Located, sources: dict[tuple, str]) -> str:
     return located.where(path)
 
 
-def _problem(e: dict, path: tuple, data: Any, located: Located, sources: dict[tuple, str],
-             root: type[BaseModel]) -> Problem:
+def _problem(e: dict[str, Any], path: tuple[Any, ...], data: Any, located: Located,
+             sources: dict[tuple[Any, ...], str], root: type[BaseModel]) -> Problem:
     kind = e["type"]
     msg = e["msg"]
     node = e["_node"]
@@ -252,6 +259,8 @@ def _problem(e: dict, path: tuple, data: Any, located: Located, sources: dict[tu
         else:
             msg = f"unknown {tagname} '{tag}'{did_you_mean(tag, expected)}; expected one of: {', '.join(expected)}"
         path = path + ((tagname,) if kind == "union_tag_invalid" else ())
+    elif kind == "finite_number":
+        msg = f"expected a finite number (not NaN or infinity), found {_found(node)}"
     elif kind.startswith("value_error"):
         msg = msg.removeprefix("Value error, ")
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -261,13 +270,13 @@ def _problem(e: dict, path: tuple, data: Any, located: Located, sources: dict[tu
         exp = e.get("ctx", {}).get("expected", "")
         opts = [o.strip(" '") for o in str(exp).replace(" or ", ",").split(",") if o.strip()]
         msg += did_you_mean(node, opts) if isinstance(node, str) else ""
-    elif e["_exists"] and kind not in ("missing",):
+    elif e["_exists"] and kind not in ("missing", "number_or_distribution"):
         msg = f"{msg}, found {_found(node)}"
-    return Problem(_where(path, located, sources), dotted(path), msg)
+    return Problem(_where(path, located, sources), dotted(tuple(path)), msg)
 
 
 # ------------------------------------------------------------------------ public
-def build(data: dict, located: Located, sources: dict[tuple, str] | None = None,
+def build(data: dict[str, Any], located: Located, sources: dict[tuple[Any, ...], str] | None = None,
           extra: Iterable[checks.Check] = ()) -> Scenario:
     """Validate a raw document (already overridden) into a Scenario.
 
@@ -306,6 +315,6 @@ def validate_files(paths: Iterable[str], extra: Iterable[checks.Check] = ()) -> 
     return problems
 
 
-def scenario_from_dict(data: dict, source: str = "<dict>", extra: Iterable[checks.Check] = ()) -> Scenario:
+def scenario_from_dict(data: dict[str, Any], source: str = "<dict>", extra: Iterable[checks.Check] = ()) -> Scenario:
     """Validate a scenario given as a Python dict (tests, notebooks, sweeps)."""
     return build(unshared_copy(data), Located(data, source, {}), {}, extra)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sim.scenario.schema import Scenario
 
 SCHEMA_FILE = "scenarios/scenario.schema.json"
 
 
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     s = Scenario.model_json_schema()
     s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     s["description"] = ("A tradesim scenario: actors and their instruments, trade links, "

@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+)
 
-from sim.scenario.distributions import Number, is_dist
+from sim.scenario.distributions import Dist, Number, is_dist
 
 NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
 REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"
@@ -24,7 +31,8 @@ InstrumentRef = Annotated[str, Field(pattern=REF, description="ACTOR.instrument"
 
 
 class Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # every number must be finite unless a field says otherwise (resolve_bn: .inf = never concedes)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- meta
@@ -80,6 +88,16 @@ class PolicySpec(Base):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+def _not_nan(x: float) -> float:
+    if math.isnan(x):
+        raise ValueError("expected a number (.inf means never), found nan")
+    return x
+
+
+#: resolve_bn: a number, infinity ("never concedes", the default) or a distribution
+Resolve = Annotated[float, AllowInfNan(True), AfterValidator(_not_nan)] | Dist
+
+
 class Actor(Base):
     """A state actor: its instruments, its policy and its private resolve."""
 
@@ -88,9 +106,9 @@ class Actor(Base):
     policy: PolicySpec = PolicySpec(name="scripted")
     preferences: Preferences = Field(
         default=Preferences(), description="Weights on loss components in the payoff.")
-    resolve_bn: Number = Field(
+    resolve_bn: Resolve = Field(
         default=math.inf,
-        description="Private resolve: accumulated loss ($bn) the actor bears before conceding.")
+        description="Private resolve: accumulated loss ($bn) the actor bears before conceding (.inf: never).")
     review_days: float = Field(default=14.0, gt=0, description="Days between periodic reviews.")
     reaction_lag_days: Number = Field(
         default=1.0, description="Days between observing a move and reacting to it.")
@@ -231,7 +249,7 @@ class ThreatTemplate(Base):
     audience_cost_bn: float = Field(default=0.0, ge=0)
     concession_cost_bn: float = Field(default=0.0, ge=0)
 
-    def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> "ThreatMove":
+    def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> ThreatMove:
         """The threat this template describes, issued by ``actor``."""
         return ThreatMove(type="threat", id=id, actor=actor, target=self.condition.actor, announced=announced,
                           deadline=deadline, instrument=self.instrument, value=self.value, add=self.add,
@@ -245,7 +263,8 @@ class Summit(Base):
     type: Literal["summit"]
     date: dt.date
     parties: list[str] = Field(min_length=2, max_length=2)
-    protocol: Literal["nash", "alternating_offers"] = "nash"
+    protocol: str = Field(default="nash", pattern=NAME,
+                          description="A bargaining protocol of sim.bargaining: nash, alternating_offers.")
     probability_held: Number = 1.0
     round_days: float = Field(default=1.0, gt=0, description="alternating_offers: days between offers.")
     rounds: int | None = Field(default=None, ge=1, description="alternating_offers: last round (none: infinite).")
@@ -254,7 +273,7 @@ class Summit(Base):
     note: str = ""
 
 
-Move = Annotated[Union[SetMove, LicensingMove, ThreatMove, Summit], Field(discriminator="type")]
+Move = Annotated[SetMove | LicensingMove | ThreatMove | Summit, Field(discriminator="type")]
 
 
 # --------------------------------------------------------------------- deal space
@@ -293,7 +312,7 @@ class DealSpace(Base):
 class Scenario(Base):
     """A whole scenario file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="tradesim scenario")
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, title="tradesim scenario")
 
     meta: Meta
     actors: dict[str, Actor] = Field(min_length=1)
@@ -310,7 +329,7 @@ class Scenario(Base):
         return float((date - self.meta.start).days)
 
     def date(self, t: float) -> dt.date:
-        return self.meta.start + dt.timedelta(days=int(math.floor(t + 1e-9)))
+        return self.meta.start + dt.timedelta(days=math.floor(t + 1e-9))
 
     @property
     def uncertain(self) -> list[tuple[str, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.bargaining.protocols import (alternating_offers, nash_bargain, nash_split, patience_weight, round_discount,
+from sim.bargaining import (alternating_offers, nash_bargain, nash_split, patience_weight, round_discount,
                             rubinstein_share)
 
 H = 1e-5

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.bargaining.protocols import rubinstein_share
+from sim.bargaining import rubinstein_share
 from sim.model.economics import exporter_loss, importer_loss
 from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict

@@ -1,0 +1,146 @@
+"""Alternating offers over a finite set of packages (Rubinstein 1982, Ståhl 1972).
+
+A package gives side 1 the gain ``g1`` and side 2 the gain ``g2`` over
+disagreement. :func:`alternating_offers` finds the subgame-perfect outcome, for an
+infinite horizon (Rubinstein) or a finite one (Ståhl), with a breakdown
+probability per round and outside options (Binmore, Shaked & Sutton 1989). It
+works on any package set, so the textbook unit pie is just the packages
+``(x, 1 − x)`` on a fine grid (see ``tests/theory``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.bargaining.base import Settings, register
+
+
+def rubinstein_share(delta1: float, delta2: float) -> float:
+    """Closed form: the first proposer's share of a unit pie, ``(1−δ2)/(1−δ1·δ2)``."""
+    return (1.0 - delta2) / (1.0 - delta1 * delta2)
+
+
+def round_discount(rate: float, round_days: float) -> float:
+    """Per-round discount factor ``exp(−r·Δ)`` for a rate ``r`` per day."""
+    return math.exp(-max(rate, 0.0) * round_days)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The subgame-perfect outcome: the package agreed in round 1, and the values."""
+
+    index: int | None  # None: no agreement (disagreement or an outside option taken)
+    value1: float
+    value2: float
+    rounds_solved: int
+
+
+def _frontier(g1: np.ndarray, g2: np.ndarray) -> np.ndarray:
+    """Indices of the Pareto frontier, sorted by g1 ascending (so g2 descending)."""
+    order = np.lexsort((-g2, g1))[::-1]  # g1 descending, ties by g2 descending
+    keep = []
+    best2 = -np.inf
+    for i in order:
+        if g2[i] > best2:
+            keep.append(i)
+            best2 = g2[i]
+    return np.asarray(keep[::-1], dtype=int)
+
+
+@dataclass(frozen=True)
+class _Game:
+    """The Pareto frontier of the packages and what each side gets by saying no."""
+
+    f1: np.ndarray  # side 1's gains on the frontier, ascending
+    f2: np.ndarray  # side 2's gains, descending
+    neg_f2: np.ndarray  # -f2, ascending (for searchsorted)
+    delta: tuple[float, float]  # per-round discount factors times the survival chance
+    outside: tuple[float, float]
+
+
+def _propose(game: _Game, proposer: int, cont: tuple[float, float]) -> tuple[int | None, float, float]:
+    """One round: the proposer's best acceptable offer given continuation values."""
+    f1, f2, delta, outside = game.f1, game.f2, game.delta, game.outside
+    resp = 1 - proposer
+    threshold = max(outside[resp], delta[resp] * cont[resp])
+    if proposer == 0:  # maximise f1 subject to f2 >= threshold: the last such index
+        k = int(np.searchsorted(game.neg_f2, -threshold, side="right")) - 1
+        ok = k >= 0
+    else:  # maximise f2 subject to f1 >= threshold: the first such index
+        k = int(np.searchsorted(f1, threshold, side="left"))
+        ok = k < len(f1)
+    # the proposer could instead let talks fail this round
+    wait = (max(outside[0], delta[0] * cont[0]) if proposer == 1 else delta[0] * cont[0],
+            max(outside[1], delta[1] * cont[1]) if proposer == 0 else delta[1] * cont[1])
+    if ok and (f1[k], f2[k])[proposer] >= wait[proposer] - 1e-15:
+        return k, float(f1[k]), float(f2[k])
+    return None, wait[0], wait[1]
+
+
+def alternating_offers(gain1: Any, gain2: Any, delta1: float, delta2: float, rounds: int | None = None,
+                       breakdown: float = 0.0, first: int = 1, outside: tuple[float, float] = (0.0, 0.0),
+                       tol: float = 1e-13, max_rounds: int = 1_000_000) -> Agreement:
+    """Subgame-perfect equilibrium of alternating offers over the packages.
+
+    Side ``first`` proposes in round 1, the other in round 2, and so on. A
+    responder accepts an offer worth at least what it gets by saying no: the
+    larger of its outside option and its continuation value, discounted by
+    ``δ`` and by the chance ``1 − breakdown`` that talks survive the round. A
+    proposer offers, among the acceptable packages, the one best for itself.
+    After the last of ``rounds`` (finite horizon, Ståhl) talks end in
+    disagreement (gains 0); ``rounds=None`` solves the infinite game (Rubinstein)
+    as the limit of the finite ones, iterating until the values stop changing.
+    """
+    g = (np.asarray(gain1, dtype=float), np.asarray(gain2, dtype=float))
+    if g[0].shape != g[1].shape or g[0].ndim != 1 or len(g[0]) == 0:
+        raise ValueError("gain1 and gain2 must be non-empty 1-d arrays of the same length")
+    if not 0.0 <= breakdown < 1.0:
+        raise ValueError("breakdown must lie in [0, 1)")
+    front = _frontier(*g)
+    f1, f2 = g[0][front], g[1][front]
+    game = _Game(f1, f2, -f2, (delta1 * (1.0 - breakdown), delta2 * (1.0 - breakdown)), outside)
+    first_i = first - 1
+    if rounds is not None:
+        cont = (0.0, 0.0)
+        idx = None
+        for r in range(rounds, 0, -1):  # round r (1-based): the first proposer in odd rounds
+            idx, v1, v2 = _propose(game, first_i if r % 2 == 1 else 1 - first_i, cont)
+            cont = (v1, v2)
+        return Agreement(None if idx is None else int(front[idx]), cont[0], cont[1], rounds)
+    return _infinite(game, front, first_i, tol, max_rounds)
+
+
+def _infinite(game: _Game, front: np.ndarray, first_i: int, tol: float, max_rounds: int) -> Agreement:
+    """Backward induction from ever later "last" rounds until a fixed point (Rubinstein)."""
+    cont = (0.0, 0.0)
+    prev: tuple[int | None, float, float] | None = None
+    for n in range(1, max_rounds + 1):
+        _idx_b, b1, b2 = _propose(game, 1 - first_i, cont)  # round 2 (the other side proposes)
+        idx_a, a1, a2 = _propose(game, first_i, (b1, b2))  # round 1
+        if prev is not None and prev[0] == idx_a and abs(prev[1] - a1) <= tol and abs(prev[2] - a2) <= tol:
+            return Agreement(None if idx_a is None else int(front[idx_a]), a1, a2, 2 * n)
+        prev = (idx_a, a1, a2)
+        cont = (a1, a2)
+    raise RuntimeError("alternating offers did not converge; check the discount factors")
+
+
+@register("alternating_offers")
+def alternating(gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None:
+    """Alternating offers, each side discounting a round by its impatience.
+
+    A day of delay burns a side's no-deal loss rate out of the best gain on offer,
+    on top of the discount rate: ``r = ρ + rate / max g``. An agreement counts
+    only if both sides gain.
+    """
+    s = settings
+    r1 = s.rho + max(s.loss_rates[0], 0.0) / max(float(gain1.max()), 1e-12)
+    r2 = s.rho + max(s.loss_rates[1], 0.0) / max(float(gain2.max()), 1e-12)
+    d1, d2 = round_discount(r1, s.round_days), round_discount(r2, s.round_days)
+    first = 2 if s.first_proposer == s.parties[1] else 1
+    idx = alternating_offers(gain1, gain2, d1, d2, rounds=s.rounds, breakdown=s.breakdown, first=first).index
+    if idx is not None and not (gain1[idx] > 0 and gain2[idx] > 0):
+        return None
+    return idx

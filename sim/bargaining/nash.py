@@ -1,0 +1,71 @@
+"""The weighted Nash bargaining solution over a finite set of packages (Nash 1950).
+
+A package gives side 1 the gain ``g1`` and side 2 the gain ``g2`` over
+disagreement; the solution maximises the weighted Nash product among the
+packages both sides prefer to no deal.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.bargaining.base import Settings, register
+
+
+def nash_bargain(gain1: Any, gain2: Any, alpha: float = 0.5) -> int | None:
+    """Index of the package maximising ``α·ln g1 + (1−α)·ln g2`` with both gains > 0.
+
+    Returns ``None`` when no package leaves both sides better off (agreement only
+    if both gain). Ties go to the lowest index.
+    """
+    g1 = np.asarray(gain1, dtype=float)
+    g2 = np.asarray(gain2, dtype=float)
+    ok = (g1 > 0) & (g2 > 0)
+    if not ok.any():
+        return None
+    score = np.full(g1.shape, -np.inf)
+    score[ok] = alpha * np.log(g1[ok]) + (1.0 - alpha) * np.log(g2[ok])
+    return int(np.argmax(score))
+
+
+def nash_split(d1: float, d2: float, alpha: float = 0.5, pie: float = 1.0) -> float:
+    """Closed form: side 1's share of a pie under the weighted Nash solution.
+
+    ``x1 = d1 + α·(pie − d1 − d2)``.
+    """
+    return d1 + alpha * (pie - d1 - d2)
+
+
+def patience_weight(rate1: float, rate2: float) -> float:
+    """Bargaining weight of side 1 from its rate of loss: the faster loser is less patient.
+
+    With ``δi = exp(−ri·Δ)`` and ``Δ → 0`` Rubinstein's split tends to
+    ``r2/(r1 + r2)`` (Binmore, Rubinstein & Wolinsky 1986).
+    """
+    r1, r2 = max(rate1, 0.0), max(rate2, 0.0)
+    if r1 + r2 <= 0:
+        return 0.5
+    return r2 / (r1 + r2)
+
+
+
+
+def nash_weight(settings: Settings) -> float:
+    """Side 1's weight α: ½ (equal), from patience (loss rates), or from the weights by actor (default 1)."""
+    w = settings.weights
+    if w == "equal":
+        return 0.5
+    if w == "patience":
+        return patience_weight(*settings.loss_rates)
+    if isinstance(w, str):
+        raise TypeError(f"unknown bargaining weights '{w}'; known: equal, patience, or a weight per actor")
+    p1, p2 = settings.parties
+    wa, wb = w.get(p1, 1.0), w.get(p2, 1.0)
+    return wa / (wa + wb)
+
+
+@register("nash")
+def nash(gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None:
+    """The weighted Nash product over the packages both sides prefer to no deal."""
+    return nash_bargain(gain1, gain2, nash_weight(settings))
