@@ -7,7 +7,7 @@ BROWSER_STAMP := $(VENV)/.browser
 RUNS   ?= 1000
 SEED   ?= 20251009
 
-.PHONY: run test setup browser bench golden clean
+.PHONY: run test quick lint setup browser bench golden clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,18 @@ browser: $(BROWSER_STAMP)
 run: $(STAMP)
 	$(VENV)/bin/tradesim run scenarios/baseline_oct2025.yaml --runs $(RUNS) --seed $(SEED)
 
-test: $(STAMP) $(BROWSER_STAMP)
+# Lint, format check, strict types on the pure layers, then every test (browser, slow and docs included).
+test: $(STAMP) $(BROWSER_STAMP) lint
 	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check sim tests benchmarks
+	$(PY) -m ruff format --check sim tests benchmarks
+	$(PY) -m mypy --strict sim/model sim/bargaining sim/scenario
+
+# The inner loop while editing: everything but the slow tests (under a minute on 2 cores).
+quick: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_run.py

@@ -6,6 +6,7 @@ Prints runs/s on one worker (in-process) and on all cores (process pool), the
 SimPy events scheduled per run, and the time the same number of events takes
 through bare SimPy timeouts, so the model's overhead over its engine is a ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,9 @@ import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.engine.core import Engine, run_replication, sample_params  # noqa: E402
-from sim.engine.compile import load_scenario  # noqa: E402
-from sim.experiments.api import run as monte_carlo_run  # noqa: E402
+from sim.engine.compile import load_scenario
+from sim.engine.core import Engine, run_replication, sample_params
+from sim.experiments.api import run as monte_carlo_run
 
 
 def monte_carlo(sc, runs: int, seed: int, workers: int) -> None:
@@ -48,6 +49,7 @@ def events_per_run(sc, seed: int, runs: int) -> tuple[list[int], float]:
 
 def bare_simpy(n_events: int, repeats: int) -> float:
     """Seconds per run for ``n_events`` timeouts in bare SimPy."""
+
     def proc(env, n):
         for _ in range(n):
             yield env.timeout(1.0)
@@ -63,12 +65,14 @@ def bare_simpy(n_events: int, repeats: int) -> float:
 VARIANTS = {
     "resolve (foundation)": [
         "actors.US.policy={name: resolve, params: {lookahead_days: 90}}",
-        "actors.CN.policy={name: resolve, params: {lookahead_days: 90}}"],
+        "actors.CN.policy={name: resolve, params: {lookahead_days: 90}}",
+    ],
     "best_response": [
         "actors.US.policy={name: best_response, params: {instruments: [tariff_on_cn, chip_controls], "
         "rationality: 0.5, talks: false}}",
         "actors.CN.policy={name: best_response, params: {instruments: [re_controls, licence_approval, "
-        "soy_purchases], rationality: 0.5, talks: false}}"],
+        "soy_purchases], rationality: 0.5, talks: false}}",
+    ],
     "bayesian (as shipped)": [],
 }
 
@@ -88,8 +92,14 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1000, help="runs on one worker")
     ap.add_argument("--parallel-runs", type=int, default=4000, help="runs on all cores")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
-                    help="scenario override, as for `tradesim run`")
+    ap.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="scenario override, as for `tradesim run`",
+    )
     args = ap.parse_args()
     sc = load_scenario(args.scenario, args.overrides)
     cores = os.cpu_count() or 1
@@ -116,16 +126,21 @@ def main() -> None:
 
     counts, loop = events_per_run(sc, args.seed, 300)
     mean_events = statistics.mean(counts)
-    bare = bare_simpy(int(round(mean_events)), 500)
+    bare = bare_simpy(round(mean_events), 500)
 
     print(f"scenario                      {sc.meta.name} {' '.join(args.overrides)}")
     print(f"policies                      {', '.join(f'{a}={x.policy.name}' for a, x in sc.actors.items())}")
     print(f"cores                         {cores}")
     print(f"runs/s, 1 worker (engine)     {1 / per_run:,.0f}   ({per_run * 1e3:.2f} ms/run, {args.runs} runs)")
     print(f"runs/s, 1 worker (with tables){args.runs / mc1:,.0f}")
-    print(f"runs/s, {cores} workers            {args.parallel_runs / par:,.0f}   ({args.parallel_runs} runs, incl. pool start)")
-    print(f"runs/s, {cores} workers, marginal  {marginal:,.0f}   (pool start-up excluded: {args.parallel_runs} vs "
-          f"{2 * args.parallel_runs} runs)")
+    print(
+        f"runs/s, {cores} workers            {args.parallel_runs / par:,.0f}   "
+        f"({args.parallel_runs} runs, incl. pool start)"
+    )
+    print(
+        f"runs/s, {cores} workers, marginal  {marginal:,.0f}   (pool start-up excluded: {args.parallel_runs} vs "
+        f"{2 * args.parallel_runs} runs)"
+    )
     print(f"parallel efficiency           {marginal / (cores / per_run):.0%}")
     print(f"SimPy events per run          {mean_events:,.1f} (min {min(counts)}, max {max(counts)})")
     print(f"bare SimPy, same events       {bare * 1e3:.3f} ms/run")

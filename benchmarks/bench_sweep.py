@@ -7,6 +7,7 @@ Each measurement runs `tradesim sweep` in a fresh subprocess, so wall times incl
 process and cluster start-up, and peak memory is the maximum resident set size of
 the whole process tree (the driver and its workers).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def sweep_file(tmp: Path, runs: int, chunk: int) -> Path:
-    spec = {"name": f"mc{runs}", "scenario": str(ROOT / "scenarios" / "baseline_oct2025.yaml"),
-            "design": "grid", "replications": runs, "seed": 1, "chunk_runs": chunk, "parameters": []}
+    spec = {
+        "name": f"mc{runs}",
+        "scenario": str(ROOT / "scenarios" / "baseline_oct2025.yaml"),
+        "design": "grid",
+        "replications": runs,
+        "seed": 1,
+        "chunk_runs": chunk,
+        "parameters": [],
+    }
     p = tmp / f"mc{runs}.yaml"
     p.write_text(yaml.safe_dump(spec))
     return p
@@ -35,8 +43,9 @@ def timed(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of the children of one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sim", "sweep", *args, "--quiet"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "sim", "sweep", *args, "--quiet"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, max(peak, before) / 1024
@@ -44,8 +53,9 @@ def timed(args: list[str]) -> tuple[float, float]:
 
 def peak_rss_tree(args: list[str]) -> float:
     """Peak RSS (MiB) of the driver plus its workers, sampled from /proc every 0.2 s."""
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", *args, "--quiet"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "sweep", *args, "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL
+    )
     peak = 0.0
     while proc.poll() is None:
         total = 0
@@ -87,14 +97,18 @@ def main() -> None:
         wd, _ = timed([str(f), "--executor", "dask", "--workers", str(cores), "--out", str(t / "sd")])
         print(f"Monte Carlo of baseline_oct2025 as a sweep, {args.runs} runs, {cores} cores")
         print(f"  1 worker (serial)         {w1:7.1f} s   {args.runs / w1:7.0f} runs/s")
-        print(f"  {cores} workers (processes)    {wn:7.1f} s   {args.runs / wn:7.0f} runs/s   "
-              f"parallel efficiency {w1 / wn / cores:.0%}")
-        print(f"  {cores} workers (Dask Local)   {wd:7.1f} s   {args.runs / wd:7.0f} runs/s   "
-              f"Dask / pool {wd / wn:.2f}x")
+        print(
+            f"  {cores} workers (processes)    {wn:7.1f} s   {args.runs / wn:7.0f} runs/s   "
+            f"parallel efficiency {w1 / wn / cores:.0%}"
+        )
+        print(
+            f"  {cores} workers (Dask Local)   {wd:7.1f} s   {args.runs / wd:7.0f} runs/s   Dask / pool {wd / wn:.2f}x"
+        )
         for n in args.memory_runs:
             fm = sweep_file(t, n, 200)
-            peak = peak_rss_tree([str(fm), "--executor", "processes", "--workers", str(cores),
-                                  "--out", str(t / f"m{n}")])
+            peak = peak_rss_tree(
+                [str(fm), "--executor", "processes", "--workers", str(cores), "--out", str(t / f"m{n}")]
+            )
             print(f"  peak memory, {n:>7} runs   {peak:7.0f} MiB (driver + workers)")
 
 

@@ -8,6 +8,7 @@ on first use, so ``import sim`` stays cheap.
 >>> sc.meta.name
 'student_template'
 """
+
 from __future__ import annotations
 
 import importlib

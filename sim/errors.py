@@ -1,9 +1,10 @@
 """Errors a user can act on: every one names the file, line, column and key."""
+
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 @dataclass(frozen=True)

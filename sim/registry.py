@@ -19,11 +19,13 @@ Traceback (most recent call last):
 ...
 KeyError: "unknown shape 'circle'; known: square"
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Callable, Generic, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 from sim.errors import did_you_mean, known
 
@@ -64,7 +66,9 @@ class Registry(Generic[T]):
         if name in self._entries and self._entries[name] is not obj:
             old, new = self._entries[name], obj
             if (getattr(old, "__module__", None), getattr(old, "__qualname__", None)) != (
-                    getattr(new, "__module__", None), getattr(new, "__qualname__", None)):
+                getattr(new, "__module__", None),
+                getattr(new, "__qualname__", None),
+            ):
                 raise ValueError(f"{self.kind} name '{name}' is already registered")
         self._entries[name] = obj
         return obj
@@ -86,8 +90,9 @@ class Registry(Generic[T]):
         try:
             return self._entries[name]
         except KeyError:
-            raise KeyError(f"unknown {self.kind} '{name}'{did_you_mean(name, self._entries)}; "
-                           f"known: {known(self._entries)}") from None
+            raise KeyError(
+                f"unknown {self.kind} '{name}'{did_you_mean(name, self._entries)}; known: {known(self._entries)}"
+            ) from None
 
     def get(self, name: str, default: T | None = None) -> T | None:
         return self[name] if name in self else default

@@ -14,12 +14,12 @@ SHIPPED = sorted(p for p in SCENARIOS.glob("*.yaml"))
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Markers that follow from where a test lives or what it drives (``slow`` is set by hand).
 
-    ``theory``: tests/theory/ (closed forms and textbook games); ``golden``: the golden
+    ``theory``: files named ``*_theory.py`` (closed forms and textbook games); ``golden``: the golden
     summaries; ``browser``: anything that opens headless Chromium.
     """
     for item in items:
         path = Path(str(item.path))
-        if "theory" in path.parts:
+        if path.stem.endswith("_theory"):
             item.add_marker(pytest.mark.theory)
         if path.name == "test_golden.py":
             item.add_marker(pytest.mark.golden)
@@ -36,31 +36,60 @@ def _repo_cwd(monkeypatch):
 
 def base_dict() -> dict:
     """A small deterministic scenario: one trade link, one chokepoint, scripted actors."""
-    return copy.deepcopy({
-        "meta": {"name": "unit", "start": "2025-01-01", "horizon_days": 100,
-                 "discount_rate_per_year": 0.0, "series_every_days": 7},
-        "actors": {
-            "US": {"instruments": {"tariff": {"initial": 0.0, "min": 0.0, "max": 2.0, "step": 0.1}},
-                   "policy": {"name": "scripted"}, "reaction_lag_days": 0},
-            "CN": {"instruments": {
-                "tariff": {"initial": 0.0, "min": 0.0, "max": 2.0, "step": 0.1},
-                "controls": {"initial": 0, "min": 0, "max": 2, "step": 1},
-                "approval": {"initial": 0.0, "min": 0.0, "max": 1.0, "step": 0.1, "hostile": "down"},
-                "delay": {"initial": 30, "min": 0, "max": 365, "step": 15}},
-                "policy": {"name": "scripted"}, "reaction_lag_days": 0},
-        },
-        "trade_links": {
-            "cn_us": {"exporter": "CN", "importer": "US", "value_bn_per_year": 365.0,
-                      "tariff": "US.tariff", "elasticity": 2.0, "pass_through": 1.0, "margin": 0.5},
-        },
-        "chokepoints": {
-            "magnets": {"supplier": "CN", "consumer": "US", "supplier_share": 0.8,
-                        "initial_stock_days": 20, "control": "CN.controls",
-                        "licensed_share_by_tier": [0.0, 0.5, 1.0], "approval": "CN.approval",
-                        "delay_days": "CN.delay", "value_at_risk_bn_per_day": 2.0, "gamma": 2.0},
-        },
-        "calendar": [],
-    })
+    return copy.deepcopy(
+        {
+            "meta": {
+                "name": "unit",
+                "start": "2025-01-01",
+                "horizon_days": 100,
+                "discount_rate_per_year": 0.0,
+                "series_every_days": 7,
+            },
+            "actors": {
+                "US": {
+                    "instruments": {"tariff": {"initial": 0.0, "min": 0.0, "max": 2.0, "step": 0.1}},
+                    "policy": {"name": "scripted"},
+                    "reaction_lag_days": 0,
+                },
+                "CN": {
+                    "instruments": {
+                        "tariff": {"initial": 0.0, "min": 0.0, "max": 2.0, "step": 0.1},
+                        "controls": {"initial": 0, "min": 0, "max": 2, "step": 1},
+                        "approval": {"initial": 0.0, "min": 0.0, "max": 1.0, "step": 0.1, "hostile": "down"},
+                        "delay": {"initial": 30, "min": 0, "max": 365, "step": 15},
+                    },
+                    "policy": {"name": "scripted"},
+                    "reaction_lag_days": 0,
+                },
+            },
+            "trade_links": {
+                "cn_us": {
+                    "exporter": "CN",
+                    "importer": "US",
+                    "value_bn_per_year": 365.0,
+                    "tariff": "US.tariff",
+                    "elasticity": 2.0,
+                    "pass_through": 1.0,
+                    "margin": 0.5,
+                },
+            },
+            "chokepoints": {
+                "magnets": {
+                    "supplier": "CN",
+                    "consumer": "US",
+                    "supplier_share": 0.8,
+                    "initial_stock_days": 20,
+                    "control": "CN.controls",
+                    "licensed_share_by_tier": [0.0, 0.5, 1.0],
+                    "approval": "CN.approval",
+                    "delay_days": "CN.delay",
+                    "value_at_risk_bn_per_day": 2.0,
+                    "gamma": 2.0,
+                },
+            },
+            "calendar": [],
+        }
+    )
 
 
 def calendar_index(text: str, needle: str) -> int:
@@ -72,7 +101,7 @@ def calendar_index(text: str, needle: str) -> int:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("calendar:"))
     index = -1
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line and not line.startswith((" ", "#")):
             break  # the next top-level key
         if line.startswith("  - "):

@@ -6,6 +6,7 @@ with the reason; the columns that moved are listed with it in
 
     make golden WHY="..."   # = python -m tests.golden --regenerate --why "..."
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,6 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
-
 import pandas as pd
 
 import sim

@@ -5,6 +5,7 @@ policies → bargaining → model → scenario — every import counts (inside f
 and under ``TYPE_CHECKING`` too), modules form no circle, nobody imports another
 package's private names, and modules and model/bargaining functions stay small.
 """
+
 from __future__ import annotations
 
 import ast
@@ -15,8 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM = ROOT / "sim"
-ORDER = ["cli", "report", "analysis", "experiments", "results", "engine", "policies", "bargaining", "model",
-         "scenario"]
+ORDER = ["cli", "report", "analysis", "experiments", "results", "engine", "policies", "bargaining", "model", "scenario"]
 FOUNDATION = {"sim.errors", "sim.registry"}  # may be imported by every package
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60  # in model/ and bargaining/
@@ -130,14 +130,19 @@ def test_no_import_circles():
 
 
 def test_no_private_names_from_other_packages():
-    bad = [f"{src}:{line} imports {n} from {dst}" for src, dst, names, line in edges()
-           for n in names if n.startswith("_") and not n.startswith("__")
-           and package_of(src) != package_of(dst)]
+    bad = [
+        f"{src}:{line} imports {n} from {dst}"
+        for src, dst, names, line in edges()
+        for n in names
+        if n.startswith("_") and not n.startswith("__") and package_of(src) != package_of(dst)
+    ]
     assert not bad, "\n".join(bad)
 
 
 def test_modules_are_small():
-    big = {m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    big = {
+        m: n for m, p in MODULES.items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
     assert not big, f"modules over {MAX_MODULE_LINES} lines: {big}"
 
 
@@ -161,7 +166,7 @@ def test_the_checker_sees_an_upward_edge(tmp_path, monkeypatch):
     (tmp_path / "zz.py").write_text("from sim.report.build import build_report\n")
     found = [(s, d) for s, d, _n, _l in edges() if s == "sim.engine.zz_upward"]
     assert found and package_of(found[0][1]) == "report" and fake.exists()
-    with pytest.raises(AssertionError, match="zz_upward:1 imports sim.report.build: engine/ may not import report/"):
+    with pytest.raises(AssertionError, match=r"zz_upward:1 imports sim\.report\.build: engine/ may not import report/"):
         test_imports_point_downward_only()
 
 
@@ -181,6 +186,9 @@ def test_documented_data_path_only_imports_downward():
     packages = [package_of(m) for m in modules]
     assert packages[0] == "scenario" and packages[-1] == "report", packages
     assert len(set(packages)) == len(packages) >= 6, f"one module per package: {packages}"
-    upward = [(src, dst) for src, dst, _n, _l in edges() if src in modules and package_of(dst) in ORDER
-              and ORDER.index(package_of(dst)) < ORDER.index(package_of(src))]  # type: ignore[arg-type]
+    upward = [
+        (src, dst)
+        for src, dst, _n, _l in edges()
+        if src in modules and package_of(dst) in ORDER and ORDER.index(package_of(dst)) < ORDER.index(package_of(src))
+    ]  # type: ignore[arg-type]
     assert not upward, upward

@@ -1,4 +1,5 @@
 """Each shipped scenario's seed-locked summary equals its golden file (see tests/golden.py)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ Every function takes pandas tables read from a results folder and returns a
 compact summary (bins, quantiles, curves), so a page for 100,000 runs embeds
 the same few kilobytes of data as a page for 100.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -115,8 +116,11 @@ def by_parameter(summary: pd.DataFrame, param: str, outcome: str = "deal", bins:
     else:
         centre = x
     g = pd.DataFrame({"x": centre, "hit": (ok["outcome"] == outcome).astype(float), "deal_day": ok["deal_day"]})
-    out = g.groupby("x", observed=True).agg(p=("hit", "mean"), median_deal_day=("deal_day", "median"),
-                                            runs=("hit", "size")).reset_index()
+    out = (
+        g.groupby("x", observed=True)
+        .agg(p=("hit", "mean"), median_deal_day=("deal_day", "median"), runs=("hit", "size"))
+        .reset_index()
+    )
     return out
 
 

@@ -6,6 +6,7 @@ down to a box in which the chosen outcome class has at least the target density.
 Writes ``discovery.parquet`` and ``discovery_trajectory.parquet`` next to the
 sweep's results for the report to plot.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,10 +22,10 @@ def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8)
     """PRIM (Friedman & Fisher 1999; the ``prim`` package): boxes of parameter space where ``outcome`` is likely."""
     import prim
 
-    p, manifest, design, summary = load_sweep(results)
+    p, _manifest, _design, summary = load_sweep(results)
     ok = successful_runs(summary)
     params = [c for c in ok.columns if c.startswith("sweep.")]
-    x = ok[params].rename(columns=lambda c: c[len("sweep."):]).astype(float)
+    x = ok[params].rename(columns=lambda c: c[len("sweep.") :]).astype(float)
     y = (ok["outcome"] == outcome).astype(float).to_numpy()
     if y.sum() == 0:
         raise UsageError(f"no run ended in '{outcome}': nothing to discover")
@@ -33,9 +34,17 @@ def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8)
     stats = box.stats
     rows = []
     for _, r in limits.iterrows():
-        rows.append({"outcome": outcome, "parameter": r["parameter"], "min": float(r["min"]), "max": float(r["max"]),
-                     "coverage": float(stats["coverage"]), "density": float(stats["density"]),
-                     "mass": float(stats["mass"])})
+        rows.append(
+            {
+                "outcome": outcome,
+                "parameter": r["parameter"],
+                "min": float(r["min"]),
+                "max": float(r["max"]),
+                "coverage": float(stats["coverage"]),
+                "density": float(stats["density"]),
+                "mass": float(stats["mass"]),
+            }
+        )
     table = pd.DataFrame(rows)
     import pyarrow as pa
 

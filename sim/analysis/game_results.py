@@ -3,6 +3,7 @@
 Written through the atomic writers of :mod:`sim.results.atomic`; the pages
 themselves are drawn by :mod:`sim.report.games`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,7 +31,7 @@ def new_folder(out: str, scenario: str, kind: str, seed: int) -> Path:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _write_frame(path: Path, df: pd.DataFrame) -> None:
@@ -41,11 +42,17 @@ def write_game_tables(game: MetaGame, an: Analysis, path: Path) -> None:
     """``matrix.parquet``, ``equilibria.parquet``, ``qre.parquet`` and ``manifest.json`` of a meta-game."""
     cells = []
     classes = sorted({o for arr in game.outcomes.values() for o in arr})
-    for (i, j) in sorted(game.payoff_row):
-        row = {"row_policy": game.rows[i].label, "col_policy": game.cols[j].label,
-               f"payoff_{game.row_actor}": an.a[i, j], f"se_{game.row_actor}": an.se_a[i, j],
-               f"payoff_{game.col_actor}": an.b[i, j], f"se_{game.col_actor}": an.se_b[i, j],
-               f"regret_{game.row_actor}": an.regret_row[i, j], f"regret_{game.col_actor}": an.regret_col[i, j]}
+    for i, j in sorted(game.payoff_row):
+        row = {
+            "row_policy": game.rows[i].label,
+            "col_policy": game.cols[j].label,
+            f"payoff_{game.row_actor}": an.a[i, j],
+            f"se_{game.row_actor}": an.se_a[i, j],
+            f"payoff_{game.col_actor}": an.b[i, j],
+            f"se_{game.col_actor}": an.se_b[i, j],
+            f"regret_{game.row_actor}": an.regret_row[i, j],
+            f"regret_{game.col_actor}": an.regret_col[i, j],
+        }
         row.update({f"share_{c}": float(np.mean(game.outcomes[(i, j)] == c)) for c in classes})
         cells.append(row)
     _write_frame(path / "matrix.parquet", pd.DataFrame(cells))
@@ -53,16 +60,34 @@ def write_game_tables(game: MetaGame, an: Analysis, path: Path) -> None:
     for k, (p, q) in enumerate(an.equilibria):
         for actor, labels, probs in ((game.row_actor, game.rows, p), (game.col_actor, game.cols, q)):
             for lab, pr in zip(labels, probs):
-                eq_rows.append({"equilibrium": k, "actor": actor, "policy": lab.label, "probability": pr,
-                                "survival": an.survival[k], **{f"share_{c}": v for c, v in an.outcome_mix[k].items()}})
+                eq_rows.append(
+                    {
+                        "equilibrium": k,
+                        "actor": actor,
+                        "policy": lab.label,
+                        "probability": pr,
+                        "survival": an.survival[k],
+                        **{f"share_{c}": v for c, v in an.outcome_mix[k].items()},
+                    }
+                )
     _write_frame(path / "equilibria.parquet", pd.DataFrame(eq_rows))
     _write_frame(path / "qre.parquet", an.qre)
-    manifest = {"kind": "game", "scenario_file": game.scenario, "row_actor": game.row_actor,
-                "col_actor": game.col_actor, "row_policies": [p.label for p in game.rows],
-                "col_policies": [p.label for p in game.cols], "runs_per_pair": game.runs, "seed": game.seed,
-                "seeding": "every pair uses the same root seed (common random numbers)",
-                "lcp_agrees": an.lcp_agrees, "versions": versions(), "git_commit": git_commit(),
-                "created": _now(), "status": "complete"}
+    manifest = {
+        "kind": "game",
+        "scenario_file": game.scenario,
+        "row_actor": game.row_actor,
+        "col_actor": game.col_actor,
+        "row_policies": [p.label for p in game.rows],
+        "col_policies": [p.label for p in game.cols],
+        "runs_per_pair": game.runs,
+        "seed": game.seed,
+        "seeding": "every pair uses the same root seed (common random numbers)",
+        "lcp_agrees": an.lcp_agrees,
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "created": _now(),
+        "status": "complete",
+    }
     atomic_write_text(path / "manifest.json", json.dumps(manifest, indent=2, default=str))
 
 
@@ -70,8 +95,22 @@ def write_tournament_tables(path: Path, t: Tournament, rank: pd.DataFrame, match
     """``ranking.parquet``, ``matches.parquet`` and ``manifest.json`` of a tournament."""
     _write_frame(path / "ranking.parquet", rank)
     _write_frame(path / "matches.parquet", matches)
-    atomic_write_text(path / "manifest.json", json.dumps({
-        "kind": "tournament", "scenario_file": t.scenario, "actors": list(t.actors),
-        "policies": [p.label for p in t.policies], "runs_per_match": t.runs, "seed": t.seed, "noise": t.noise,
-        "versions": versions(), "git_commit": git_commit(), "status": "complete",
-        "created": _now()}, indent=2))
+    atomic_write_text(
+        path / "manifest.json",
+        json.dumps(
+            {
+                "kind": "tournament",
+                "scenario_file": t.scenario,
+                "actors": list(t.actors),
+                "policies": [p.label for p in t.policies],
+                "runs_per_match": t.runs,
+                "seed": t.seed,
+                "noise": t.noise,
+                "versions": versions(),
+                "git_commit": git_commit(),
+                "status": "complete",
+                "created": _now(),
+            },
+            indent=2,
+        ),
+    )

@@ -7,6 +7,7 @@ logit quantal response equilibrium path, each pair's regret, how often each
 equilibrium survives resampling of the runs, and the outcome distribution each
 equilibrium induces.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -62,8 +63,15 @@ def parse_policies(text: str) -> tuple[str, list[PolicyChoice]]:
         name, _, tail = item.partition("{")
         name = name.strip()
         if name not in REGISTRY:
-            raise ScenarioError([Problem("--policies", actor.strip(), f"unknown policy '{name}'"
-                                         f"{did_you_mean(name, REGISTRY)}; known: {known(REGISTRY)}")])
+            raise ScenarioError(
+                [
+                    Problem(
+                        "--policies",
+                        actor.strip(),
+                        f"unknown policy '{name}'{did_you_mean(name, REGISTRY)}; known: {known(REGISTRY)}",
+                    )
+                ]
+            )
         params = yaml.safe_load("{" + tail) if tail else {}
         if not isinstance(params, dict):
             raise ScenarioError([Problem("--policies", name, "parameters must be a mapping {key: value}")])
@@ -115,7 +123,10 @@ def lcp_equilibria(a: Any, b: Any) -> list[tuple[list[float], list[float]]]:
     import pygambit as gbt
 
     g = _game(np.asarray(a, float), np.asarray(b, float), False)
-    return [([float(x) for x in p], [float(x) for x in q]) for p, q in _profiles(g, gbt.nash.lcp_solve(g, rational=False).equilibria)]
+    return [
+        ([float(x) for x in p], [float(x) for x in q])
+        for p, q in _profiles(g, gbt.nash.lcp_solve(g, rational=False).equilibria)
+    ]
 
 
 def qre_path(a: Any, b: Any, maxregret: float = 1e-6) -> pd.DataFrame:
@@ -131,8 +142,13 @@ def qre_path(a: Any, b: Any, maxregret: float = 1e-6) -> pd.DataFrame:
     for point in qre.logit_solve_branch(g, maxregret=maxregret):
         p = [float(v) for _, v in point.profile[players[0]]]
         q = [float(v) for _, v in point.profile[players[1]]]
-        rows.append({"lambda": float(point.lam) / scale, **{f"row_{i}": x for i, x in enumerate(p)},
-                     **{f"col_{j}": x for j, x in enumerate(q)}})
+        rows.append(
+            {
+                "lambda": float(point.lam) / scale,
+                **{f"row_{i}": x for i, x in enumerate(p)},
+                **{f"col_{j}": x for j, x in enumerate(q)},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -184,15 +200,32 @@ class MetaGame:
         return a, b
 
 
-def play(scenario: str, row_actor: str, rows: list[PolicyChoice], col_actor: str, cols: list[PolicyChoice],
-         runs: int, seed: int, workers: int | None = None, quiet: bool = True) -> MetaGame:
+def play(
+    scenario: str,
+    row_actor: str,
+    rows: list[PolicyChoice],
+    col_actor: str,
+    cols: list[PolicyChoice],
+    runs: int,
+    seed: int,
+    workers: int | None = None,
+    quiet: bool = True,
+) -> MetaGame:
     """Run every policy pair as a Monte Carlo (the same seed for every pair: common random numbers)."""
     from sim.experiments.api import run
 
     pr, pc, oc = {}, {}, {}
     for (i, p), (j, q) in itertools.product(enumerate(rows), enumerate(cols)):
-        res = run(scenario, runs=runs, seed=seed, workers=workers, out=None, record_series=False, quiet=quiet,
-                  overrides=[f"actors.{row_actor}.policy={p.yaml()}", f"actors.{col_actor}.policy={q.yaml()}"])
+        res = run(
+            scenario,
+            runs=runs,
+            seed=seed,
+            workers=workers,
+            out=None,
+            record_series=False,
+            quiet=quiet,
+            overrides=[f"actors.{row_actor}.policy={p.yaml()}", f"actors.{col_actor}.policy={q.yaml()}"],
+        )
         pr[(i, j)] = res.summary[f"payoff_{row_actor}"].to_numpy(float)
         pc[(i, j)] = res.summary[f"payoff_{col_actor}"].to_numpy(float)
         oc[(i, j)] = res.summary["outcome"].to_numpy(str)

@@ -7,6 +7,7 @@ parameter space where one outcome is likely. Reads the stored results
 (``design.parquet``, ``summary.parquet``) and writes ``sensitivity.parquet``
 next to them for the report to plot.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,7 +36,11 @@ def output_per_point(summary: pd.DataFrame, output: str, horizon: float | pd.Ser
     without deals vanish and sensitivities of the deal day come out 0.
     """
     ok = successful_runs(summary)
-    if output in set(ok["outcome"].dropna()) or output in ("deal", "escalation", "stalemate") or output.startswith("capitulation_"):
+    if (
+        output in set(ok["outcome"].dropna())
+        or output in ("deal", "escalation", "stalemate")
+        or output.startswith("capitulation_")
+    ):
         values = (ok["outcome"] == output).astype(float)
     elif output == "deal_day":
         if horizon is None:
@@ -53,21 +58,42 @@ def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool = F
     """First-order and total Sobol indices with 95% intervals (SALib; Saltelli 2010 estimators)."""
     from SALib.analyze import sobol
 
-    res = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=second_order, seed=seed,
-                        print_to_console=False)
-    return pd.DataFrame({"parameter": problem["names"], "S1": res["S1"], "S1_conf": res["S1_conf"],
-                         "ST": res["ST"], "ST_conf": res["ST_conf"]})
+    res = sobol.analyze(
+        problem, np.asarray(y, dtype=float), calc_second_order=second_order, seed=seed, print_to_console=False
+    )
+    return pd.DataFrame(
+        {
+            "parameter": problem["names"],
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
 
 
-def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int = 4, seed: int = 0
-                   ) -> pd.DataFrame:
+def morris_indices(
+    problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int = 4, seed: int = 0
+) -> pd.DataFrame:
     """Morris elementary effects: mu* (importance) with its 95% interval, and sigma (interactions)."""
     from SALib.analyze import morris
 
-    res = morris.analyze(problem, np.asarray(x, dtype=float), np.asarray(y, dtype=float), num_levels=levels,
-                         seed=seed, print_to_console=False)
-    return pd.DataFrame({"parameter": problem["names"], "mu_star": res["mu_star"],
-                         "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]})
+    res = morris.analyze(
+        problem,
+        np.asarray(x, dtype=float),
+        np.asarray(y, dtype=float),
+        num_levels=levels,
+        seed=seed,
+        print_to_console=False,
+    )
+    return pd.DataFrame(
+        {
+            "parameter": problem["names"],
+            "mu_star": res["mu_star"],
+            "mu_star_conf": res["mu_star_conf"],
+            "sigma": res["sigma"],
+        }
+    )
 
 
 def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
@@ -75,8 +101,7 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
     p, manifest, design, summary = load_sweep(results)
     spec = manifest["sweep"]
     if spec["design"] not in ("saltelli", "morris"):
-        raise UsageError(f"{p}: sensitivity indices need a saltelli or morris design, this sweep used "
-                         f"{spec['design']}")
+        raise UsageError(f"{p}: sensitivity indices need a saltelli or morris design, this sweep used {spec['design']}")
     from sim.experiments.sweepfile import SweepSpec
 
     sweep = SweepSpec.model_validate(spec)
@@ -85,8 +110,10 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
     for out in outputs or sweep.outputs:
         y = output_per_point(summary, out, horizon).reindex(design["point"]).to_numpy()
         if np.isnan(y).any():
-            raise UsageError(f"output '{out}' is missing at {int(np.isnan(y).sum())} design points "
-                             "(failed runs?); Sobol indices need every point")
+            raise UsageError(
+                f"output '{out}' is missing at {int(np.isnan(y).sum())} design points "
+                "(failed runs?); Sobol indices need every point"
+            )
         if sweep.design == "saltelli":
             df = sobol_indices(sweep.problem(), y, sweep.second_order, sweep.seed)
         else:

@@ -4,6 +4,7 @@ shortages, payoffs and losses — the tables ``tradesim run`` prints.
 Give it the runs that completed (:attr:`sim.results.folder.Results.ok`): in a
 sweep, a failed run is a row with ``error`` set and no outcome.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,38 +24,55 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
     n = len(summary)
     out: dict[str, pd.DataFrame] = {}
     counts = summary["outcome"].value_counts().sort_index()
-    out["outcomes"] = pd.DataFrame({"outcome": counts.index, "runs": counts.values,
-                                    "share": counts.values / max(n, 1)})
+    out["outcomes"] = pd.DataFrame({"outcome": counts.index, "runs": counts.values, "share": counts.values / max(n, 1)})
     deal = summary["deal_day"].dropna()
-    row = {"deals": len(deal), "P(deal)": len(deal) / max(n, 1), "median_day": _q(deal, 0.5),
-           "p05_day": _q(deal, 0.05), "p95_day": _q(deal, 0.95)}
+    row = {
+        "deals": len(deal),
+        "P(deal)": len(deal) / max(n, 1),
+        "median_day": _q(deal, 0.5),
+        "p05_day": _q(deal, 0.05),
+        "p95_day": _q(deal, 0.95),
+    }
     if start is not None:
         for k in ("median", "p05", "p95"):
             v = row[f"{k}_day"]
             row[f"{k}_date"] = "" if np.isnan(v) else str(start + dt.timedelta(days=int(v)))
     out["deal_day"] = pd.DataFrame([row])
     threat_cols = [c for c in summary.columns if c.startswith("threat_") and c.endswith("_carried_out")]
-    out["threats"] = pd.DataFrame({
-        "threat": [c[len("threat_"):-len("_carried_out")] for c in threat_cols],
-        "P(carried out)": [float(summary[c].astype(float).mean()) for c in threat_cols]})
-    cps = [c[len("shortage_days_"):] for c in summary.columns if c.startswith("shortage_days_")]
-    out["shortages"] = pd.DataFrame({
-        "chokepoint": cps,
-        "mean_days": [float(summary[f"shortage_days_{c}"].mean()) for c in cps],
-        "median_days": [_q(summary[f"shortage_days_{c}"], 0.5) for c in cps],
-        "p95_days": [_q(summary[f"shortage_days_{c}"], 0.95) for c in cps],
-        "P(any shortage)": [float((summary[f"shortage_days_{c}"] > 0).mean()) for c in cps],
-        "mean_unmet_demand_days": [float(summary[f"unmet_demand_days_{c}"].mean()) for c in cps]})
+    out["threats"] = pd.DataFrame(
+        {
+            "threat": [c[len("threat_") : -len("_carried_out")] for c in threat_cols],
+            "P(carried out)": [float(summary[c].astype(float).mean()) for c in threat_cols],
+        }
+    )
+    cps = [c[len("shortage_days_") :] for c in summary.columns if c.startswith("shortage_days_")]
+    out["shortages"] = pd.DataFrame(
+        {
+            "chokepoint": cps,
+            "mean_days": [float(summary[f"shortage_days_{c}"].mean()) for c in cps],
+            "median_days": [_q(summary[f"shortage_days_{c}"], 0.5) for c in cps],
+            "p95_days": [_q(summary[f"shortage_days_{c}"], 0.95) for c in cps],
+            "P(any shortage)": [float((summary[f"shortage_days_{c}"] > 0).mean()) for c in cps],
+            "mean_unmet_demand_days": [float(summary[f"unmet_demand_days_{c}"].mean()) for c in cps],
+        }
+    )
     rows = []
-    actors = [c[len("payoff_"):] for c in summary.columns if c.startswith("payoff_")]
+    actors = [c[len("payoff_") :] for c in summary.columns if c.startswith("payoff_")]
     for a in actors:
         cols = [("payoff", f"payoff_{a}")] + [
-            (c[len("loss_"):-len(a) - 1], c) for c in summary.columns
-            if c.startswith("loss_") and c.endswith(f"_{a}")]
+            (c[len("loss_") : -len(a) - 1], c) for c in summary.columns if c.startswith("loss_") and c.endswith(f"_{a}")
+        ]
         for comp, c in cols:
             x = summary[c]
-            rows.append({"actor": a, "component": comp if comp == "payoff" else f"loss: {comp}",
-                         "mean_bn": float(x.mean()), "p05_bn": _q(x, 0.05), "p95_bn": _q(x, 0.95)})
+            rows.append(
+                {
+                    "actor": a,
+                    "component": comp if comp == "payoff" else f"loss: {comp}",
+                    "mean_bn": float(x.mean()),
+                    "p05_bn": _q(x, 0.05),
+                    "p95_bn": _q(x, 0.95),
+                }
+            )
     out["payoffs"] = pd.DataFrame(rows)
     return out
 
@@ -67,9 +85,13 @@ def print_stats(stats: dict[str, pd.DataFrame], title: str = "") -> None:
     console = Console()
     if not console.is_terminal:  # piped or logged: wide enough for every column
         console = Console(width=max(console.width, 120))
-    titles = {"outcomes": "Outcomes", "deal_day": "Deal day (days from start)",
-              "threats": "Threats", "shortages": "Days in shortage per chokepoint",
-              "payoffs": "Payoff and loss components per actor ($bn, discounted)"}
+    titles = {
+        "outcomes": "Outcomes",
+        "deal_day": "Deal day (days from start)",
+        "threats": "Threats",
+        "shortages": "Days in shortage per chokepoint",
+        "payoffs": "Payoff and loss components per actor ($bn, discounted)",
+    }
     if title:
         console.print(f"[bold]{title}[/bold]")
     for key, df in stats.items():

@@ -1,5 +1,6 @@
 """Reading a sweep's or a run's stored tables for analysis: one place for the conventions
 (which folders are complete, which runs count)."""
+
 from __future__ import annotations
 
 import json
@@ -67,7 +68,11 @@ def current_names(table: pd.DataFrame, kind: str) -> pd.DataFrame:
     ``kind`` is ``"series"`` or ``"summary"``.
     """
     new = {"series": "shortfall_share_", "summary": "unmet_demand_days_"}[kind]
-    renames = {c: new + c[len("shortfall_"):] for c in table.columns
-               if c.startswith("shortfall_") and not c.startswith("shortfall_share_")
-               and new + c[len("shortfall_"):] not in table.columns}
+    renames = {
+        c: new + c[len("shortfall_") :]
+        for c in table.columns
+        if c.startswith("shortfall_")
+        and not c.startswith("shortfall_share_")
+        and new + c[len("shortfall_") :] not in table.columns
+    }
     return table.rename(columns=renames) if renames else table

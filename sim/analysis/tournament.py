@@ -4,6 +4,7 @@ Each match is a Monte Carlo of the scenario with the two actors' policies
 overridden; policies are ranked by their mean payoff over all their matches,
 with a normal 95% interval.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,12 +47,22 @@ def round_robin(t: Tournament) -> tuple[pd.DataFrame, pd.DataFrame]:
             over = [f"actors.{a1}.policy={p.yaml()}", f"actors.{a2}.policy={q.yaml()}"]
             if noise:
                 over += [f"actors.{a1}.noise={noise}", f"actors.{a2}.noise={noise}"]
-            res = run(t.scenario, runs=t.runs, seed=t.seed, workers=t.workers, out=None, record_series=False,
-                      overrides=over)
+            res = run(
+                t.scenario, runs=t.runs, seed=t.seed, workers=t.workers, out=None, record_series=False, overrides=over
+            )
             for side, pol, other in ((a1, p, q), (a2, q, p)):
                 x = res.summary[f"payoff_{side}"].to_numpy(float)
-                matches.append({"policy": pol.label, "as": side, "against": other.label, "mean": x.mean(),
-                                "n": len(x), "sum": x.sum(), "sumsq": (x**2).sum()})
+                matches.append(
+                    {
+                        "policy": pol.label,
+                        "as": side,
+                        "against": other.label,
+                        "mean": x.mean(),
+                        "n": len(x),
+                        "sum": x.sum(),
+                        "sumsq": (x**2).sum(),
+                    }
+                )
     m = pd.DataFrame(matches)
     return ranking(m), m.drop(columns=["sum", "sumsq"])
 

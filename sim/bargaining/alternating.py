@@ -5,8 +5,9 @@ disagreement. :func:`alternating_offers` finds the subgame-perfect outcome, for 
 infinite horizon (Rubinstein) or a finite one (Ståhl), with a breakdown
 probability per round and outside options (Binmore, Shaked & Sutton 1989). It
 works on any package set, so the textbook unit pie is just the packages
-``(x, 1 − x)`` on a fine grid (see ``tests/theory``).
+``(x, 1 − x)`` on a fine grid (see ``tests/bargaining/test_theory.py``).
 """
+
 from __future__ import annotations
 
 import math
@@ -73,16 +74,27 @@ def _propose(game: _Game, proposer: int, cont: tuple[float, float]) -> tuple[int
         k = int(np.searchsorted(f1, threshold, side="left"))
         ok = k < len(f1)
     # the proposer could instead let talks fail this round
-    wait = (max(outside[0], delta[0] * cont[0]) if proposer == 1 else delta[0] * cont[0],
-            max(outside[1], delta[1] * cont[1]) if proposer == 0 else delta[1] * cont[1])
+    wait = (
+        max(outside[0], delta[0] * cont[0]) if proposer == 1 else delta[0] * cont[0],
+        max(outside[1], delta[1] * cont[1]) if proposer == 0 else delta[1] * cont[1],
+    )
     if ok and (f1[k], f2[k])[proposer] >= wait[proposer] - 1e-15:
         return k, float(f1[k]), float(f2[k])
     return None, wait[0], wait[1]
 
 
-def alternating_offers(gain1: Any, gain2: Any, delta1: float, delta2: float, rounds: int | None = None,
-                       breakdown: float = 0.0, first: int = 1, outside: tuple[float, float] = (0.0, 0.0),
-                       tol: float = 1e-13, max_rounds: int = 1_000_000) -> Agreement:
+def alternating_offers(
+    gain1: Any,
+    gain2: Any,
+    delta1: float,
+    delta2: float,
+    rounds: int | None = None,
+    breakdown: float = 0.0,
+    first: int = 1,
+    outside: tuple[float, float] = (0.0, 0.0),
+    tol: float = 1e-13,
+    max_rounds: int = 1_000_000,
+) -> Agreement:
     """Subgame-perfect equilibrium of alternating offers over the packages.
 
     Side ``first`` proposes in round 1, the other in round 2, and so on. A

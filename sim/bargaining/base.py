@@ -6,6 +6,7 @@ agreed, or ``None`` for no agreement. Protocols register with
 ``@register("name")`` in any module of :mod:`sim.bargaining`; a summit
 names one by its ``protocol``. Adding a protocol is one new file here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
@@ -64,6 +65,10 @@ def protocol_checks(sc: Scenario) -> Iterator[tuple[tuple[object, ...], str]]:
     """Each summit names a registered bargaining protocol (a check for the scenario loader)."""
     for i, move in enumerate(sc.calendar):
         if isinstance(move, Summit) and move.protocol not in REGISTRY:
-            yield ("calendar", i, "protocol"), (
-                f"unknown bargaining protocol '{move.protocol}'{did_you_mean(move.protocol, REGISTRY)}; "
-                f"known: {known(REGISTRY)}")
+            yield (
+                ("calendar", i, "protocol"),
+                (
+                    f"unknown bargaining protocol '{move.protocol}'{did_you_mean(move.protocol, REGISTRY)}; "
+                    f"known: {known(REGISTRY)}"
+                ),
+            )

@@ -4,6 +4,7 @@ A package gives side 1 the gain ``g1`` and side 2 the gain ``g2`` over
 disagreement; the solution maximises the weighted Nash product among the
 packages both sides prefer to no deal.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,8 +48,6 @@ def patience_weight(rate1: float, rate2: float) -> float:
     if r1 + r2 <= 0:
         return 0.5
     return r2 / (r1 + r2)
-
-
 
 
 def nash_weight(settings: Settings) -> float:

@@ -1,4 +1,5 @@
 """``tradesim analyze sensitivity|discover``: analyses of a sweep's stored results."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,8 +12,13 @@ def add_parsers(sub) -> None:
     an_sub = an.add_subparsers(dest="analysis", required=True, parser_class=Parser)
     sens = an_sub.add_parser("sensitivity", help="Sobol first-order and total indices (saltelli designs)")
     sens.add_argument("results")
-    sens.add_argument("--output", dest="outputs", action="append", default=None,
-                      help="output to analyse (default: the sweep's outputs)")
+    sens.add_argument(
+        "--output",
+        dest="outputs",
+        action="append",
+        default=None,
+        help="output to analyse (default: the sweep's outputs)",
+    )
     disc = an_sub.add_parser("discover", help="scenario discovery: PRIM boxes where an outcome is likely")
     disc.add_argument("results")
     disc.add_argument("--outcome", default="deal", help="outcome class (default: deal)")

@@ -1,4 +1,5 @@
 """``tradesim game`` and ``tradesim tournament``: policies played against each other."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,13 @@ from sim.errors import UsageError
 def add_parsers(sub) -> None:
     gm = sub.add_parser("game", help="empirical meta-game: every policy pair, payoff bimatrix, equilibria")
     gm.add_argument("scenario")
-    gm.add_argument("--policies", action="append", required=True, metavar="ACTOR=p1,p2{key: value},...",
-                    help="policies of one actor (give it twice: rows, then columns)")
+    gm.add_argument(
+        "--policies",
+        action="append",
+        required=True,
+        metavar="ACTOR=p1,p2{key: value},...",
+        help="policies of one actor (give it twice: rows, then columns)",
+    )
     gm.add_argument("--runs", type=positive, default=200, help="runs per policy pair (default 200)")
     gm.add_argument("--seed", type=seed, default=20251009)
     gm.add_argument("--workers", type=positive, default=None)
@@ -29,8 +35,8 @@ def add_parsers(sub) -> None:
 
 
 def _cmd_game(args: argparse.Namespace) -> int:
-    from sim.report.games import write_game
     from sim.analysis.games import analyse, parse_policies, play
+    from sim.report.games import write_game
 
     if len(args.policies) != 2:
         raise UsageError("give --policies twice: ACTOR=... for the rows and ACTOR=... for the columns")
@@ -39,27 +45,34 @@ def _cmd_game(args: argparse.Namespace) -> int:
     an = analyse(game, bootstrap=args.bootstrap, seed=args.seed)
     path = write_game(game, an, args.out)
     for k, (p, q) in enumerate(an.equilibria):
-        print(f"equilibrium {k}: {ra} " + ", ".join(f"{r.label} {x:.3f}" for r, x in zip(rows, p) if x > 1e-9)
-              + f" | {ca} " + ", ".join(f"{c.label} {x:.3f}" for c, x in zip(cols, q) if x > 1e-9)
-              + f" | survives resampling {an.survival[k]:.0%}")
+        print(
+            f"equilibrium {k}: {ra} "
+            + ", ".join(f"{r.label} {x:.3f}" for r, x in zip(rows, p) if x > 1e-9)
+            + f" | {ca} "
+            + ", ".join(f"{c.label} {x:.3f}" for c, x in zip(cols, q) if x > 1e-9)
+            + f" | survives resampling {an.survival[k]:.0%}"
+        )
     print(f"results: {path}")
     print(f"report: {path / 'report.html'}")
     return 0
 
 
 def _cmd_tournament(args: argparse.Namespace) -> int:
-    from sim.report.games import tournament
     from sim.analysis.games import parse_policies
     from sim.engine.compile import load_scenario
+    from sim.report.games import tournament
 
     _, pols = parse_policies("X=" + args.policies)
-    actors = args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)  # exactly two (validated)
+    actors = (
+        args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)
+    )  # exactly two (validated)
     if len(actors) != 2:
         raise UsageError("--actors takes two actor names, e.g. US,CN")
     if not 0 <= args.noise <= 1:
         raise UsageError(f"--noise is a probability in [0, 1], found {args.noise}")
-    rank, path = tournament(args.scenario, tuple(actors), pols, args.runs, args.seed, args.noise, args.workers,
-                            args.out)
+    rank, path = tournament(
+        args.scenario, tuple(actors), pols, args.runs, args.seed, args.noise, args.workers, args.out
+    )
     print(rank.to_string(index=False))
     print(f"results: {path}")
     print(f"report: {path / 'report.html'}")

@@ -7,11 +7,12 @@ Each command group lives in its own module of :mod:`sim.cli` (``run``,
 ``games``, ``report``, ``analyze``, ``scenario``) with an ``add_parsers``
 function and a ``COMMANDS`` table; this module wires them together.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from sim.cli import analyze, games, report, run, scenario
 from sim.cli.parser import Parser
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - a failed run: say what and exit 1
+    except Exception as exc:
         from sim.experiments.chunk import RunFailed
 
         if isinstance(exc, RunFailed):

@@ -1,4 +1,5 @@
 """The parser pieces every command group shares: a parser that exits 2, argument types."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ class Parser(argparse.ArgumentParser):
 
 def whole(minimum: int, what: str):
     """argparse type: a whole number of at least ``minimum``."""
+
     def parse(text: str) -> int:
         try:
             v = int(text)
@@ -24,6 +26,7 @@ def whole(minimum: int, what: str):
         if v < minimum:
             raise argparse.ArgumentTypeError(f"{what} is a whole number of at least {minimum}, found {v}")
         return v
+
     return parse
 
 

@@ -1,4 +1,5 @@
 """``tradesim report`` and ``tradesim compare``: pages from stored results."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """``tradesim run`` and ``tradesim sweep``: execute a scenario or a sweep and save the results."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,16 +18,26 @@ def add_parsers(sub) -> None:
     r.add_argument("--seed", type=seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
     r.add_argument("--workers", type=positive, default=None, help="processes (default: all cores)")
     r.add_argument("--out", default="results", help="results root (default: results)")
-    r.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
-                   help="override a scenario value by dotted path, e.g. actors.US.resolve_bn=200")
+    r.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value by dotted path, e.g. actors.US.resolve_bn=200",
+    )
     r.add_argument("--no-series", action="store_true", help="do not record series (smaller, faster)")
     r.add_argument("--quiet", action="store_true", help="no progress, no tables; print only the path")
     r.add_argument("--no-report", action="store_true", help="do not write report.html")
 
     w = sub.add_parser("sweep", help="run (or resume) a parameter sweep")
     w.add_argument("sweep", help="sweep YAML file")
-    w.add_argument("--executor", choices=EXECUTORS.names(), default="processes",
-                   help="where runs execute (default: local processes)")
+    w.add_argument(
+        "--executor",
+        choices=EXECUTORS.names(),
+        default="processes",
+        help="where runs execute (default: local processes)",
+    )
     w.add_argument("--workers", type=positive, default=None, help="processes or Dask workers (default: all cores)")
     w.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
     w.add_argument("--out", default="results", help="results root (default: results)")
@@ -37,15 +48,25 @@ def add_parsers(sub) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.experiments.api import run
     from sim.analysis.summary import print_stats, summary_stats
+    from sim.experiments.api import run
 
-    res = run(args.scenario, runs=args.runs, seed=args.seed, workers=args.workers, out=args.out,
-              overrides=args.overrides, record_series=not args.no_series, quiet=args.quiet)
+    res = run(
+        args.scenario,
+        runs=args.runs,
+        seed=args.seed,
+        workers=args.workers,
+        out=args.out,
+        overrides=args.overrides,
+        record_series=not args.no_series,
+        quiet=args.quiet,
+    )
     if not args.quiet:
         name = res.manifest["scenario_name"]
-        print_stats(summary_stats(res.summary, res.start),
-                    f"{name}: {args.runs} runs, seed {args.seed}, {res.manifest['workers']} workers")
+        print_stats(
+            summary_stats(res.summary, res.start),
+            f"{name}: {args.runs} runs, seed {args.seed}, {res.manifest['workers']} workers",
+        )
     print(f"results: {res.path}")
     _write_report(args, res.path)
     return 0
@@ -67,14 +88,20 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         print(dry_run(args.sweep, args.workers))
         return 0
     try:
-        res = run_sweep(args.sweep, out=args.out, executor=args.executor, workers=args.workers,
-                        scheduler=args.scheduler, fail_fast=args.fail_fast, quiet=args.quiet)
+        res = run_sweep(
+            args.sweep,
+            out=args.out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            fail_fast=args.fail_fast,
+            quiet=args.quiet,
+        )
     except SweepInterrupted as exc:
         print(f"tradesim: {exc}", file=sys.stderr)
         return 130
     except SweepFailed as exc:
-        print(f"tradesim: {exc}; the runs before it are on disk, rerun without --fail-fast to go on",
-              file=sys.stderr)
+        print(f"tradesim: {exc}; the runs before it are on disk, rerun without --fail-fast to go on", file=sys.stderr)
         return 1
     resumed = f" ({res.resumed_runs} resumed from disk)" if res.resumed_runs else ""
     print(f"{res.runs} runs{resumed}, {res.failed} failed")

@@ -1,4 +1,5 @@
 """``tradesim validate`` and ``tradesim schema``: scenario files and their schema."""
+
 from __future__ import annotations
 
 import argparse

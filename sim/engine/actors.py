@@ -5,11 +5,13 @@ review, a reaction to the other side's moves after its reaction lag, a
 pre-deadline decision, a deadline), ask its policy, apply the answer through the
 :class:`Stage` (what an actor may do to the run; the engine implements it).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 import simpy
 
@@ -51,8 +53,9 @@ class Stage(Protocol):
     def epoch_done(self, policy: Policy) -> None:
         """A policy's epoch is over (record its state if the series carries it)."""
 
-    def move(self, actor: str, instrument: str, value: float, kind: str, note: str = "",
-             react: bool = True) -> bool: ...
+    def move(
+        self, actor: str, instrument: str, value: float, kind: str, note: str = "", react: bool = True
+    ) -> bool: ...
 
     def concede(self, actor: str, reason: str = "") -> None: ...
 
@@ -72,8 +75,9 @@ class Stage(Protocol):
 class Actor:
     """One state actor: a policy, its view, an inbox, and two SimPy processes."""
 
-    def __init__(self, stage: Stage, name: str, policy: Policy, view: View, timing: Timing,
-                 instruments: frozenset[str]) -> None:
+    def __init__(
+        self, stage: Stage, name: str, policy: Policy, view: View, timing: Timing, instruments: frozenset[str]
+    ) -> None:
         self.stage = stage
         self.name = name
         self.policy = policy
@@ -192,8 +196,9 @@ class Actor:
                 stage.propose_talks(self.name)
                 continue
             if d.instrument not in self.instruments:
-                raise ValueError(f"policy {self.policy.name} of {self.name} moved an instrument "
-                                 f"it does not own: {d.instrument}")
+                raise ValueError(
+                    f"policy {self.policy.name} of {self.name} moved an instrument it does not own: {d.instrument}"
+                )
             if d.kind == "defect":
                 stage.defect(self.name, d.instrument, d.value)
             else:

@@ -1,8 +1,9 @@
 """The scenario's calendar: dated moves, their withdrawal, and the known future changes."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 from sim.engine.scheduler import Scheduler
 from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
@@ -45,14 +46,12 @@ class Calendar:
     def pending(self, ref: str, ok: Callable[[float], bool]) -> list[int]:
         """Calendar indices of moves still to come on ``ref`` whose value fails ``ok``."""
         now = self.clock.now
-        return [i for day, r, v, i in self.changes
-                if r == ref and day > now and i not in self.cancelled and not ok(v)]
+        return [i for day, r, v, i in self.changes if r == ref and day > now and i not in self.cancelled and not ok(v)]
 
     def withdraw(self, index: int) -> None:
         self.cancelled.add(index)
 
-    def start(self, move: Move, announce: Callable[[ThreatMove], None],
-              summit: Callable[[Summit], None]) -> None:
+    def start(self, move: Move, announce: Callable[[ThreatMove], None], summit: Callable[[Summit], None]) -> None:
         """Schedule every calendar entry (in file order, so same-day entries keep their order)."""
         sc, at = self.sc, self.clock.at
         for i, m in enumerate(sc.calendar):

@@ -5,17 +5,19 @@ so the day it runs out is ``now + I₀ / (1 − inflow)``. That day is scheduled
 SimPy timeout carrying the chokepoint's version; any later change of the rates
 bumps the version and the stale timeout is ignored when it fires.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from functools import partial
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from sim.engine.scheduler import Scheduler
-from sim.model.chokepoints import stockout_time
 from sim.engine.world import WITHHELD, Choke, World
+from sim.model.chokepoints import stockout_time
 
 
 class Watcher(Protocol):
@@ -112,8 +114,7 @@ class Chokepoints:
             self.world.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit, now)
             if self.watchers:
                 self.reschedule()
-        self.clock.log("licence_decided", ch.supplier, ch.name, None, volume,
-                       "approved" if approved else "denied")
+        self.clock.log("licence_decided", ch.supplier, ch.name, None, volume, "approved" if approved else "denied")
 
     def _alternative(self, ch: Choke) -> Iterator[Any]:
         """Alternative supply ramps up; time in shortage speeds it (diversification)."""

@@ -5,10 +5,12 @@ exists and whether its parameters are valid is known only to the policy
 registry, so the engine adds those checks here; problems keep their
 file:line:column because they go through the same loader.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -27,8 +29,10 @@ def policy_checks(sc: Scenario) -> Found:
         base = ("actors", a)
         pol = actor.policy
         if pol.name not in REGISTRY:
-            yield base + ("policy", "name"), (f"unknown policy '{pol.name}'{did_you_mean(pol.name, REGISTRY)};"
-                                              f" known: {known(REGISTRY)}")
+            yield (
+                base + ("policy", "name"),
+                (f"unknown policy '{pol.name}'{did_you_mean(pol.name, REGISTRY)}; known: {known(REGISTRY)}"),
+            )
             continue
         try:
             REGISTRY[pol.name].Params(**pol.params)
@@ -38,8 +42,10 @@ def policy_checks(sc: Scenario) -> Found:
                 msg = e["msg"]
                 if e["type"] == "extra_forbidden":
                     fields = REGISTRY[pol.name].Params.model_fields
-                    msg = (f"policy '{pol.name}' has no parameter '{loc[-1]}'"
-                           f"{did_you_mean(loc[-1], fields)}; known: {known(fields) or 'none'}")
+                    msg = (
+                        f"policy '{pol.name}' has no parameter '{loc[-1]}'"
+                        f"{did_you_mean(loc[-1], fields)}; known: {known(fields) or 'none'}"
+                    )
                 yield base + ("policy", "params") + loc, msg
         for i, name in enumerate(pol.params.get("instruments") or []):
             yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)

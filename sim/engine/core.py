@@ -12,6 +12,7 @@ The engine only wires its components together and owns the one rule they share,
 threat book (:mod:`~sim.engine.threats`), the deal book (:mod:`~sim.engine.deals`)
 and the actors (:mod:`~sim.engine.actors`) with their views (:mod:`~sim.engine.view`).
 """
+
 from __future__ import annotations
 
 import math
@@ -25,12 +26,12 @@ from sim.engine.calendar import Calendar, Change
 from sim.engine.chokepoints import Chokepoints
 from sim.engine.deals import DealBook, Table
 from sim.engine.events import Event
+from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
 from sim.engine.view import EngineView, Sources
-from sim.engine.negotiation import transfer_key
 from sim.engine.world import COMPONENTS, World, num
 from sim.policies import Policy, make_policy
 from sim.policies.view import View
@@ -68,8 +69,14 @@ def series_columns(sc: Scenario) -> list[str]:
 class Engine:
     """Wires a World, its components and its actors into a SimPy environment."""
 
-    def __init__(self, sc: Scenario, params: dict[str, float], seeds: list[np.random.SeedSequence],
-                 run: int = 0, record_series: bool = True) -> None:
+    def __init__(
+        self,
+        sc: Scenario,
+        params: dict[str, float],
+        seeds: list[np.random.SeedSequence],
+        run: int = 0,
+        record_series: bool = True,
+    ) -> None:
         s_summit, s_actors, s_lic = seeds
         self.sc = sc
         self.run_index = run
@@ -83,28 +90,52 @@ class Engine:
         self.calendar = Calendar(sc, self.clock)
         self.threats = ThreatBook(sc, params, world, self.clock, self.calendar, self.outcome)
         self.actors: dict[str, Actor] = {}
-        self.deals = DealBook(Table(sc, self.projector, world, params, self.actors, self.scheduled),
-                              self.clock, self.threats, self.outcome, s_summit)
+        self.deals = DealBook(
+            Table(sc, self.projector, world, params, self.actors, self.scheduled),
+            self.clock,
+            self.threats,
+            self.outcome,
+            s_summit,
+        )
         self.threats.connect(self.move, self._post)
         self.deals.connect(self.move)
         watchers: list[Actor] = []
         self.chokepoints = Chokepoints(world, self.clock, watchers)
-        sources = Sources(sc, params, self.clock, world, self.projector, self.scheduled, self.threats,
-                          self.deals, self._conceded,
-                          {a: num(act.resolve_bn, params) for a, act in sc.actors.items()})
+        sources = Sources(
+            sc,
+            params,
+            self.clock,
+            world,
+            self.projector,
+            self.scheduled,
+            self.threats,
+            self.deals,
+            self._conceded,
+            {a: num(act.resolve_bn, params) for a, act in sc.actors.items()},
+        )
         for (a, spec), ss in zip(sc.actors.items(), s_actors.spawn(len(sc.actors))):
             policy = make_policy(spec.policy.name, a, spec.policy.params, np.random.default_rng(ss))
             noise_rng = np.random.default_rng(ss.spawn(1)[0]) if spec.noise > 0 else None
-            timing = Timing(spec.review_days, max(0.0, num(spec.reaction_lag_days, params)),
-                            spec.pre_deadline_days, spec.noise, noise_rng)
+            timing = Timing(
+                spec.review_days,
+                max(0.0, num(spec.reaction_lag_days, params)),
+                spec.pre_deadline_days,
+                spec.noise,
+                noise_rng,
+            )
             self.actors[a] = Actor(self, a, policy, EngineView(sources, a), timing, frozenset(spec.instruments))
         self.chokepoints.start(s_lic)
         self.calendar.start(self.move, self.threats.announce, self.deals.summit)
         watchers += [a for a in self.actors.values() if a.policy.rearm_on_change]
         for actor in self.actors.values():
             actor.arm()
-        self.clock.watch([a.policy for a in self.actors.values()
-                          if type(a.policy).series_fields(a.name, sc.actors[a.name].policy.params)])
+        self.clock.watch(
+            [
+                a.policy
+                for a in self.actors.values()
+                if type(a.policy).series_fields(a.name, sc.actors[a.name].policy.params)
+            ]
+        )
         self.chokepoints.reschedule()
 
     # ------------------------------------------------------------- reading
@@ -127,14 +158,14 @@ class Engine:
         self.actors[actor].inbox.put(message)
 
     # --------------------------------------------------------------- moves
-    def move(self, actor: str, instrument: str, value: float, kind: str, note: str = "",
-             react: bool = True) -> bool:
+    def move(self, actor: str, instrument: str, value: float, kind: str, note: str = "", react: bool = True) -> bool:
         """Set an instrument now; record it; let the other actors react."""
         ref = f"{actor}.{instrument}"
         w = self.world
         if ref in self.deals.locked and kind not in ("deal", "expiry"):
-            self.clock.log("superseded", actor, instrument, w.values[ref], value,
-                           f"{kind} move held back by the deal in force")
+            self.clock.log(
+                "superseded", actor, instrument, w.values[ref], value, f"{kind} move held back by the deal in force"
+            )
             return False
         now = self.env.now
         w.advance(now)
@@ -209,9 +240,12 @@ class Engine:
         """One row of summary.parquet for this run."""
         w, out = self.world, self.outcome
         escalated = self.threats.escalated() or w.hostility_index() > 0
-        row: dict[str, Any] = {"run": self.run_index, "outcome": out.label(escalated),
-                               "deal_day": math.nan if out.deal_day is None else out.deal_day,
-                               "capitulation_day": out.capitulation_day}
+        row: dict[str, Any] = {
+            "run": self.run_index,
+            "outcome": out.label(escalated),
+            "deal_day": math.nan if out.deal_day is None else out.deal_day,
+            "capitulation_day": out.capitulation_day,
+        }
         for a in w.actors:
             row[f"payoff_{a}"] = w.payoff(a)
         for a in w.actors:
@@ -238,8 +272,9 @@ class Engine:
         return row
 
 
-def run_replication(sc: Scenario, root_seed: int, run: int, record_series: bool = True,
-                    spawn_key: tuple[int, ...] | None = None) -> RunResult:
+def run_replication(
+    sc: Scenario, root_seed: int, run: int, record_series: bool = True, spawn_key: tuple[int, ...] | None = None
+) -> RunResult:
     """One run: its seed is ``SeedSequence(root_seed, spawn_key=(run,))``.
 
     Sweeps pass ``spawn_key=(point, replication)`` instead.

@@ -5,11 +5,13 @@ While a deal is in force its instruments are locked: only ``deal`` and
 talks if the deal space says so, else every instrument snaps back), or early
 when a side defects (the other side's concessions snap back at once).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -46,8 +48,9 @@ class Table:
 class DealBook:
     """The deal in force (terms, what it replaced, locked instruments) and the talks that make one."""
 
-    def __init__(self, table: Table, clock: Scheduler, threats: ThreatBook, outcome: Outcome,
-                 summit_seed: np.random.SeedSequence) -> None:
+    def __init__(
+        self, table: Table, clock: Scheduler, threats: ThreatBook, outcome: Outcome, summit_seed: np.random.SeedSequence
+    ) -> None:
         self.table = table
         self.clock = clock
         self.threats = threats

@@ -1,4 +1,5 @@
 """Typed records of what happened in a run: one :class:`Event` per row of ``events.parquet``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

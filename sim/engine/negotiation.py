@@ -12,10 +12,12 @@ paid. The protocol is looked up by name in :data:`sim.bargaining.REGISTRY`:
   (Rubinstein / Ståhl), with per-round discount factors from each side's loss
   rate and the time between rounds, and a breakdown probability per round.
 """
+
 from __future__ import annotations
 
 import itertools
-from typing import Any, Mapping, Protocol, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -60,6 +62,7 @@ class Table(Protocol):
 
     def param(self, x: Any) -> float: ...
 
+
 _GRIDS: dict[tuple, dict[str, np.ndarray]] = {}  # package grids by deal space (read-only)
 
 
@@ -79,8 +82,9 @@ def is_transfer(key: str) -> bool:
     return key.startswith("transfer.")
 
 
-def negotiate(engine: Table, parties: Sequence[str], spec: Any = None, ask: bool = True
-              ) -> tuple[dict[str, float], dict[str, float]] | None:
+def negotiate(
+    engine: Table, parties: Sequence[str], spec: Any = None, ask: bool = True
+) -> tuple[dict[str, float], dict[str, float]] | None:
     """Bargain now between the two ``parties``; return ``(package, gains)`` if both agree, else ``None``.
 
     ``spec`` carries the protocol and its settings (a calendar ``Summit``, or
@@ -92,8 +96,11 @@ def negotiate(engine: Table, parties: Sequence[str], spec: Any = None, ask: bool
         raise ValueError(f"talks are between two parties, got {len(parties)}: {', '.join(parties)}")
     p1, p2 = parties
     items = [(f"{i.actor}.{i.instrument}", list(i.values)) for i in ds.items if i.actor in parties]
-    items += [(transfer_key(t.payer, t.payee), list(t.values_bn)) for t in ds.transfers
-              if t.payer in parties and t.payee in parties]
+    items += [
+        (transfer_key(t.payer, t.payee), list(t.values_bn))
+        for t in ds.transfers
+        if t.payer in parties and t.payee in parties
+    ]
     if not items:
         return None
     key = tuple((r, tuple(v)) for r, v in items)
@@ -120,10 +127,15 @@ def negotiate(engine: Table, parties: Sequence[str], spec: Any = None, ask: bool
     rate1 = float(np.asarray(no_deal[p1])) / h
     rate2 = float(np.asarray(no_deal[p2])) / h
     settings = Settings(
-        parties=(p1, p2), loss_rates=(rate1, rate2), rho=engine.world.rho, weights=ds.weights,
-        round_days=getattr(spec, "round_days", 1.0), rounds=getattr(spec, "rounds", None),
+        parties=(p1, p2),
+        loss_rates=(rate1, rate2),
+        rho=engine.world.rho,
+        weights=ds.weights,
+        round_days=getattr(spec, "round_days", 1.0),
+        rounds=getattr(spec, "rounds", None),
         breakdown=engine.param(spec.breakdown) if spec is not None else 0.0,
-        first_proposer=getattr(spec, "first_proposer", None))
+        first_proposer=getattr(spec, "first_proposer", None),
+    )
     idx = REGISTRY[getattr(spec, "protocol", "nash")](g1, g2, settings)
     if idx is None:
         return None

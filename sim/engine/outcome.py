@@ -1,4 +1,5 @@
 """How a run ended: the first deal, or the first side to capitulate."""
+
 from __future__ import annotations
 
 import math

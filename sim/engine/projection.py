@@ -8,17 +8,26 @@ the applications already in the queue arrive evenly over the first delay.
 Alternative supply is held at its current level. No SimPy inside: the
 projection is vectorised over packages with numpy.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+import itertools
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
-from sim.model.chokepoints import (at_least, chokepoint_inflows, diversification_rate, licensed_share, stock_path,
-                                   withheld_rate)
+from sim.engine.world import DIVERSIFICATION, SHORTAGE, STRATEGIC, TRADE, WITHHELD, World
+from sim.model.chokepoints import (
+    at_least,
+    chokepoint_inflows,
+    diversification_rate,
+    licensed_share,
+    stock_path,
+    withheld_rate,
+)
 from sim.model.trade import effective_tariff, link_loss_rates
 from sim.model.welfare import pv_factor
-from sim.engine.world import DIVERSIFICATION, SHORTAGE, STRATEGIC, TRADE, WITHHELD, World
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 
@@ -48,13 +57,11 @@ class Projector:
                 break
         return v
 
-    def _context(self, horizon: float, overrides: dict[str, Any], scheduled: Iterable[Change],
-                 discount: bool) -> tuple:
+    def _context(self, horizon: float, overrides: dict[str, Any], scheduled: Iterable[Change], discount: bool) -> tuple:
         w = self.w
         t0 = w.t
         t1 = t0 + horizon
-        changes = sorted((c for c in scheduled if t0 < c[0] < t1 and c[1] not in overrides),
-                         key=lambda c: c[0])
+        changes = sorted((c for c in scheduled if t0 < c[0] < t1 and c[1] not in overrides), key=lambda c: c[0])
         rho = w.rho if discount else 0.0
         tcuts = sorted({t0, t1, *(c[0] for c in changes)})
         by_ref: dict[str, list[tuple[float, float]]] = {}
@@ -91,8 +98,9 @@ class Projector:
         short, strat, withheld, div = self._choke(ch, vals, changes, by_ref, t0, t1, rho)
         ws = wt[ch.supplier]
         out = {ch.consumer: wt[ch.consumer][SHORTAGE] * short}
-        out[ch.supplier] = (out.get(ch.supplier, 0.0) + ws[STRATEGIC] * strat + ws[WITHHELD] * withheld
-                            + ws[DIVERSIFICATION] * div)
+        out[ch.supplier] = (
+            out.get(ch.supplier, 0.0) + ws[STRATEGIC] * strat + ws[WITHHELD] * withheld + ws[DIVERSIFICATION] * div
+        )
         return out
 
     def _split(self, ch: Any, tier: float) -> tuple[float, float]:
@@ -103,7 +111,8 @@ class Projector:
             if len(self._flows) > 4096:
                 self._flows.clear()
             hit = self._flows[key] = chokepoint_inflows(
-                ch.s, licensed_share(ch.shares, tier), ch.content, at_least(tier, ch.et_tier), ch.x)
+                ch.s, licensed_share(ch.shares, tier), ch.content, at_least(tier, ch.et_tier), ch.x
+            )
         return hit
 
     def _part_refs(self, key: str) -> list[str]:
@@ -114,8 +123,13 @@ class Projector:
         ch = self._chokes[name]
         return [ch.control, ch.approval, ch.delay]
 
-    def project(self, horizon: float, overrides: dict[str, Any] | None = None,
-                scheduled: Iterable[Change] = (), discount: bool = True) -> dict[str, Any]:
+    def project(
+        self,
+        horizon: float,
+        overrides: dict[str, Any] | None = None,
+        scheduled: Iterable[Change] = (),
+        discount: bool = True,
+    ) -> dict[str, Any]:
         """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
 
         ``overrides`` set instruments now (arrays allowed: one entry per package);
@@ -149,8 +163,15 @@ class Projector:
                 totals[a] = totals[a] + col[inv]
         return totals
 
-    def project_options(self, horizon: float, options: list[tuple[str, float]], scheduled: Iterable[Change],
-                        actor: str, discount: bool = True, relative: bool = False) -> np.ndarray:
+    def project_options(
+        self,
+        horizon: float,
+        options: list[tuple[str, float]],
+        scheduled: Iterable[Change],
+        actor: str,
+        discount: bool = True,
+        relative: bool = False,
+    ) -> np.ndarray:
         """``actor``'s loss with no change, then with each single change ``(ref, value)`` made now.
 
         Only the parts that depend on the changed instrument are evaluated again,
@@ -192,11 +213,10 @@ class Projector:
                 _UNIQUE[key] = hit
         return hit
 
-    def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float],
-              rho: float) -> tuple[Any, Any]:
+    def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float], rho: float) -> tuple[Any, Any]:
         imp = exp = 0.0
         val = self._value
-        for a, b in zip(cuts[:-1], cuts[1:]):
+        for a, b in itertools.pairwise(cuts):
             f = pv_factor(a, b, rho)
             tau = val(base, by_ref, l.tariff, a) if l.tariff else l.terms.tau0
             if l.equivalents:
@@ -207,8 +227,9 @@ class Projector:
             exp = exp + f * exp_rate
         return imp, exp
 
-    def _choke(self, ch: Any, base: dict[str, Any], changes: list[Change], by_ref: dict, t0: float,
-               t1: float, rho: float) -> tuple[Any, Any]:
+    def _choke(
+        self, ch: Any, base: dict[str, Any], changes: list[Change], by_ref: dict, t0: float, t1: float, rho: float
+    ) -> tuple[Any, Any]:
         d = float(base[ch.delay])
         cuts = {t0, t1, t0 + d}
         for c in changes:
@@ -221,7 +242,7 @@ class Projector:
         withheld = 0.0
         split = self._split
         val = self._value
-        for a, b in zip(cuts[:-1], cuts[1:]):
+        for a, b in itertools.pairwise(cuts):
             unlicensed, licensed = split(ch, val(base, by_ref, ch.control, a))
             if a - t0 >= d - 1e-12:
                 lag = a - d
@@ -229,7 +250,13 @@ class Projector:
             else:
                 approved = pipe_rate
             flows.append((b - a, unlicensed + approved))
-            withheld = withheld + pv_factor(a, b, rho) * withheld_rate(ch.revenue_per_unit, licensed,
-                                                                      val(base, by_ref, ch.approval, a))
+            withheld = withheld + pv_factor(a, b, rho) * withheld_rate(
+                ch.revenue_per_unit, licensed, val(base, by_ref, ch.approval, a)
+            )
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
-        return ch.var * g, -ch.strategic * g, withheld, pv_factor(t0, t1, rho) * diversification_rate(ch.rent, ch.x, ch.xb)
+        return (
+            ch.var * g,
+            -ch.strategic * g,
+            withheld,
+            pv_factor(t0, t1, rho) * diversification_rate(ch.rent, ch.x, ch.xb),
+        )

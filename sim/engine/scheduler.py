@@ -4,9 +4,11 @@ Every other component of the engine reads the time and records what happened
 through a :class:`Scheduler`; none of them holds the SimPy environment for
 anything else than its own processes.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import simpy
 
@@ -35,8 +37,15 @@ class Scheduler:
         ev = self.env.timeout(max(0.0, day - self.env.now))
         ev.callbacks.append(lambda _ev: fn())
 
-    def log(self, kind: str, actor: str | None, instrument: str | None = None,
-            old: float | None = None, new: float | None = None, note: str = "") -> None:
+    def log(
+        self,
+        kind: str,
+        actor: str | None,
+        instrument: str | None = None,
+        old: float | None = None,
+        new: float | None = None,
+        note: str = "",
+    ) -> None:
         self.events.append(Event(self.env.now, actor, EventKind(kind), instrument, old, new, note))
 
     def watch(self, policies: list[Any]) -> None:

@@ -5,9 +5,11 @@ A threat is ``scheduled`` (calendar, not yet announced), then ``pending``
 (condition met, or the issuer backed down at an audience cost), ``carried_out``
 or ``settled`` (a deal came first).
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sim.engine.calendar import Calendar, Change
 from sim.engine.outcome import Outcome
@@ -23,15 +25,21 @@ CarryOut = Callable[[ThreatMove], bool]  # the issuer's answer at the deadline
 def satisfies(condition: Any, value: float) -> bool:
     """Does ``value`` meet a threat's condition (``at_most`` / ``at_least``, 1e-12 slack)?"""
     c = condition
-    return ((c.at_most is None or value <= c.at_most + 1e-12)
-            and (c.at_least is None or value >= c.at_least - 1e-12))
+    return (c.at_most is None or value <= c.at_most + 1e-12) and (c.at_least is None or value >= c.at_least - 1e-12)
 
 
 class ThreatBook:
     """Calendar threats and the ones policies issue, with their statuses."""
 
-    def __init__(self, sc: Scenario, params: dict[str, float], world: World, clock: Scheduler,
-                 calendar: Calendar, outcome: Outcome) -> None:
+    def __init__(
+        self,
+        sc: Scenario,
+        params: dict[str, float],
+        world: World,
+        clock: Scheduler,
+        calendar: Calendar,
+        outcome: Outcome,
+    ) -> None:
         self.sc = sc
         self.params = params
         self.world = world
@@ -71,8 +79,7 @@ class ThreatBook:
         return self.status[t.id] == "pending" and not self.condition_met(t)
 
     def pending(self, issuer: str | None = None) -> list[ThreatMove]:
-        return [t for t in self.threats if self.status[t.id] == "pending"
-                and (issuer is None or t.actor == issuer)]
+        return [t for t in self.threats if self.status[t.id] == "pending" and (issuer is None or t.actor == issuer)]
 
     def scheduled(self) -> list[Change]:
         """Changes if every scheduled or pending threat were carried out at its deadline."""
@@ -104,8 +111,9 @@ class ThreatBook:
         self.issued[actor] += 1
         tid = f"{actor}_threat_{self.issued[actor]}"
         now = self.clock.now
-        t = template.threat(tid, actor, self.sc.date(now), self.sc.date(now + template.deadline_days),
-                            "issued by policy")
+        t = template.threat(
+            tid, actor, self.sc.date(now), self.sc.date(now + template.deadline_days), "issued by policy"
+        )
         self.threats.append(t)
         self.status[tid] = "scheduled"
         self.carried_out[tid] = False
@@ -121,8 +129,14 @@ class ThreatBook:
         for i in self._breaching(t):
             self.calendar.withdraw(i)
             m = self.sc.calendar[i]
-            self.clock.log("move_cancelled", c.actor, c.instrument, None, getattr(m, "value", None),
-                           f"calendar[{i}] withdrawn to meet {t.id}")
+            self.clock.log(
+                "move_cancelled",
+                c.actor,
+                c.instrument,
+                None,
+                getattr(m, "value", None),
+                f"calendar[{i}] withdrawn to meet {t.id}",
+            )
         self.clock.log("threat_conceded", t.target, c.instrument, None, None, t.id)
         if under_pressure:
             self.world.lump(t.target, AUDIENCE, num(t.concession_cost_bn, self.params))
@@ -158,5 +172,4 @@ class ThreatBook:
         for t in self.threats:
             if self.status[t.id] in ("pending", "scheduled"):
                 self.status[t.id] = "settled"
-                self.clock.log("threat_withdrawn", t.actor, t.instrument, None, None,
-                               f"{t.id}: settled by deal")
+                self.clock.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: settled by deal")

@@ -5,11 +5,13 @@ constant between events, so ``pain + rate·(now − t)`` is exact. Projections s
 from the world's time; the engine advances the world to now before every policy
 epoch (:meth:`sim.engine.core.Engine.prepare`), so they start now.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,8 +62,10 @@ class EngineView:
     def opponent(self) -> str:
         others = [a for a in self._s.sc.actors if a != self.actor]
         if len(others) != 1:
-            raise ValueError(f"the policy of {self.actor} needs exactly one other actor (its opponent); "
-                             f"this scenario has {len(others)} others: {', '.join(others) or 'none'}")
+            raise ValueError(
+                f"the policy of {self.actor} needs exactly one other actor (its opponent); "
+                f"this scenario has {len(others)} others: {', '.join(others) or 'none'}"
+            )
         return others[0]
 
     def own(self, name: str) -> float:
@@ -144,15 +148,19 @@ class EngineView:
         s = self._s
         ref, value = s.threats.target_value(threat)
         now = s.world.values[ref]
-        both = s.projector.project(horizon, {ref: np.array([now, value])}, s.known(False),
-                                   discount=False)[self.actor]
+        both = s.projector.project(horizon, {ref: np.array([now, value])}, s.known(False), discount=False)[self.actor]
         both = np.broadcast_to(np.asarray(both, dtype=float), (2,))
         return float(both[0]), float(both[1] - both[0])
 
     # ------------------------------------------------------------ projections
-    def outlook(self, horizon: float, overrides: dict[str, Any] | None = None,
-                extra: Sequence[Change] = (), actor: str | None = None,
-                include_threats: bool = True) -> Any:
+    def outlook(
+        self,
+        horizon: float,
+        overrides: dict[str, Any] | None = None,
+        extra: Sequence[Change] = (),
+        actor: str | None = None,
+        include_threats: bool = True,
+    ) -> Any:
         """``overrides`` may hold arrays (one entry per option); ``extra`` adds believed
         future changes ``(day, ref, value)`` to the known calendar."""
         sched = self._s.known(include_threats)
@@ -160,8 +168,9 @@ class EngineView:
             sched = sorted([*sched, *extra], key=lambda c: c[0])
         return self._s.projector.project(horizon, overrides, sched)[actor or self.actor]
 
-    def outlook_options(self, horizon: float, options: list[tuple[str, float]],
-                        extra: Sequence[Change] = (), relative: bool = False) -> Any:
+    def outlook_options(
+        self, horizon: float, options: list[tuple[str, float]], extra: Sequence[Change] = (), relative: bool = False
+    ) -> Any:
         """``relative``: leave out the losses no option touches (compare options only)."""
         sched = self._s.known(True)
         if extra:

@@ -5,14 +5,23 @@ linearly and integrates the discounted loss rates exactly. The engine calls
 ``advance(t)`` before every change, then changes the state, then
 :meth:`World.refresh` to recompute the rates.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.model.chokepoints import (at_least, chokepoint_inflows, diversification_rate, is_short, licensed_share,
-                                   shortage_severity, shortfall_share, stock_step)
+from sim.model.chokepoints import (
+    at_least,
+    chokepoint_inflows,
+    diversification_rate,
+    is_short,
+    licensed_share,
+    shortage_severity,
+    shortfall_share,
+    stock_step,
+)
 from sim.model.trade import LinkTerms, effective_tariff, link_loss_rates
 from sim.model.welfare import DAYS_PER_YEAR, discount_factor, payoff, pv_factor, weighted_rate
 from sim.scenario.distributions import is_dist
@@ -98,27 +107,52 @@ class World:
                 self.values[f"{a}.{n}"] = ins.initial
         self.rho = num(sc.meta.discount_rate_per_year, params) / DAYS_PER_YEAR
         self.links = [
-            Link(k, l.exporter, l.importer,
-                 LinkTerms(num(l.value_bn_per_year, params) / DAYS_PER_YEAR, num(l.base_tariff, params),
-                           num(l.elasticity, params), num(l.pass_through, params), num(l.margin, params),
-                           num(l.substitution_cost, params)),
-                 l.tariff, l.quota, [(e.instrument, num(e.rate, params)) for e in l.tariff_equivalents])
-            for k, l in sc.trade_links.items()]
+            Link(
+                k,
+                l.exporter,
+                l.importer,
+                LinkTerms(
+                    num(l.value_bn_per_year, params) / DAYS_PER_YEAR,
+                    num(l.base_tariff, params),
+                    num(l.elasticity, params),
+                    num(l.pass_through, params),
+                    num(l.margin, params),
+                    num(l.substitution_cost, params),
+                ),
+                l.tariff,
+                l.quota,
+                [(e.instrument, num(e.rate, params)) for e in l.tariff_equivalents],
+            )
+            for k, l in sc.trade_links.items()
+        ]
         self.chokes: list[Choke] = []
         for k, c in sc.chokepoints.items():
             s = num(c.supplier_share, params)
             revenue = num(c.supplier_revenue_bn_per_year, params) / DAYS_PER_YEAR
             ch = Choke(
-                k, c.supplier, c.consumer, s, num(c.initial_stock_days, params), c.control,
-                tuple(c.licensed_share_by_tier), c.approval, c.delay_days, num(c.delay_shape, params),
-                c.cohort_days, num(c.third_country_content, params),
+                k,
+                c.supplier,
+                c.consumer,
+                s,
+                num(c.initial_stock_days, params),
+                c.control,
+                tuple(c.licensed_share_by_tier),
+                c.approval,
+                c.delay_days,
+                num(c.delay_shape, params),
+                c.cohort_days,
+                num(c.third_country_content, params),
                 math.inf if c.extraterritorial_from_tier is None else float(c.extraterritorial_from_tier),
-                num(c.value_at_risk_bn_per_day, params), num(c.gamma, params),
-                revenue / s if s > 0 else 0.0, num(c.strategic_value_bn_per_day, params),
+                num(c.value_at_risk_bn_per_day, params),
+                num(c.gamma, params),
+                revenue / s if s > 0 else 0.0,
+                num(c.strategic_value_bn_per_day, params),
                 num(c.supplier_rent_bn_per_year, params) / DAYS_PER_YEAR,
                 num(c.alternative.ramp_per_year, params) / DAYS_PER_YEAR,
-                num(c.alternative.acceleration, params), num(c.alternative.max_share, params),
-                c.alternative.review_days)
+                num(c.alternative.acceleration, params),
+                num(c.alternative.max_share, params),
+                c.alternative.review_days,
+            )
             ch.stock = ch.stock0
             self.chokes.append(ch)
         self.t = 0.0
@@ -204,8 +238,9 @@ class World:
             rates[l.exporter][TRADE] += hit[3]
         for c in self.chokes:
             tier = v[c.control]
-            c.inflow, c.licensed = chokepoint_inflows(c.s, licensed_share(c.shares, tier), c.content,
-                                                      at_least(tier, c.et_tier), c.x)
+            c.inflow, c.licensed = chokepoint_inflows(
+                c.s, licensed_share(c.shares, tier), c.content, at_least(tier, c.et_tier), c.x
+            )
             g = shortage_severity(c.stock, c.inflow, c.gamma)
             if g > 0.0:  # short
                 rates[c.consumer][SHORTAGE] += c.var * g
@@ -215,9 +250,10 @@ class World:
         losses = self.losses
         weights = self.weights
         old = {a: total for _acc, _pairs, total, a in getattr(self, "_flows", ())}
-        self._flows = [(losses[a], [(i, ri) for i, ri in enumerate(r) if ri],
-                        weighted_rate(weights[a], r), a)
-                       for a, r in rates.items()]
+        self._flows = [
+            (losses[a], [(i, ri) for i, ri in enumerate(r) if ri], weighted_rate(weights[a], r), a)
+            for a, r in rates.items()
+        ]
         for _acc, _pairs, total, a in self._flows:
             if old.get(a) != total:
                 self.rate_changes[a] += 1

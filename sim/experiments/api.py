@@ -1,10 +1,11 @@
 """The Python API: ``sim.run`` — a Monte Carlo, executed as a sweep with no parameters."""
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from sim.engine.compile import load_scenario
 from sim.experiments.chunk import ChunkJob
@@ -23,9 +24,16 @@ DEFAULT_SEED = 20251009
 DEFAULT_RUNS = 1000
 
 
-def run(scenario: str | os.PathLike[str] | Scenario, runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED,
-        workers: int | None = None, out: str | os.PathLike[str] | None = "results",
-        overrides: Iterable[str] = (), record_series: bool = True, quiet: bool = True) -> Results:
+def run(
+    scenario: str | os.PathLike[str] | Scenario,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    workers: int | None = None,
+    out: str | os.PathLike[str] | None = "results",
+    overrides: Iterable[str] = (),
+    record_series: bool = True,
+    quiet: bool = True,
+) -> Results:
     """Run a seeded Monte Carlo of a scenario and (unless ``out=None``) save it.
 
     Parameters
@@ -59,13 +67,30 @@ def run(scenario: str | os.PathLike[str] | Scenario, runs: int = DEFAULT_RUNS, s
     resolved = sc.model_dump(mode="json")
     design = DESIGNS["monte_carlo"]
     manifest = {
-        "scenario_name": sc.meta.name, "scenario_file": source, "overrides": overrides,
-        "scenario_hash": scenario_hash(resolved), "scenario": resolved, "seed": seed, "runs": runs,
-        "workers": workers, "design": {"kind": design.name, "runs": runs}, "seeding": SCHEMES[design.seeding],
-        "versions": versions(), "git_commit": git_commit(), "created": now_utc(), "run_id": new_run_id(seed),
+        "scenario_name": sc.meta.name,
+        "scenario_file": source,
+        "overrides": overrides,
+        "scenario_hash": scenario_hash(resolved),
+        "scenario": resolved,
+        "seed": seed,
+        "runs": runs,
+        "workers": workers,
+        "design": {"kind": design.name, "runs": runs},
+        "seeding": SCHEMES[design.seeding],
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "created": now_utc(),
+        "run_id": new_run_id(seed),
     }
-    job = ChunkJob(seed, design.seeding, record_events=True, record_series=record_series, sweep=False,
-                   scenario=sc, start=sc.meta.start)
+    job = ChunkJob(
+        seed,
+        design.seeding,
+        record_events=True,
+        record_series=record_series,
+        sweep=False,
+        scenario=sc,
+        start=sc.meta.start,
+    )
     points = design.matrix(None).to_dict(orient="records")  # type: ignore[arg-type]
     chunks = cut(grid_tasks(points, runs), monte_carlo_chunk_runs(runs, workers))
     plan = Plan(sc.meta.name, job, chunks, resumable=False, keep_parts=False)

@@ -7,6 +7,7 @@ chunk with :func:`run_chunk` and returns ``{"summary": ..., "events": ...,
 stops at the first run that raises (:class:`RunFailed`); a sweep builds a scenario
 per point and records a run that raises as a summary row with ``error`` set.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,16 +104,18 @@ def tables_of(sc: Scenario, results: list[RunResult], record_series: bool) -> tu
         ev_cols["run"].extend([r.run] * len(r.events))
         for c in EVENT_COLUMNS:
             ev_cols[c].extend(getattr(e, c) for e in r.events)
-    events = pa.table({
-        "run": pa.array(ev_cols["run"], pa.int64()),
-        "t": pa.array([float(x) for x in ev_cols["t"]], pa.float64()),
-        "actor": pa.array(ev_cols["actor"], pa.string()),
-        "kind": pa.array([k.value for k in ev_cols["kind"]], pa.string()),
-        "instrument": pa.array(ev_cols["instrument"], pa.string()),
-        "old": pa.array([None if x is None else float(x) for x in ev_cols["old"]], pa.float64()),
-        "new": pa.array([None if x is None else float(x) for x in ev_cols["new"]], pa.float64()),
-        "note": pa.array(ev_cols["note"], pa.string()),
-    })
+    events = pa.table(
+        {
+            "run": pa.array(ev_cols["run"], pa.int64()),
+            "t": pa.array([float(x) for x in ev_cols["t"]], pa.float64()),
+            "actor": pa.array(ev_cols["actor"], pa.string()),
+            "kind": pa.array([k.value for k in ev_cols["kind"]], pa.string()),
+            "instrument": pa.array(ev_cols["instrument"], pa.string()),
+            "old": pa.array([None if x is None else float(x) for x in ev_cols["old"]], pa.float64()),
+            "new": pa.array([None if x is None else float(x) for x in ev_cols["new"]], pa.float64()),
+            "note": pa.array(ev_cols["note"], pa.string()),
+        }
+    )
     cols = series_columns(sc)
     if record_series and results:
         runs = np.concatenate([np.full(len(r.series), r.run, dtype=np.int64) for r in results])
@@ -141,20 +144,24 @@ def run_chunk(job: ChunkJob, tasks: list[Task]) -> dict[str, pa.Table]:
     results: list[RunResult] = []
     failed: list[dict[str, Any]] = []
     for run, point, rep, values in tasks:
-        extra = ({"point": point, "replication": rep, "error": None,
-                  **{f"sweep.{p}": _clean(v) for p, v in values.items()}} if job.sweep else {})
+        extra = (
+            {"point": point, "replication": rep, "error": None, **{f"sweep.{p}": _clean(v) for p, v in values.items()}}
+            if job.sweep
+            else {}
+        )
         try:
             if point not in scenarios:
                 scenarios[point] = _scenario(job, values)
-            res = run_replication(scenarios[point], job.seed, run, job.record_series,
-                                  spawn_key=spawn_key(job.seeding, run, point, rep))
+            res = run_replication(
+                scenarios[point], job.seed, run, job.record_series, spawn_key=spawn_key(job.seeding, run, point, rep)
+            )
         except ScenarioError as exc:
             if not job.sweep:
                 raise
             why = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
             failed.append({"run": run, "seed": job.seed, **extra, "error": f"invalid point: {why}"})
             continue
-        except Exception as exc:  # noqa: BLE001 - a model bug or a pathological draw
+        except Exception as exc:
             if not job.sweep:
                 raise RunFailed(run, job.seed, f"{type(exc).__name__}: {exc}") from exc
             failed.append({"run": run, "seed": job.seed, **extra, "error": f"{type(exc).__name__}: {exc}"})
@@ -164,8 +171,9 @@ def run_chunk(job: ChunkJob, tasks: list[Task]) -> dict[str, pa.Table]:
     return _assemble(job, scenarios, results, failed)
 
 
-def _assemble(job: ChunkJob, scenarios: dict[int, Scenario], results: list[RunResult],
-              failed: list[dict[str, Any]]) -> dict[str, pa.Table]:
+def _assemble(
+    job: ChunkJob, scenarios: dict[int, Scenario], results: list[RunResult], failed: list[dict[str, Any]]
+) -> dict[str, pa.Table]:
     out: dict[str, pa.Table] = {}
     if results:
         sc = scenarios[results[0].summary["point"]] if job.sweep else next(iter(scenarios.values()))

@@ -9,6 +9,7 @@ the same whatever the executor, the number of workers and the order in which
 chunks finish. A sweep resumes from the parts on disk; a Monte Carlo that stops
 early removes its folder (its run id is new every time, so nothing could resume it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def grid_tasks(points: list[dict[str, Any]], replications: int) -> list[Task]:
 
 def cut(tasks: list[Task], size: int) -> list[list[Task]]:
     """Consecutive chunks of ``size`` tasks."""
-    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
 
 def monte_carlo_chunk_runs(runs: int, workers: int) -> int:
@@ -108,8 +109,10 @@ def errors_in(summary: pa.Table) -> int:
 def _first_failure(summary: pa.Table, seed: int) -> SweepFailed:
     df = summary.to_pandas()
     bad = df[df["error"].notna()].iloc[0]
-    return SweepFailed(f"run {int(bad['run'])} (point {int(bad['point'])}, replication "
-                       f"{int(bad['replication'])}, seed {seed}) failed: {bad['error']}")
+    return SweepFailed(
+        f"run {int(bad['run'])} (point {int(bad['point'])}, replication "
+        f"{int(bad['replication'])}, seed {seed}) failed: {bad['error']}"
+    )
 
 
 def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:

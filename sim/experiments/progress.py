@@ -1,4 +1,5 @@
 """Progress on the terminal (runs done, runs/s, ETA) and the default worker count."""
+
 from __future__ import annotations
 
 import os
@@ -20,11 +21,17 @@ class Progress:
         self.last_line = self.t0
         self._bar = None
         if not quiet and sys.stderr.isatty():
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,
-                                       TextColumn, TimeRemainingColumn)
-            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[rate]} runs/s"), TimeRemainingColumn(),
-                                     transient=True)
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} runs/s"),
+                TimeRemainingColumn(),
+                transient=True,
+            )
             self._bar.start()
             self._task = self._bar.add_task(label, total=total, rate="-")
 
@@ -37,8 +44,11 @@ class Progress:
         elif not self.quiet and (now - self.last_line > 5 or self.done == self.total):
             self.last_line = now
             eta = (self.total - self.done) / rate if rate > 0 else float("nan")
-            print(f"{self.label}: {self.done}/{self.total} runs, {rate:,.0f} runs/s, ETA {eta:,.0f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{self.label}: {self.done}/{self.total} runs, {rate:,.0f} runs/s, ETA {eta:,.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def close(self) -> None:
         if self._bar is not None:

@@ -10,6 +10,7 @@ of workers or the order in which chunks finish.
 >>> spawn_key("point_replication", run=7, point=2, replication=1)
 (2, 1)
 """
+
 from __future__ import annotations
 
 import numpy as np

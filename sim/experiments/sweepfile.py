@@ -20,6 +20,7 @@ Run ``(point i, replication r)`` draws from ``SeedSequence(seed, spawn_key=(i, r
 (``design: monte_carlo``: run ``i`` from ``spawn_key=(i,)``, as ``tradesim run``).
 Designs are registered in :mod:`sim.experiments.designs`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,7 +57,7 @@ class SweepParameter(BaseModel):
     dist: Dist | None = Field(default=None, description="Sampling designs: map the unit interval through this law.")
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "SweepParameter":
+    def _one_kind(self) -> SweepParameter:
         kinds = [self.values is not None, self.low is not None or self.high is not None, self.dist is not None]
         if sum(kinds) != 1:
             raise ValueError("give exactly one of: values, low/high, dist")
@@ -90,13 +91,19 @@ class SweepSpec(BaseModel):
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     scenario: str = Field(description="Base scenario, relative to the sweep file.")
-    design: str = Field(default="grid", description="A registered design: grid, lhs, sobol, halton, saltelli, "
-                                                    "morris, monte_carlo (see sim/experiments/designs/).")
-    points: int = Field(default=64, ge=1, description="Sampling designs: points (saltelli: base N; morris: trajectories).")
+    design: str = Field(
+        default="grid",
+        description="A registered design: grid, lhs, sobol, halton, saltelli, "
+        "morris, monte_carlo (see sim/experiments/designs/).",
+    )
+    points: int = Field(
+        default=64, ge=1, description="Sampling designs: points (saltelli: base N; morris: trajectories)."
+    )
     replications: int = Field(default=1, ge=1)
     seed: int = Field(default=20251009, ge=0)
     parameters: list[SweepParameter] = Field(
-        default_factory=list, description="Varied parameters; none: a Monte Carlo of the base scenario.")
+        default_factory=list, description="Varied parameters; none: a Monte Carlo of the base scenario."
+    )
     outputs: list[str] = Field(default_factory=lambda: ["deal", "deal_day"])
     second_order: bool = Field(default=False, description="saltelli: also second-order indices.")
     morris_levels: int = Field(default=4, ge=2)
@@ -112,7 +119,7 @@ class SweepSpec(BaseModel):
         return name
 
     @model_validator(mode="after")
-    def _check(self) -> "SweepSpec":
+    def _check(self) -> SweepSpec:
         d = DESIGNS[self.design]
         if not d.takes_parameters and self.parameters:
             raise ValueError(f"{self.design} takes no parameters (it runs the base scenario)")
@@ -126,8 +133,11 @@ class SweepSpec(BaseModel):
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem dict (names are the dotted paths)."""
-        return {"num_vars": len(self.parameters), "names": [p.path for p in self.parameters],
-                "bounds": [[p.low, p.high] for p in self.parameters]}
+        return {
+            "num_vars": len(self.parameters),
+            "names": [p.path for p in self.parameters],
+            "bounds": [[p.low, p.high] for p in self.parameters],
+        }
 
 
 def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located]:
@@ -139,15 +149,15 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located]:
         raise ScenarioError(convert_errors(exc, located.data, located, {}, SweepSpec)) from None
     base = (Path(path).parent / spec.scenario).resolve()
     if not base.is_file():
-        raise ScenarioError([Problem(located.where(("scenario",)), "scenario",
-                                     f"base scenario {base} does not exist")])
+        raise ScenarioError([Problem(located.where(("scenario",)), "scenario", f"base scenario {base} does not exist")])
     return spec, base, located
 
 
 def sweep_hash(spec: SweepSpec, scenario_text: str) -> str:
     """Identifies a sweep: same file and same base scenario -> same results folder (resume)."""
-    blob = json.dumps({"spec": spec.model_dump(mode="json"), "scenario": scenario_text, "version": tradesim_version()},
-                      sort_keys=True)
+    blob = json.dumps(
+        {"spec": spec.model_dump(mode="json"), "scenario": scenario_text, "version": tradesim_version()}, sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
@@ -155,8 +165,8 @@ def dry_run(sweep_file: str, workers: int | None = None, sample_runs: int = 20) 
     """Design size and an estimate of the wall time from timing a few runs of the base scenario."""
     import time
 
-    from sim.engine.core import run_replication
     from sim.engine.compile import load_scenario
+    from sim.engine.core import run_replication
     from sim.experiments.progress import default_workers
 
     spec, base, _ = load_sweep(sweep_file)
@@ -169,6 +179,8 @@ def dry_run(sweep_file: str, workers: int | None = None, sample_runs: int = 20) 
     per_run = (time.perf_counter() - t0) / sample_runs
     w = workers or default_workers()
     est = per_run * runs / w
-    return (f"sweep {spec.name}: design {spec.design}, {len(design)} points x {spec.replications} replications "
-            f"= {runs} runs in {math.ceil(runs / spec.chunk_runs)} chunks; about {per_run * 1e3:.1f} ms per run "
-            f"-> about {est:,.0f} s on {w} workers")
+    return (
+        f"sweep {spec.name}: design {spec.design}, {len(design)} points x {spec.replications} replications "
+        f"= {runs} runs in {math.ceil(runs / spec.chunk_runs)} chunks; about {per_run * 1e3:.1f} ms per run "
+        f"-> about {est:,.0f} s on {w} workers"
+    )

@@ -4,6 +4,7 @@ The results folder is ``<out>/<sweep name>/<hash of the sweep file and base
 scenario>/``, so running the same command again finds it and resumes from the
 chunks on disk (see :mod:`sim.experiments.execute`).
 """
+
 from __future__ import annotations
 
 import copy
@@ -14,8 +15,7 @@ import pyarrow as pa
 from sim.engine.compile import build
 from sim.experiments.chunk import ChunkJob, set_path
 from sim.experiments.designs.base import REGISTRY as DESIGNS
-from sim.experiments.execute import (Execution, Outcome, Plan, SweepFailed, SweepInterrupted, cut, execute,
-                                     grid_tasks)
+from sim.experiments.execute import Execution, Outcome, Plan, SweepFailed, SweepInterrupted, cut, execute, grid_tasks
 from sim.experiments.seeding import SCHEMES
 from sim.experiments.sweepfile import design_matrix, load_sweep, sweep_hash
 from sim.results.atomic import atomic_write_table
@@ -29,8 +29,15 @@ __all__ = ["SweepFailed", "SweepInterrupted", "SweepOutcome", "run_sweep", "set_
 SweepOutcome = Outcome
 
 
-def run_sweep(sweep_file: str, out: str = "results", executor: str = "processes", workers: int | None = None,
-              scheduler: str | None = None, fail_fast: bool = False, quiet: bool = False) -> Outcome:
+def run_sweep(
+    sweep_file: str,
+    out: str = "results",
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    fail_fast: bool = False,
+    quiet: bool = False,
+) -> Outcome:
     """Run (or resume) a sweep; return where its results are."""
     spec, base, _ = load_sweep(sweep_file)
     located = load_file(base)
@@ -42,17 +49,29 @@ def run_sweep(sweep_file: str, out: str = "results", executor: str = "processes"
     tasks = grid_tasks(design.to_dict(orient="records"), spec.replications)
     chunks = cut(tasks, spec.chunk_runs)
     names = ["summary"] + (["events"] if spec.record_events else []) + (["series"] if spec.record_series else [])
-    manifest = {"kind": "sweep", "sweep_name": spec.name, "sweep_file": str(sweep_file),
-                "sweep": spec.model_dump(mode="json"), "scenario_file": str(base), "seed": spec.seed,
-                "design": {"kind": spec.design, "points": len(design), "replications": spec.replications,
-                           "runs": len(tasks), "chunks": len(chunks),
-                           "parameters": [p.path for p in spec.parameters]},
-                "seeding": SCHEMES[seeding], "versions": versions(), "git_commit": git_commit(),
-                "created": now_utc()}
+    manifest = {
+        "kind": "sweep",
+        "sweep_name": spec.name,
+        "sweep_file": str(sweep_file),
+        "sweep": spec.model_dump(mode="json"),
+        "scenario_file": str(base),
+        "seed": spec.seed,
+        "design": {
+            "kind": spec.design,
+            "points": len(design),
+            "replications": spec.replications,
+            "runs": len(tasks),
+            "chunks": len(chunks),
+            "parameters": [p.path for p in spec.parameters],
+        },
+        "seeding": SCHEMES[seeding],
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "created": now_utc(),
+    }
     folder = ResultsFolder.create(path, manifest, names, len(tasks), len(chunks))
     if not (path / "design.parquet").is_file():
         atomic_write_table(path / "design.parquet", pa.Table.from_pandas(design.reset_index(names="point")))
-    job = ChunkJob(spec.seed, seeding, spec.record_events, spec.record_series, sweep=True, raw=raw,
-                   source=str(base))
+    job = ChunkJob(spec.seed, seeding, spec.record_events, spec.record_series, sweep=True, raw=raw, source=str(base))
     plan = Plan(spec.name, job, chunks, resumable=True, keep_parts=True)
     return execute(plan, folder, Execution(executor, workers, scheduler, fail_fast, quiet))

@@ -6,6 +6,7 @@ consumption equals inflow and the shortfall ``σ = (d − inflow)/d`` is felt, a
 cost ``VaR · σ^γ`` per day to the consumer and a security value
 ``strategic · σ^γ`` to the supplier. Equations and sources: ``docs/model.md`` §3.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,8 +39,13 @@ def at_least(x: Any, threshold: float) -> Any:
     return (np.asarray(x, dtype=float) >= threshold).astype(float)
 
 
-def chokepoint_inflows(supplier_share: float, licensed_share: float, third_country_content: float,
-                       extraterritorial: float, alternative: float) -> tuple[float, float]:
+def chokepoint_inflows(
+    supplier_share: float,
+    licensed_share: float,
+    third_country_content: float,
+    extraterritorial: float,
+    alternative: float,
+) -> tuple[float, float]:
     """Split the consumer's normal supply (1 day of demand per day) into flows.
 
     The supplier serves ``s_eff = max(s − x, 0)`` (``x``: added alternative
@@ -115,8 +121,14 @@ def stock_step(stock: float, inflow: float, dt: float, demand: float = 1.0) -> t
     return stock + (inflow - demand) * dt, 0.0, 0.0
 
 
-def stock_path(stock0: Any, segments: list[tuple[float, Any]], demand: float = 1.0,
-               rho: float = 0.0, t0: float = 0.0, gamma: Any = 1.0) -> dict[str, Any]:
+def stock_path(
+    stock0: Any,
+    segments: list[tuple[float, Any]],
+    demand: float = 1.0,
+    rho: float = 0.0,
+    t0: float = 0.0,
+    gamma: Any = 1.0,
+) -> dict[str, Any]:
     """Follow a stock through piecewise-constant inflow ``segments`` exactly.
 
     ``segments`` is a list of ``(duration_days, inflow_per_day)``. A stock that
@@ -149,12 +161,12 @@ def stock_path(stock0: Any, segments: list[tuple[float, Any]], demand: float = 1
         cost_int = cost_int + np.power(sigma, gamma) * np.where(length > 0, pv, 0.0)
         stock = np.maximum(stock + net * dur, 0.0)
         t += dur
-    return {"stock": stock, "shortage_days": shortage_days, "shortfall": shortfall_int,
-            "cost": cost_int}
+    return {"stock": stock, "shortage_days": shortage_days, "shortfall": shortfall_int, "cost": cost_int}
 
 
-def _stock_path_scalar(stock: float, segments: list[tuple[float, Any]], demand: float, rho: float,
-                       t: float, gamma: float) -> dict[str, Any]:
+def _stock_path_scalar(
+    stock: float, segments: list[tuple[float, Any]], demand: float, rho: float, t: float, gamma: float
+) -> dict[str, Any]:
     # stockout_time and shortfall_share written out: this is the projector's innermost loop
     shortage_days = shortfall_int = cost_int = 0.0
     for dur, inflow in segments:
@@ -166,7 +178,7 @@ def _stock_path_scalar(stock: float, segments: list[tuple[float, Any]], demand: 
                 sigma = min(gap / demand, 1.0)
                 shortage_days += length
                 shortfall_int += sigma * length
-                cost_int += sigma ** gamma * (length if rho == 0.0 else pv_factor(t + start, t + dur, rho))
+                cost_int += sigma**gamma * (length if rho == 0.0 else pv_factor(t + start, t + dur, rho))
         stock = max(stock + (inflow - demand) * dur, 0.0)
         t += dur
     return {"stock": stock, "shortage_days": shortage_days, "shortfall": shortfall_int, "cost": cost_int}

@@ -3,6 +3,7 @@
 Every function works on floats and, where it makes sense, on numpy arrays.
 Rates are in $bn per day; equations and sources are in ``docs/model.md`` §2.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -19,8 +20,9 @@ def trade_flow(v0: Any, tau: Any, tau0: Any, elasticity: Any, quota: Any = 1.0) 
     return v0 * quota * ((1.0 + tau) / (1.0 + tau0)) ** (-elasticity)
 
 
-def importer_loss(v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: Any,
-                  quota: Any = 1.0, substitution_cost: Any = 0.0) -> Any:
+def importer_loss(
+    v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: Any, quota: Any = 1.0, substitution_cost: Any = 0.0
+) -> Any:
     """Importer's loss rate (same unit as ``v0``).
 
     Deadweight triangle ``½·Δτ·(qV0 − V)`` plus the burden its buyers pay
@@ -29,8 +31,9 @@ def importer_loss(v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: A
     Amiti, Redding & Weinstein 2019) burden and revenue cancel and the net loss is
     the deadweight triangle (Fajgelbaum et al. 2020: net −$7.2bn on $51bn paid).
     """
-    return _importer_loss(v0, trade_flow(v0, tau, tau0, elasticity, quota), tau - tau0, pass_through, quota,
-                          substitution_cost)
+    return _importer_loss(
+        v0, trade_flow(v0, tau, tau0, elasticity, quota), tau - tau0, pass_through, quota, substitution_cost
+    )
 
 
 def _importer_loss(v0: Any, v: Any, dtau: Any, pass_through: Any, quota: Any, substitution_cost: Any) -> Any:
@@ -38,8 +41,9 @@ def _importer_loss(v0: Any, v: Any, dtau: Any, pass_through: Any, quota: Any, su
     return deadweight + (pass_through - 1.0) * dtau * v + substitution_cost * v0 * (1.0 - quota)
 
 
-def exporter_loss(v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: Any,
-                  margin: Any, quota: Any = 1.0) -> Any:
+def exporter_loss(
+    v0: Any, tau: Any, tau0: Any, elasticity: Any, pass_through: Any, margin: Any, quota: Any = 1.0
+) -> Any:
     """Exporter's loss rate: value added on lost sales plus its share of the tariff.
 
     ``margin·(V0 − V) + (1 − φ)·Δτ·V``.
@@ -79,5 +83,7 @@ def link_loss_rates(terms: LinkTerms, tau: Any, quota: Any = 1.0) -> tuple[Any, 
     t = terms
     v = trade_flow(t.v0, tau, t.tau0, t.elasticity, quota)  # once for both sides
     dtau = tau - t.tau0
-    return (_importer_loss(t.v0, v, dtau, t.pass_through, quota, t.substitution_cost),
-            _exporter_loss(t.v0, v, dtau, t.pass_through, t.margin))
+    return (
+        _importer_loss(t.v0, v, dtau, t.pass_through, quota, t.substitution_cost),
+        _exporter_loss(t.v0, v, dtau, t.pass_through, t.margin),
+    )

@@ -4,6 +4,7 @@ Losses are accumulated per component in $bn, discounted continuously to day 0 at
 the rate ``rho`` per day (``meta.discount_rate_per_year / 365``). An actor's
 payoff is minus the preference-weighted sum of its discounted loss components.
 """
+
 from __future__ import annotations
 
 import math

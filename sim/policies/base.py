@@ -6,6 +6,7 @@ has observed, a projection function) and answers the questions an actor is asked
 at its decision epochs. Policies register themselves by name with
 :func:`register`; a scenario picks one by that name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,13 +19,12 @@ from sim.policies.view import View
 from sim.registry import Registry
 from sim.scenario.schema import ThreatMove
 
-
 #: Every policy, by name. Modules of ``sim.policies`` register theirs with
 #: ``@register``; they are imported on the first lookup.
-REGISTRY: Registry[type["Policy"]] = Registry("policy", "sim.policies")
+REGISTRY: Registry[type[Policy]] = Registry("policy", "sim.policies")
 
 
-def register(cls: type["Policy"]) -> type["Policy"]:
+def register(cls: type[Policy]) -> type[Policy]:
     """Class decorator: make ``cls`` available to scenarios under ``cls.name``."""
     if not getattr(cls, "name", None):
         raise TypeError(f"{cls.__name__} needs a class attribute 'name'")
@@ -66,8 +66,7 @@ class Policy:
     #: Re-ask :meth:`wake_at` whenever the world changes (for thresholds on loss).
     rearm_on_change: ClassVar[bool] = False
 
-    def __init__(self, actor: str, params: BaseModel | None = None,
-                 rng: np.random.Generator | None = None) -> None:
+    def __init__(self, actor: str, params: BaseModel | None = None, rng: np.random.Generator | None = None) -> None:
         self.actor = actor
         self.params = params if params is not None else self.Params()
         self.rng = rng if rng is not None else np.random.default_rng(0)

@@ -1,8 +1,9 @@
 """The three basic policies: ``scripted``, ``tit_for_tat`` and ``resolve``."""
+
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -49,7 +50,8 @@ class TitForTat(Policy):
     class Params(Params):
         generosity: float = Field(default=0.0, ge=0.0, le=1.0)
         instruments: list[str] | None = Field(
-            default=None, description="Own instruments to retaliate with, in order (default: all).")
+            default=None, description="Own instruments to retaliate with, in order (default: all)."
+        )
 
     def __init__(self, actor: str, params: Any = None, rng: Any = None) -> None:
         super().__init__(actor, params, rng)
@@ -59,8 +61,7 @@ class TitForTat(Policy):
         return list(self.params.instruments or view.own_instruments)
 
     def on_observe(self, view: View, moves: list[Any]) -> list[Decision]:
-        net = sum(view.hostility(m.actor, m.instrument, m.old, m.new) for m in moves
-                  if m.actor != self.actor)
+        net = sum(view.hostility(m.actor, m.instrument, m.old, m.new) for m in moves if m.actor != self.actor)
         if net > 0:
             if self.params.generosity > 0 and self.rng.random() < self.params.generosity:
                 return []
@@ -98,8 +99,11 @@ class Resolve(Policy):
     class Params(Params):
         lookahead_days: float = Field(default=90.0, gt=0)
         softness_bn: float = Field(
-            default=0.0, ge=0, description="0: concede exactly at the resolve; > 0: at each review "
-            "with probability 1/(1 + exp(-(loss - resolve)/softness)).")
+            default=0.0,
+            ge=0,
+            description="0: concede exactly at the resolve; > 0: at each review "
+            "with probability 1/(1 + exp(-(loss - resolve)/softness)).",
+        )
 
     def concede(self, view: View) -> bool:
         s = self.params.softness_bn
@@ -158,12 +162,13 @@ class Attrition(Policy):
     name = "attrition"
     stochastic = True
     summary = "Concedes at the equilibrium hazard c_other / V_other of the war of attrition."
-    example_params = {"prizes_bn": {"US": 50.0, "CN": 50.0}}
+    example_params: ClassVar[dict[str, Any]] = {"prizes_bn": {"US": 50.0, "CN": 50.0}}
 
     class Params(Params):
         prizes_bn: dict[str, float] = Field(description="Each side's value of winning, $bn.")
         cost_rates_bn_per_day: dict[str, float] | None = Field(
-            default=None, description="Flow costs; default: each side's current loss rate.")
+            default=None, description="Flow costs; default: each side's current loss rate."
+        )
         lookahead_days: float = Field(default=90.0, gt=0)
 
     def __init__(self, actor: str, params: Any = None, rng: Any = None) -> None:

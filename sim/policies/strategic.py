@@ -1,9 +1,10 @@
 """Strategic policies: ``best_response`` (quantal response over projected payoffs)
 and ``bayesian`` (the same, with a belief over the other side's resolve).
 """
+
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -53,7 +54,9 @@ class BestResponse(Policy):
         rationality: float = Field(default=1.0, ge=0, description="Logit λ per $bn of projected payoff.")
         horizon_days: float = Field(default=90.0, gt=0, description="Planning horizon of the projection.")
         instruments: list[str] | None = Field(default=None, description="Own instruments it may move.")
-        opponent: Literal["hold", "tit_for_tat"] = Field(default="hold", description="Believed policy of the other side.")
+        opponent: Literal["hold", "tit_for_tat"] = Field(
+            default="hold", description="Believed policy of the other side."
+        )
         opponent_lag_days: float = Field(default=1.0, ge=0)
         threats: list[ThreatTemplate] = Field(default_factory=list, description="Threats it may issue.")
         talks: bool = Field(default=True, description="May call talks when a deal would pay.")
@@ -61,7 +64,8 @@ class BestResponse(Policy):
         defect: bool = Field(default=False, description="May break a deal in force.")
         react: bool = Field(default=True, description="Also decide right after the other side moves.")
         concede_at_resolve: bool = Field(
-            default=True, description="Give in once accumulated loss reaches the actor's resolve_bn.")
+            default=True, description="Give in once accumulated loss reaches the actor's resolve_bn."
+        )
 
     # ------------------------------------------------------------ epochs
     def concede(self, view: View) -> bool:
@@ -78,16 +82,26 @@ class BestResponse(Policy):
         """Scenarios of the other side's future behaviour: (probability, changes)."""
         return [(1.0, [])]
 
-    def expected_loss(self, view: View, overrides: dict[str, Any] | None = None,
-                      extra: list[tuple[float, str, float]] = (), actor: str | None = None) -> Any:
+    def expected_loss(
+        self,
+        view: View,
+        overrides: dict[str, Any] | None = None,
+        extra: list[tuple[float, str, float]] = (),
+        actor: str | None = None,
+    ) -> Any:
         total = 0.0
         for p, changes in self.believed_changes(view):
             if p > 0:
                 total = total + p * view.outlook(self.params.horizon_days, overrides, [*extra, *changes], actor)
         return total
 
-    def expected_options(self, view: View, options: list[tuple[str, float]],
-                         extra: list[tuple[float, str, float]] = (), relative: bool = False) -> np.ndarray:
+    def expected_options(
+        self,
+        view: View,
+        options: list[tuple[str, float]],
+        extra: list[tuple[float, str, float]] = (),
+        relative: bool = False,
+    ) -> np.ndarray:
         """Own expected loss with no change, then with each single change, over the beliefs."""
         total = np.zeros(len(options) + 1)
         for p, changes in self.believed_changes(view):
@@ -133,8 +147,12 @@ class BestResponse(Policy):
         for direction, opts in groups:
             if direction and not opts:
                 continue
-            loss = self.expected_options(view, [(f"{me}.{n}", v) for n, v in opts], self._mirror(view, direction),
-                                         relative and self.params.opponent != "tit_for_tat")
+            loss = self.expected_options(
+                view,
+                [(f"{me}.{n}", v) for n, v in opts],
+                self._mirror(view, direction),
+                relative and self.params.opponent != "tit_for_tat",
+            )
             if direction == 0:
                 utilities[0] = -float(loss[0])
             for opt, l in zip(opts, loss[1:]):
@@ -149,8 +167,7 @@ class BestResponse(Policy):
             labels.append(("threat", template))
             utilities.append(self._threat_utility(view, template))
         # talks
-        if (self.params.talks and not view.deal_in_force
-                and view.t - view.last_talks >= self.params.talks_cooldown_days):
+        if self.params.talks and not view.deal_in_force and view.t - view.last_talks >= self.params.talks_cooldown_days:
             gain = view.talks_gain()
             if gain > 0:
                 labels.append(("talks", None))
@@ -237,7 +254,7 @@ class Bayesian(BestResponse):
     name = "bayesian"
     stochastic = True
     summary = "Best response with a Bayes-updated belief over the other side's resolve."
-    example_params = {"types_bn": [20.0, 200.0]}
+    example_params: ClassVar[dict[str, Any]] = {"types_bn": [20.0, 200.0]}
 
     class Params(BestResponse.Params):
         types_bn: list[float] = Field(min_length=1, description="Candidate resolves of the other side, $bn.")
@@ -245,7 +262,7 @@ class Bayesian(BestResponse):
         softness_bn: float = Field(default=10.0, gt=0, description="Softness s of the concession likelihood.")
 
         @model_validator(mode="after")
-        def _check(self) -> "Bayesian.Params":
+        def _check(self) -> Bayesian.Params:
             if self.prior is not None:
                 if len(self.prior) != len(self.types_bn):
                     raise ValueError(f"prior has {len(self.prior)} entries, types_bn has {len(self.types_bn)}")

@@ -6,10 +6,12 @@ public instruments), the deal and threats in force, and projections of future
 losses. Nothing here changes the run: reading a view twice gives the same answer,
 and reading it at all leaves the run exactly as it was.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date as Date
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from sim.scenario.schema import ThreatMove
 
@@ -133,14 +135,20 @@ class View(Protocol):
         ...
 
     # ------------------------------------------------------------ projections
-    def outlook(self, horizon: float, overrides: dict[str, Any] | None = None,
-                extra: Sequence[Change] = (), actor: str | None = None,
-                include_threats: bool = True) -> Any:
+    def outlook(
+        self,
+        horizon: float,
+        overrides: dict[str, Any] | None = None,
+        extra: Sequence[Change] = (),
+        actor: str | None = None,
+        include_threats: bool = True,
+    ) -> Any:
         """Projected (weighted, discounted) loss of ``actor`` (default: self) over ``horizon``."""
         ...
 
-    def outlook_options(self, horizon: float, options: list[tuple[str, float]],
-                        extra: Sequence[Change] = (), relative: bool = False) -> Any:
+    def outlook_options(
+        self, horizon: float, options: list[tuple[str, float]], extra: Sequence[Change] = (), relative: bool = False
+    ) -> Any:
         """Own projected loss with no change, then with each change ``(ref, value)`` made now."""
         ...
 

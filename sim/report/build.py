@@ -5,6 +5,7 @@ pre-aggregated tables (:mod:`sim.analysis.aggregate`), so the page stays small
 however many runs it describes. The page is the registered sections of
 :mod:`sim.report.sections`, drawn in their order.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

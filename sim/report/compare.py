@@ -1,4 +1,5 @@
 """One page comparing two result sets (e.g. the baseline with and without a threat)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,16 +32,25 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     horizon = float(meta["horizon_days"])
     page = Page(f"tradesim comparison: {la} vs {lb}")
     failed = [(lab, failed_runs(s)) for lab, s in ((la, all_a), (lb, all_b)) if failed_runs(s)]
-    page.text(f"A = {la}: {len(sa)} runs. B = {lb}: {len(sb)} runs. Differences are B − A with 95% "
-              f"bootstrap intervals ({n_boot} resamples)."
-              + "".join(f" {lab}: {n} failed runs left out." for lab, n in failed))
+    page.text(
+        f"A = {la}: {len(sa)} runs. B = {lb}: {len(sb)} runs. Differences are B − A with 95% "
+        f"bootstrap intervals ({n_boot} resamples)."
+        + "".join(f" {lab}: {n} failed runs left out." for lab, n in failed)
+    )
 
     outcomes = sorted(set(sa["outcome"].dropna()) | set(sb["outcome"].dropna()))
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
         shares = s["outcome"].value_counts(normalize=True).reindex(outcomes, fill_value=0.0)
-        fig.add_trace(go.Bar(x=outcomes, y=shares.values, name=lab, marker_color=PALETTE[i],
-                             hovertemplate=esc(lab) + " — %{x}: %{y:.1%}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=outcomes,
+                y=shares.values,
+                name=lab,
+                marker_color=PALETTE[i],
+                hovertemplate=esc(lab) + " — %{x}: %{y:.1%}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="share of runs", tickformat=".0%")
     fig.update_xaxes(title="outcome class")
@@ -50,36 +60,54 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
         t, S = agg.survival_to_horizon(s["deal_day"], horizon)
-        fig.add_trace(go.Scatter(x=dates(start, t), y=S, mode="lines", line_shape="hv", name=lab,
-                                 line=dict(color=PALETTE[i]),
-                                 hovertemplate=esc(lab) + " %{x}: P(no deal yet) %{y:.2f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=dates(start, t),
+                y=S,
+                mode="lines",
+                line_shape="hv",
+                name=lab,
+                line=dict(color=PALETTE[i]),
+                hovertemplate=esc(lab) + " %{x}: P(no deal yet) %{y:.2f}<extra></extra>",
+            )
+        )
     fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02])
     fig.update_xaxes(title="date")
     page.figure(fig, "Time to deal (Kaplan–Meier)")
 
-    actors = [c[len("payoff_"):] for c in sa.columns if c.startswith("payoff_") and c in sb.columns]
+    actors = [c[len("payoff_") :] for c in sa.columns if c.startswith("payoff_") and c in sb.columns]
     for act in actors:
         fig = go.Figure()
         for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
             h = agg.histogram(s[f"payoff_{act}"], bins=40)
-            fig.add_trace(go.Bar(x=h["centre"], y=h["count"] / max(len(s), 1), name=lab, opacity=0.6,
-                                 marker_color=PALETTE[i],
-                                 hovertemplate=esc(lab) + ": payoff %{x:.1f} $bn — %{y:.1%} of runs<extra></extra>"))
+            fig.add_trace(
+                go.Bar(
+                    x=h["centre"],
+                    y=h["count"] / max(len(s), 1),
+                    name=lab,
+                    opacity=0.6,
+                    marker_color=PALETTE[i],
+                    hovertemplate=esc(lab) + ": payoff %{x:.1f} $bn — %{y:.1%} of runs<extra></extra>",
+                )
+            )
         fig.update_layout(barmode="overlay")
         fig.update_xaxes(title="payoff ($bn, discounted)")
         fig.update_yaxes(title="share of runs", tickformat=".0%")
         page.figure(fig, f"Payoff of {act}")
 
     rows = []
-    stats = [("P(deal)", lambda s: (s["outcome"] == "deal").to_numpy(float), np.mean),
-             ("median deal day (no deal = horizon)", lambda s: s["deal_day"].fillna(horizon).to_numpy(float),
-              np.median)]
-    stats += [(f"mean payoff {act} ($bn)", lambda s, a=act: s[f"payoff_{a}"].to_numpy(float), np.mean)
-              for act in actors]
+    stats = [
+        ("P(deal)", lambda s: (s["outcome"] == "deal").to_numpy(float), np.mean),
+        ("median deal day (no deal = horizon)", lambda s: s["deal_day"].fillna(horizon).to_numpy(float), np.median),
+    ]
+    stats += [
+        (f"mean payoff {act} ($bn)", lambda s, a=act: s[f"payoff_{a}"].to_numpy(float), np.mean) for act in actors
+    ]
     for k, (name, pick, stat) in enumerate(stats):
         d, lo, hi = agg.bootstrap_diff(pick(sa), pick(sb), stat, n=n_boot, seed=k)
-        rows.append({"quantity": name, "A": stat(pick(sa)), "B": stat(pick(sb)), "B − A": d, "95% low": lo,
-                     "95% high": hi})
+        rows.append(
+            {"quantity": name, "A": stat(pick(sa)), "B": stat(pick(sb)), "B − A": d, "95% low": lo, "95% high": hi}
+        )
     page.heading("Differences")
     page.table(pd.DataFrame(rows), "B − A with percentile bootstrap intervals")
     target = Path(out) if out is not None else fb

@@ -4,6 +4,7 @@ offline HTML file, the colour palette and the small formatting helpers they shar
 plotly.js is embedded once, so a page opens by double-click and needs no network.
 Text that comes from scenarios is escaped (:func:`esc`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,15 @@ import plotly.offline
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-LAYOUT = dict(template="plotly_white", colorway=PALETTE, height=380, margin=dict(l=60, r=20, t=60, b=50),
-              font=dict(size=13), hoverlabel=dict(font_size=13), legend=dict(orientation="h", y=-0.2))
+LAYOUT = dict(
+    template="plotly_white",
+    colorway=PALETTE,
+    height=380,
+    margin=dict(l=60, r=20, t=60, b=50),
+    font=dict(size=13),
+    hoverlabel=dict(font_size=13),
+    legend=dict(orientation="h", y=-0.2),
+)
 
 
 def esc(text: Any) -> str:
@@ -41,13 +49,21 @@ class Page:
         fig.update_layout(**LAYOUT)
         fig.update_layout(title=dict(text=esc(title)))
         self.n_figs += 1
-        self.parts.append(fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig{self.n_figs}",
-                                      config={"responsive": True, "displaylogo": False}))
+        self.parts.append(
+            fig.to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                div_id=f"fig{self.n_figs}",
+                config={"responsive": True, "displaylogo": False},
+            )
+        )
 
     def table(self, df: pd.DataFrame, caption: str = "") -> None:
         cap = f"<caption>{esc(caption)}</caption>" if caption else ""
         head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
-        rows = "".join("<tr>" + "".join(f"<td>{esc(fmt(v))}</td>" for v in r) + "</tr>" for r in df.itertuples(index=False))
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{esc(fmt(v))}</td>" for v in r) + "</tr>" for r in df.itertuples(index=False)
+        )
         self.parts.append(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
     def text(self, text: str) -> None:
@@ -66,7 +82,8 @@ body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0
 h1 {{ font-size: 1.6em; margin-top: 24px; }} h2 {{ margin-top: 36px; border-bottom: 1px solid #ddd; }}
 .note {{ color: #555; font-size: 0.95em; }}
 table {{ border-collapse: collapse; margin: 12px 0; font-size: 0.92em; }}
-td, th {{ border: 1px solid #ddd; padding: 3px 8px; text-align: left; }} caption {{ text-align: left; font-weight: bold; }}
+td, th {{ border: 1px solid #ddd; padding: 3px 8px; text-align: left; }}
+caption {{ text-align: left; font-weight: bold; }}
 .plotly-graph-div {{ width: 100%; }}
 </style>
 <script type="text/javascript">{js}</script>
@@ -90,5 +107,5 @@ def dates(start: dt.date, days: Any) -> list[str]:
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"

@@ -1,4 +1,5 @@
 """Reading a results folder for a page: the manifest, the tables, the resolved scenario."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 
 Each check yields ``(path, message)``; the loader turns paths into file:line:col.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,8 +39,7 @@ def instrument_exists(sc: Scenario, path: Path, actor: str, name: str) -> Found:
         return
     inst = sc.actors[actor].instruments
     if name not in inst:
-        yield path, (f"actor {actor} has no instrument '{name}'{did_you_mean(name, inst)}; "
-                     f"known: {known(inst)}")
+        yield path, (f"actor {actor} has no instrument '{name}'{did_you_mean(name, inst)}; known: {known(inst)}")
 
 
 def _ref(sc: Scenario, path: Path, ref: str | None) -> Found:
@@ -83,11 +83,15 @@ def check(sc: Scenario, extra: Iterable[Check] = ()) -> list[tuple[tuple[Any, ..
 def _check(sc: Scenario) -> Found:
     if len(sc.actors) != 2:
         # negotiations, threats and the policies' "other side" all assume two parties
-        yield ("actors",), (f"tradesim models two-sided negotiations: found {len(sc.actors)} actor"
-                            f"{'s' if len(sc.actors) != 1 else ''} ({', '.join(sc.actors)}); "
-                            f"a scenario has exactly two")
-    yield from _within(("meta", "discount_rate_per_year"), sc.meta.discount_rate_per_year, 0, 1,
-                       "discount rate")
+        yield (
+            ("actors",),
+            (
+                f"tradesim models two-sided negotiations: found {len(sc.actors)} actor"
+                f"{'s' if len(sc.actors) != 1 else ''} ({', '.join(sc.actors)}); "
+                f"a scenario has exactly two"
+            ),
+        )
+    yield from _within(("meta", "discount_rate_per_year"), sc.meta.discount_rate_per_year, 0, 1, "discount rate")
     base: Path
     for a, actor in sc.actors.items():
         base = ("actors", a)
@@ -98,8 +102,7 @@ def _check(sc: Scenario) -> Found:
             elif not ins.min <= ins.initial <= ins.max:
                 yield p + ("initial",), f"initial value {ins.initial:g} is outside [{ins.min:g}, {ins.max:g}]"
         yield from _within(base + ("resolve_bn",), actor.resolve_bn, 0, math.inf, "resolve_bn")
-        yield from _within(base + ("reaction_lag_days",), actor.reaction_lag_days, 0, 365,
-                           "reaction_lag_days")
+        yield from _within(base + ("reaction_lag_days",), actor.reaction_lag_days, 0, 365, "reaction_lag_days")
 
     for k, link in sc.trade_links.items():
         base = ("trade_links", k)
@@ -134,8 +137,13 @@ def _check(sc: Scenario) -> Found:
                 yield base + (f,), f"'{ref}' must be an instrument of the supplier {cp.supplier}"
         for f in ("supplier_share", "third_country_content"):
             yield from _within(base + (f,), getattr(cp, f), 0, 1, f)
-        for f in ("initial_stock_days", "value_at_risk_bn_per_day", "supplier_revenue_bn_per_year",
-                  "strategic_value_bn_per_day", "supplier_rent_bn_per_year"):
+        for f in (
+            "initial_stock_days",
+            "value_at_risk_bn_per_day",
+            "supplier_revenue_bn_per_year",
+            "strategic_value_bn_per_day",
+            "supplier_rent_bn_per_year",
+        ):
             yield from _within(base + (f,), getattr(cp, f), 0, math.inf, f)
         yield from _within(base + ("gamma",), cp.gamma, 1, 10, "gamma (convex shortage cost)")
         yield from _within(base + ("delay_shape",), cp.delay_shape, 0.1, 1000, "delay_shape")
@@ -145,14 +153,22 @@ def _check(sc: Scenario) -> Found:
         try:
             ctl = sc.instrument(cp.control)
             if ctl.max > len(cp.licensed_share_by_tier) - 1:
-                yield base + ("licensed_share_by_tier",), (
-                    f"{cp.control} goes up to tier {ctl.max:g}; give a share for every tier 0..{ctl.max:g} "
-                    f"({int(ctl.max) + 1} values), found {len(cp.licensed_share_by_tier)}")
+                yield (
+                    base + ("licensed_share_by_tier",),
+                    (
+                        f"{cp.control} goes up to tier {ctl.max:g}; give a share for every tier 0..{ctl.max:g} "
+                        f"({int(ctl.max) + 1} values), found {len(cp.licensed_share_by_tier)}"
+                    ),
+                )
             if ctl.min < 0:
                 owner, name = cp.control.split(".", 1)
-                yield ("actors", owner, "instruments", name, "min"), (
-                    f"{cp.control} is the control tier of chokepoint {k}: tiers start at 0 "
-                    f"(licensed_share_by_tier[0]), found min {ctl.min:g}")
+                yield (
+                    ("actors", owner, "instruments", name, "min"),
+                    (
+                        f"{cp.control} is the control tier of chokepoint {k}: tiers start at 0 "
+                        f"(licensed_share_by_tier[0]), found min {ctl.min:g}"
+                    ),
+                )
         except KeyError:
             pass
         alt = cp.alternative
@@ -186,8 +202,7 @@ def _check(sc: Scenario) -> Found:
             yield from _date(sc, base + ("announced",), m.announced)
             yield from _date(sc, base + ("deadline",), m.deadline)
             if m.deadline <= m.announced:
-                yield base + ("deadline",), (f"deadline {m.deadline} must come after the announcement "
-                                             f"{m.announced}")
+                yield base + ("deadline",), (f"deadline {m.deadline} must come after the announcement {m.announced}")
             yield from _actor(sc, base + ("actor",), m.actor)
             yield from _actor(sc, base + ("target",), m.target)
             if m.actor == m.target:
@@ -205,8 +220,7 @@ def _check(sc: Scenario) -> Found:
             if (c.at_most is None) == (c.at_least is None):
                 yield base + ("condition",), "a condition gives exactly one of 'at_most' or 'at_least'"
             yield from _within(base + ("audience_cost_bn",), m.audience_cost_bn, 0, math.inf, "audience_cost_bn")
-            yield from _within(base + ("concession_cost_bn",), m.concession_cost_bn, 0, math.inf,
-                               "concession_cost_bn")
+            yield from _within(base + ("concession_cost_bn",), m.concession_cost_bn, 0, math.inf, "concession_cost_bn")
         elif isinstance(m, Summit):
             yield from _date(sc, base + ("date",), m.date)
             for j, party in enumerate(m.parties):
@@ -218,8 +232,10 @@ def _check(sc: Scenario) -> Found:
                 yield base, "a summit needs a 'deal_space' to bargain over"
             yield from _within(base + ("breakdown",), m.breakdown, 0, 0.999, "breakdown")
             if m.first_proposer is not None and m.first_proposer not in m.parties:
-                yield base + ("first_proposer",), (f"first_proposer '{m.first_proposer}' is not one of the parties "
-                                                    f"{', '.join(m.parties)}")
+                yield (
+                    base + ("first_proposer",),
+                    (f"first_proposer '{m.first_proposer}' is not one of the parties {', '.join(m.parties)}"),
+                )
 
     if sc.deal_space is not None:
         ds = sc.deal_space

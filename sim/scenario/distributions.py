@@ -10,6 +10,7 @@ are pydantic models (validated with the scenario); sampling maps them onto
 ``numpy.random.Generator`` methods, and :meth:`Dist.frozen` gives the equivalent
 ``scipy.stats`` distribution for analysis and tests.
 """
+
 from __future__ import annotations
 
 import math
@@ -139,8 +140,7 @@ class Triangular(_DistBase):
     @model_validator(mode="after")
     def _check(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise ValueError(
-                f"need low <= mode <= high and low < high, found {self.low}, {self.mode}, {self.high}")
+            raise ValueError(f"need low <= mode <= high and low < high, found {self.low}, {self.mode}, {self.high}")
         return self
 
     def frozen(self) -> Any:
@@ -184,8 +184,7 @@ class Choice(_DistBase):
     def _check(self) -> Choice:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
-                raise ValueError(
-                    f"weights has {len(self.weights)} entries, values has {len(self.values)}")
+                raise ValueError(f"weights has {len(self.weights)} entries, values has {len(self.values)}")
             if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise ValueError("weights must be non-negative and not all zero")
         return self

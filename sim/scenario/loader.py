@@ -3,6 +3,7 @@
 Every problem is reported with ``file:line:column``, the dotted key path, what
 was expected and what was found, all at once.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,7 +51,9 @@ def unshared_copy(x: Any) -> Any:
     return x
 
 
-def apply_overrides(data: dict[str, Any], overrides: Iterable[str]) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
+def apply_overrides(
+    data: dict[str, Any], overrides: Iterable[str]
+) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
     """Apply ``--set`` overrides to a copy of ``data``; return it and their sources."""
     data = unshared_copy(data)
     sources: dict[tuple[Any, ...], str] = {}
@@ -68,21 +71,32 @@ def apply_overrides(data: dict[str, Any], overrides: Iterable[str]) -> tuple[dic
             last = i == len(parts) - 1
             if isinstance(node, list):
                 if not part.isdigit() or int(part) >= len(node):
-                    problems.append(Problem(f"--set {text}", dotted(tuple(path)),
-                                            f"'{part}' is not an index of this list (0..{len(node) - 1})"))
+                    problems.append(
+                        Problem(
+                            f"--set {text}",
+                            dotted(tuple(path)),
+                            f"'{part}' is not an index of this list (0..{len(node) - 1})",
+                        )
+                    )
                     ok = False
                     break
                 key: Any = int(part)
             elif isinstance(node, dict):
                 key = part
                 if not last and key not in node:
-                    problems.append(Problem(f"--set {text}", dotted(tuple(path)),
-                                            f"no key '{part}'{did_you_mean(part, node)}; known: {known(node)}"))
+                    problems.append(
+                        Problem(
+                            f"--set {text}",
+                            dotted(tuple(path)),
+                            f"no key '{part}'{did_you_mean(part, node)}; known: {known(node)}",
+                        )
+                    )
                     ok = False
                     break
             else:
-                problems.append(Problem(f"--set {text}", dotted(tuple(path)), 
-                                        f"'{dotted(tuple(path))}' holds a value, not keys"))
+                problems.append(
+                    Problem(f"--set {text}", dotted(tuple(path)), f"'{dotted(tuple(path))}' holds a value, not keys")
+                )
                 ok = False
                 break
             path.append(key)
@@ -112,8 +126,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any, b
         if is_key or is_index:
             out.append(seg)
             node = node[seg]
-        elif isinstance(seg, str) and (seg in _INTERNAL_SEGMENTS or "[" in seg or "-" in seg
-                                       or seg in _tags()):
+        elif isinstance(seg, str) and (seg in _INTERNAL_SEGMENTS or "[" in seg or "-" in seg or seg in _tags()):
             continue
         else:
             out.append(seg)
@@ -124,6 +137,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any, b
 
 def _tags() -> set[str]:
     from sim.scenario.distributions import DIST_NAMES
+
     return set(DIST_NAMES) | {"set", "licensing", "threat", "summit"}
 
 
@@ -193,9 +207,13 @@ def _found(value: Any) -> str:
 NUMBER_ERRORS = ("float_type", "float_parsing", "finite_number")
 
 
-def convert_errors(exc: ValidationError, data: Any, located: Located,
-                   sources: dict[tuple[Any, ...], str] | None = None, root: type[BaseModel] = Scenario
-                   ) -> list[Problem]:
+def convert_errors(
+    exc: ValidationError,
+    data: Any,
+    located: Located,
+    sources: dict[tuple[Any, ...], str] | None = None,
+    root: type[BaseModel] = Scenario,
+) -> list[Problem]:
     """Turn pydantic errors into located, readable problems (one per key)."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for err in exc.errors():
@@ -204,17 +222,24 @@ def convert_errors(exc: ValidationError, data: Any, located: Located,
     problems: list[Problem] = []
     for path, errs in groups.items():
         node = errs[0]["_node"]
-        number_errors = [e for e in errs if e["type"] in NUMBER_ERRORS
-                         or (e["type"] == "value_error" and isinstance(node, float))]
-        deeper = any(len(q) > len(path) and q[:len(path)] == path for q in groups)
+        number_errors = [
+            e for e in errs if e["type"] in NUMBER_ERRORS or (e["type"] == "value_error" and isinstance(node, float))
+        ]
+        deeper = any(len(q) > len(path) and q[: len(path)] == path for q in groups)
         if number_errors and (len(errs) > 1 or (isinstance(node, dict) and deeper)):  # number or distribution
             if isinstance(node, dict):  # a distribution: its own errors say what is wrong
                 errs = [e for e in errs if e not in number_errors]
             elif isinstance(node, float):  # a number, but not an allowed one (NaN, infinity)
                 errs = number_errors
             else:
-                errs = [dict(errs[0], type="number_or_distribution", msg=f"expected a number or a distribution "
-                                          f"{{dist: uniform, low: ..., high: ...}}, found {_found(node)}")]
+                errs = [
+                    dict(
+                        errs[0],
+                        type="number_or_distribution",
+                        msg=f"expected a number or a distribution "
+                        f"{{dist: uniform, low: ..., high: ...}}, found {_found(node)}",
+                    )
+                ]
         for one in errs:
             problems.append(_problem(one, path, data, located, sources or {}, root))
     # keep one message per (place, text)
@@ -236,8 +261,14 @@ def _where(path: tuple[Any, ...], located: Located, sources: dict[tuple[Any, ...
     return located.where(path)
 
 
-def _problem(e: dict[str, Any], path: tuple[Any, ...], data: Any, located: Located,
-             sources: dict[tuple[Any, ...], str], root: type[BaseModel]) -> Problem:
+def _problem(
+    e: dict[str, Any],
+    path: tuple[Any, ...],
+    data: Any,
+    located: Located,
+    sources: dict[tuple[Any, ...], str],
+    root: type[BaseModel],
+) -> Problem:
     kind = e["type"]
     msg = e["msg"]
     node = e["_node"]
@@ -276,8 +307,12 @@ def _problem(e: dict[str, Any], path: tuple[Any, ...], data: Any, located: Locat
 
 
 # ------------------------------------------------------------------------ public
-def build(data: dict[str, Any], located: Located, sources: dict[tuple[Any, ...], str] | None = None,
-          extra: Iterable[checks.Check] = ()) -> Scenario:
+def build(
+    data: dict[str, Any],
+    located: Located,
+    sources: dict[tuple[Any, ...], str] | None = None,
+    extra: Iterable[checks.Check] = (),
+) -> Scenario:
     """Validate a raw document (already overridden) into a Scenario.
 
     ``extra`` are further cross-field checks (see :func:`sim.scenario.checks.check`);
@@ -295,8 +330,9 @@ def build(data: dict[str, Any], located: Located, sources: dict[tuple[Any, ...],
     return sc
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = (),
-                  extra: Iterable[checks.Check] = ()) -> Scenario:
+def load_scenario(
+    path: str | os.PathLike[str], overrides: Iterable[str] = (), extra: Iterable[checks.Check] = ()
+) -> Scenario:
     """Read, override, validate. Raises :class:`ScenarioError` listing every problem."""
     located = load_file(path)
     data, sources = apply_overrides(located.data, overrides)

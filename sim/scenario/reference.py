@@ -1,4 +1,5 @@
 """The JSON Schema of scenario files (for editors: yaml-language-server)."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,10 @@ SCHEMA_FILE = "scenarios/scenario.schema.json"
 def schema() -> dict[str, Any]:
     s = Scenario.model_json_schema()
     s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    s["description"] = ("A tradesim scenario: actors and their instruments, trade links, "
-                        "chokepoints, the calendar of moves, and the deal space.")
+    s["description"] = (
+        "A tradesim scenario: actors and their instruments, trade links, "
+        "chokepoints, the calendar of moves, and the deal space."
+    )
     return s
 
 
@@ -28,9 +31,15 @@ def _type_name(annotation: object) -> str:
     import typing
 
     text = str(annotation)
-    text = (text.replace("typing.", "").replace("sim.scenario.schema.", "").replace("sim.scenario.distributions.", "")
-            .replace("datetime.date", "date").replace("NoneType", "None").replace("<class '", "")
-            .replace("'>", ""))
+    text = (
+        text.replace("typing.", "")
+        .replace("sim.scenario.schema.", "")
+        .replace("sim.scenario.distributions.", "")
+        .replace("datetime.date", "date")
+        .replace("NoneType", "None")
+        .replace("<class '", "")
+        .replace("'>", "")
+    )
     if "FieldInfo(annotation=NoneType, required=True, discriminator='dist')" in text or "Fixed" in text:
         text = "number or distribution"
     if "discriminator='type'" in text:
@@ -48,17 +57,41 @@ def reference_markdown() -> str:
 
     import sim.scenario.schema as m
 
-    models: list[type[BaseModel]] = [m.Scenario, m.Meta, m.Actor, m.Instrument, m.PolicySpec, m.TradeLink,
-                                     m.TariffEquivalent, m.Chokepoint, m.Alternative, m.SetMove,
-                                     m.LicensingMove, m.ThreatMove, m.Condition, m.Summit, m.DealSpace,
-                                     m.DealItem]
-    out = ["# Scenario reference", "",
-           "Generated from the scenario models by `tradesim schema --markdown`; a test keeps it current.",
-           "Numbers marked *number or distribution* take either a plain number or a mapping such as",
-           "`{dist: uniform, low: 1, high: 2}` (see [scenarios.md](scenarios.md#distributions)).", ""]
+    models: list[type[BaseModel]] = [
+        m.Scenario,
+        m.Meta,
+        m.Actor,
+        m.Instrument,
+        m.PolicySpec,
+        m.TradeLink,
+        m.TariffEquivalent,
+        m.Chokepoint,
+        m.Alternative,
+        m.SetMove,
+        m.LicensingMove,
+        m.ThreatMove,
+        m.Condition,
+        m.Summit,
+        m.DealSpace,
+        m.DealItem,
+    ]
+    out = [
+        "# Scenario reference",
+        "",
+        "Generated from the scenario models by `tradesim schema --markdown`; a test keeps it current.",
+        "Numbers marked *number or distribution* take either a plain number or a mapping such as",
+        "`{dist: uniform, low: 1, high: 2}` (see [scenarios.md](scenarios.md#distributions)).",
+        "",
+    ]
     for model in models:
-        out += [f"## `{model.__name__}`", "", ((model.__doc__ or "").strip().splitlines() or [""])[0], "",
-                "| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+        out += [
+            f"## `{model.__name__}`",
+            "",
+            ((model.__doc__ or "").strip().splitlines() or [""])[0],
+            "",
+            "| key | type | default | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
         for name, f in model.model_fields.items():
             if f.is_required():
                 default = "**required**"

@@ -8,6 +8,7 @@ that the sources disagree on may be a distribution (see :mod:`sim.distributions`
 Loading and error reporting live in :mod:`sim.loader`; cross-field checks in
 :mod:`sim.checks`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,15 +40,14 @@ class Base(BaseModel):
 class Meta(Base):
     """What the scenario is, when it starts, how long a run lasts."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-                      description="Short name; results go to results/<name>/.")
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Short name; results go to results/<name>/.")
     description: str = ""
     start: dt.date = Field(description="Day 0 of the simulation (ISO date).")
     horizon_days: float = Field(gt=0, le=3650, description="Length of a run in days.")
     discount_rate_per_year: Number = Field(
-        default=0.05, description="Continuous discount rate applied to payoffs (per year).")
-    series_every_days: float = Field(
-        default=7.0, gt=0, description="Spacing of the regular grid in series.parquet.")
+        default=0.05, description="Continuous discount rate applied to payoffs (per year)."
+    )
+    series_every_days: float = Field(default=7.0, gt=0, description="Spacing of the regular grid in series.parquet.")
     sources: list[str] = Field(default_factory=list)
 
     @property
@@ -64,7 +64,8 @@ class Instrument(Base):
     max: float
     step: float = Field(default=1.0, gt=0, description="Size of one escalation step.")
     hostile: Literal["up", "down"] = Field(
-        default="up", description="Direction that hurts the other side (licence approval: down).")
+        default="up", description="Direction that hurts the other side (licence approval: down)."
+    )
     unit: str = ""
     description: str = ""
 
@@ -104,16 +105,14 @@ class Actor(Base):
     description: str = ""
     instruments: dict[str, Instrument] = Field(min_length=1)
     policy: PolicySpec = PolicySpec(name="scripted")
-    preferences: Preferences = Field(
-        default=Preferences(), description="Weights on loss components in the payoff.")
+    preferences: Preferences = Field(default=Preferences(), description="Weights on loss components in the payoff.")
     resolve_bn: Resolve = Field(
         default=math.inf,
-        description="Private resolve: accumulated loss ($bn) the actor bears before conceding (.inf: never).")
+        description="Private resolve: accumulated loss ($bn) the actor bears before conceding (.inf: never).",
+    )
     review_days: float = Field(default=14.0, gt=0, description="Days between periodic reviews.")
-    reaction_lag_days: Number = Field(
-        default=1.0, description="Days between observing a move and reacting to it.")
-    pre_deadline_days: float = Field(
-        default=2.0, ge=0, description="Days before a deadline at which a target decides.")
+    reaction_lag_days: Number = Field(default=1.0, description="Days between observing a move and reacting to it.")
+    pre_deadline_days: float = Field(default=2.0, ge=0, description="Days before a deadline at which a target decides.")
     noise: float = Field(default=0.0, ge=0, le=1, description="Chance that a decision is replaced by a random step.")
 
 
@@ -138,9 +137,9 @@ class TradeLink(Base):
     pass_through: Number = Field(default=1.0, description="Share phi of the tariff paid by importers.")
     margin: Number = Field(default=0.3, description="Exporter value added lost per $ of lost sales.")
     quota: InstrumentRef | None = Field(
-        default=None, description="Instrument giving the share of normal purchases made (0..1).")
-    substitution_cost: Number = Field(
-        default=0.0, description="Importer's cost per $ of purchases cut by the quota.")
+        default=None, description="Instrument giving the share of normal purchases made (0..1)."
+    )
+    substitution_cost: Number = Field(default=0.0, description="Importer's cost per $ of purchases cut by the quota.")
     tariff_equivalents: list[TariffEquivalent] = Field(default_factory=list)
 
 
@@ -149,8 +148,7 @@ class Alternative(Base):
     """Supply outside the supplier's reach that the consumer can build up."""
 
     ramp_per_year: Number = Field(default=0.0, description="Added share of demand per year.")
-    acceleration: Number = Field(
-        default=0.0, description="Extra ramp per unit of time spent in shortage (x ramp).")
+    acceleration: Number = Field(default=0.0, description="Extra ramp per unit of time spent in shortage (x ramp).")
     max_share: Number = Field(default=1.0, description="Ceiling of added alternative supply.")
     review_days: float = Field(default=30.0, gt=0, description="Days between capacity updates.")
 
@@ -165,24 +163,31 @@ class Chokepoint(Base):
     initial_stock_days: Number = Field(description="Stock I0 in days of demand.")
     control: InstrumentRef = Field(description="Supplier's control-tier instrument.")
     licensed_share_by_tier: list[float] = Field(
-        min_length=1, description="Share of the supplier's flow needing a licence, by tier.")
+        min_length=1, description="Share of the supplier's flow needing a licence, by tier."
+    )
     approval: InstrumentRef = Field(description="Instrument: share of applications approved.")
     delay_days: InstrumentRef = Field(description="Instrument: mean processing delay (days).")
     delay_shape: Number = Field(default=4.0, description="Gamma shape of the processing delay.")
     cohort_days: float = Field(default=7.0, gt=0, description="Applications are filed in cohorts.")
     third_country_content: Number = Field(
-        default=0.0, description="Share of other supply with supplier-origin content.")
+        default=0.0, description="Share of other supply with supplier-origin content."
+    )
     extraterritorial_from_tier: int | None = Field(
-        default=None, description="Tier from which the extraterritorial rule reaches that content.")
+        default=None, description="Tier from which the extraterritorial rule reaches that content."
+    )
     value_at_risk_bn_per_day: Number = Field(
-        description="Consumer's downstream output that depends on the good ($bn/day).")
+        description="Consumer's downstream output that depends on the good ($bn/day)."
+    )
     gamma: Number = Field(default=2.0, description="Convexity of the shortage cost g = sigma^gamma.")
     supplier_revenue_bn_per_year: Number = Field(
-        default=0.0, description="Supplier's export revenue from this flow at full supply.")
+        default=0.0, description="Supplier's export revenue from this flow at full supply."
+    )
     strategic_value_bn_per_day: Number = Field(
-        default=0.0, description="Supplier's security value of the consumer's shortage, x g.")
+        default=0.0, description="Supplier's security value of the consumer's shortage, x g."
+    )
     supplier_rent_bn_per_year: Number = Field(
-        default=0.0, description="Supplier's long-run rent per unit share of demand lost.")
+        default=0.0, description="Supplier's long-run rent per unit share of demand lost."
+    )
     alternative: Alternative = Alternative()
 
 
@@ -251,10 +256,21 @@ class ThreatTemplate(Base):
 
     def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> ThreatMove:
         """The threat this template describes, issued by ``actor``."""
-        return ThreatMove(type="threat", id=id, actor=actor, target=self.condition.actor, announced=announced,
-                          deadline=deadline, instrument=self.instrument, value=self.value, add=self.add,
-                          condition=self.condition, audience_cost_bn=self.audience_cost_bn,
-                          concession_cost_bn=self.concession_cost_bn, note=note)
+        return ThreatMove(
+            type="threat",
+            id=id,
+            actor=actor,
+            target=self.condition.actor,
+            announced=announced,
+            deadline=deadline,
+            instrument=self.instrument,
+            value=self.value,
+            add=self.add,
+            condition=self.condition,
+            audience_cost_bn=self.audience_cost_bn,
+            concession_cost_bn=self.concession_cost_bn,
+            note=note,
+        )
 
 
 class Summit(Base):
@@ -263,13 +279,16 @@ class Summit(Base):
     type: Literal["summit"]
     date: dt.date
     parties: list[str] = Field(min_length=2, max_length=2)
-    protocol: str = Field(default="nash", pattern=NAME,
-                          description="A bargaining protocol of sim.bargaining: nash, alternating_offers.")
+    protocol: str = Field(
+        default="nash", pattern=NAME, description="A bargaining protocol of sim.bargaining: nash, alternating_offers."
+    )
     probability_held: Number = 1.0
     round_days: float = Field(default=1.0, gt=0, description="alternating_offers: days between offers.")
     rounds: int | None = Field(default=None, ge=1, description="alternating_offers: last round (none: infinite).")
     breakdown: Number = Field(default=0.0, description="alternating_offers: chance talks collapse each round.")
-    first_proposer: str | None = Field(default=None, description="alternating_offers: who opens (default: first party).")
+    first_proposer: str | None = Field(
+        default=None, description="alternating_offers: who opens (default: first party)."
+    )
     note: str = ""
 
 
@@ -300,12 +319,15 @@ class DealSpace(Base):
     items: list[DealItem] = Field(default_factory=list)
     transfers: list[Transfer] = Field(default_factory=list)
     weights: Literal["equal", "patience"] | dict[str, float] = Field(
-        default="equal", description="Bargaining weights: equal, from patience, or by actor.")
+        default="equal", description="Bargaining weights: equal, from patience, or by actor."
+    )
     threats_in_disagreement: bool = Field(
-        default=True, description="Pending threats are assumed carried out if talks fail.")
+        default=True, description="Pending threats are assumed carried out if talks fail."
+    )
     renew: bool = Field(default=True, description="Renegotiate at expiry; otherwise snap back.")
     defection_cost_bn: Number = Field(
-        default=0.0, description="Cost to a side that breaks a deal in force (reputation, audience).")
+        default=0.0, description="Cost to a side that breaks a deal in force (reputation, audience)."
+    )
 
 
 # ----------------------------------------------------------------------- scenario

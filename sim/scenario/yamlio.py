@@ -5,6 +5,7 @@ module refuses duplicate keys and alias expansions that would blow up (a
 "billion laughs" document), and returns a map from key paths to ``line:column``
 so that validation errors can point at the line a student got wrong.
 """
+
 from __future__ import annotations
 
 import os
@@ -70,9 +71,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise _fail(src, line, col, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise ScenarioError([Problem(f"{src}:1:1", "", "is empty; expected a YAML mapping")])
     return text
 
@@ -98,12 +97,22 @@ def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int
         seen: dict[Any, int] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, ScalarNode):
-                raise _fail(source, knode.start_mark.line + 1, knode.start_mark.column + 1,
-                            "mapping keys must be plain names", dotted(path))
+                raise _fail(
+                    source,
+                    knode.start_mark.line + 1,
+                    knode.start_mark.column + 1,
+                    "mapping keys must be plain names",
+                    dotted(path),
+                )
             k = knode.value
             if k in seen:
-                raise _fail(source, knode.start_mark.line + 1, knode.start_mark.column + 1,
-                            f"duplicate key '{k}' (first given on line {seen[k]})", dotted(path))
+                raise _fail(
+                    source,
+                    knode.start_mark.line + 1,
+                    knode.start_mark.column + 1,
+                    f"duplicate key '{k}' (first given on line {seen[k]})",
+                    dotted(path),
+                )
             seen[k] = knode.start_mark.line + 1
             positions[path + (k,)] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             _walk(vnode, path + (k,), source, positions)
@@ -126,8 +135,9 @@ def load_yaml(text: str, source: str) -> Located:
     if node is None:
         raise _fail(source, 1, 1, "is empty; expected a YAML mapping")
     if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-        raise _fail(source, 1, 1, f"expands to more than {MAX_EXPANDED_NODES} nodes through "
-                    "aliases; refusing (alias bomb?)")
+        raise _fail(
+            source, 1, 1, f"expands to more than {MAX_EXPANDED_NODES} nodes through aliases; refusing (alias bomb?)"
+        )
     positions: dict[Path_, tuple[int, int]] = {}
     _walk(node, (), source, positions)
     try:
@@ -135,8 +145,13 @@ def load_yaml(text: str, source: str) -> Located:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _fail(source, line, col, f"unsupported YAML tag: {exc.problem}; only plain "
-                    "mappings, lists, strings, numbers, booleans and dates are allowed") from None
+        raise _fail(
+            source,
+            line,
+            col,
+            f"unsupported YAML tag: {exc.problem}; only plain "
+            "mappings, lists, strings, numbers, booleans and dates are allowed",
+        ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(source, "", f"not valid YAML: {exc}")]) from None
     if not isinstance(data, dict):

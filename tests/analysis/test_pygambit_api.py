@@ -3,6 +3,7 @@
 A version bump that renames or changes one of these calls fails here first, with
 the call named, rather than deep inside ``tradesim game``.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -41,7 +42,7 @@ def test_logit_branch_starts_uniform_and_ends_at_nash():
     """A game with a strictly dominant action: the QRE branch goes from uniform (λ = 0) to it."""
     game = gbt.StrategicGame.from_arrays(np.array([[3.0, 1.0], [2.0, 0.0]]), np.array([[1.0, 0.0], [0.0, 1.0]]))
     points = list(gbt.qre.logit_solve_branch(game, maxregret=1e-8))
-    first = [float(p) for _, p in points[0].profile[list(game.players)[0]]]
-    last = [float(p) for _, p in points[-1].profile[list(game.players)[0]]]
+    first = [float(p) for _, p in points[0].profile[next(iter(game.players))]]
+    last = [float(p) for _, p in points[-1].profile[next(iter(game.players))]]
     assert float(points[0].lam) == 0.0 and np.allclose(first, 0.5)
     assert float(points[-1].lam) > float(points[0].lam) and last[0] > 1 - 1e-4

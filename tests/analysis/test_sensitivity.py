@@ -1,4 +1,5 @@
 """Sensitivity of a censored output: the deal day with no deal counted at the horizon."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,13 @@ HORIZON = 100.0
 
 
 def test_deal_day_is_the_restricted_mean_up_to_the_horizon():
-    summary = pd.DataFrame({"point": [0, 0, 1, 1], "outcome": ["deal", "stalemate", "stalemate", "stalemate"],
-                            "deal_day": [10.0, np.nan, np.nan, np.nan]})
+    summary = pd.DataFrame(
+        {
+            "point": [0, 0, 1, 1],
+            "outcome": ["deal", "stalemate", "stalemate", "stalemate"],
+            "deal_day": [10.0, np.nan, np.nan, np.nan],
+        }
+    )
     y = output_per_point(summary, "deal_day", HORIZON)
     assert y.tolist() == [(10.0 + HORIZON) / 2, HORIZON]
 
@@ -44,9 +50,16 @@ def morris_folder(tmp_path):
     """
     from SALib.sample import morris as morris_sample
 
-    spec = {"name": "m", "scenario": "x.yaml", "design": "morris", "points": 10, "seed": 1, "replications": 2,
-            "outputs": ["deal_day"], "parameters": [{"path": "a.x", "low": 0.0, "high": 1.0},
-                                                     {"path": "a.y", "low": 0.0, "high": 1.0}]}
+    spec = {
+        "name": "m",
+        "scenario": "x.yaml",
+        "design": "morris",
+        "points": 10,
+        "seed": 1,
+        "replications": 2,
+        "outputs": ["deal_day"],
+        "parameters": [{"path": "a.x", "low": 0.0, "high": 1.0}, {"path": "a.y", "low": 0.0, "high": 1.0}],
+    }
     problem = {"num_vars": 2, "names": ["a.x", "a.y"], "bounds": [[0.0, 1.0], [0.0, 1.0]]}
     x = morris_sample.sample(problem, 10, num_levels=4, seed=1)
     design = pd.DataFrame(x, columns=["a.x", "a.y"]).reset_index(names="point")
@@ -54,14 +67,26 @@ def morris_folder(tmp_path):
     for p, (px, py) in enumerate(x):
         for rep in (0, 1):
             deal = rep == 0 or px < 0.5
-            rows.append({"run": len(rows), "point": p, "replication": rep, "error": None,
-                         "sweep.a.x": px, "sweep.a.y": py, "outcome": "deal" if deal else "stalemate",
-                         "deal_day": 20.0 if deal else np.nan})
+            rows.append(
+                {
+                    "run": len(rows),
+                    "point": p,
+                    "replication": rep,
+                    "error": None,
+                    "sweep.a.x": px,
+                    "sweep.a.y": py,
+                    "outcome": "deal" if deal else "stalemate",
+                    "deal_day": 20.0 if deal else np.nan,
+                }
+            )
     tmp_path.mkdir(parents=True, exist_ok=True)
     design.to_parquet(tmp_path / "design.parquet")
     pd.DataFrame(rows).to_parquet(tmp_path / "summary.parquet")
-    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep", "sweep": spec, "status": "complete",
-                                                        "scenario": {"meta": {"horizon_days": HORIZON}}}))
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {"kind": "sweep", "sweep": spec, "status": "complete", "scenario": {"meta": {"horizon_days": HORIZON}}}
+        )
+    )
     return tmp_path
 
 

@@ -1,4 +1,5 @@
 """The bargaining-protocol registry: entries, their contract, and the scenario check."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,8 @@ import pytest
 
 from sim.bargaining import REGISTRY, Settings, alternating_offers, nash_bargain, protocol_checks, round_discount
 from sim.bargaining.nash import nash_weight
-from sim.scenario.loader import scenario_from_dict
 from sim.errors import ScenarioError
+from sim.scenario.loader import scenario_from_dict
 
 from ..conftest import base_dict
 

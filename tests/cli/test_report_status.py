@@ -1,4 +1,5 @@
 """``report`` and ``compare`` refuse a results folder that is not complete: one line, exit 2."""
+
 from __future__ import annotations
 
 import json

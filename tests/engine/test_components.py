@@ -1,4 +1,5 @@
 """Each engine component on its own: chokepoint stockouts, the threat book, the calendar."""
+
 from __future__ import annotations
 
 import math
@@ -72,10 +73,19 @@ def test_stockout_day_is_infinite_without_a_drain():
 
 
 def _threat(d, **kw):
-    t = {"type": "threat", "id": "t1", "actor": "US", "target": "CN", "announced": "2025-01-05",
-         "deadline": "2025-01-31", "instrument": "tariff", "add": 1.0,
-         "condition": {"actor": "CN", "instrument": "controls", "at_most": 0},
-         "audience_cost_bn": 7.0, "concession_cost_bn": 3.0}
+    t = {
+        "type": "threat",
+        "id": "t1",
+        "actor": "US",
+        "target": "CN",
+        "announced": "2025-01-05",
+        "deadline": "2025-01-31",
+        "instrument": "tariff",
+        "add": 1.0,
+        "condition": {"actor": "CN", "instrument": "controls", "at_most": 0},
+        "audience_cost_bn": 7.0,
+        "concession_cost_bn": 3.0,
+    }
     t.update(kw)
     d["calendar"].append(t)
 
@@ -110,7 +120,7 @@ def test_threat_book_carried_out():
     d = base_dict()
     d["calendar"].append({"type": "set", "date": "2025-01-01", "actor": "CN", "instrument": "controls", "value": 1})
     _threat(d)
-    sc, world, clock, book, stage, outcome = _book(d)
+    _sc, world, clock, book, stage, _outcome = _book(d)
     world.set("CN.controls", 1)
     (t,) = book.threats
     assert book.status["t1"] == "scheduled" and book.pending() == []
@@ -130,7 +140,7 @@ def test_threat_book_carried_out():
 def test_threat_book_backing_down_costs_the_audience_cost():
     d = base_dict()
     _threat(d)
-    sc, world, clock, book, stage, outcome = _book(d)
+    _sc, world, _clock, book, stage, _outcome = _book(d)
     world.set("CN.controls", 1)
     (t,) = book.threats
     book.announce(t)
@@ -143,7 +153,7 @@ def test_threat_book_concession_withdraws_breaching_calendar_moves():
     d = base_dict()
     d["calendar"].append({"type": "set", "date": "2025-02-10", "actor": "CN", "instrument": "controls", "value": 2})
     _threat(d)
-    sc, world, clock, book, stage, outcome = _book(d)
+    _sc, world, _clock, book, stage, outcome = _book(d)
     world.set("CN.controls", 1)
     (t,) = book.threats
     book.announce(t)
@@ -161,7 +171,7 @@ def test_threat_book_concession_withdraws_breaching_calendar_moves():
 def test_threat_book_settled_by_a_deal():
     d = base_dict()
     _threat(d)
-    sc, world, clock, book, stage, outcome = _book(d)
+    _sc, _world, _clock, book, _stage, _outcome = _book(d)
     book.settle()
     assert book.status["t1"] == "settled" and book.scheduled() == []
     book.announce(book.threats[0])  # a settled threat is never announced

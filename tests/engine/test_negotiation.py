@@ -1,4 +1,5 @@
 """Talks between the two parties of a scenario."""
+
 from __future__ import annotations
 
 import numpy as np

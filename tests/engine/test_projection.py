@@ -7,6 +7,7 @@ approval 0 with no delay, so no cohort ever arrives, and the supplier earns no
 revenue on the flow, so denials cost nothing; actors are ``scripted`` with an
 empty calendar.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,8 +26,18 @@ from sim.model.welfare import discount_integral
 from ..conftest import base_dict
 
 
-def scenario(stock=20.0, share=0.8, licensed=0.5, tariff=0.3, rho_year=0.05, gamma=2.0, var=2.0,
-             strategic=0.0, weights=None, horizon=400.0):
+def scenario(
+    stock=20.0,
+    share=0.8,
+    licensed=0.5,
+    tariff=0.3,
+    rho_year=0.05,
+    gamma=2.0,
+    var=2.0,
+    strategic=0.0,
+    weights=None,
+    horizon=400.0,
+):
     d = base_dict()
     d["meta"].update(horizon_days=horizon, discount_rate_per_year=rho_year)
     cn = d["actors"]["CN"]["instruments"]
@@ -37,8 +48,13 @@ def scenario(stock=20.0, share=0.8, licensed=0.5, tariff=0.3, rho_year=0.05, gam
     for a, w in (weights or {}).items():
         d["actors"][a]["preferences"] = w
     d["chokepoints"]["magnets"].update(
-        initial_stock_days=stock, supplier_share=share, licensed_share_by_tier=[0.0, licensed], gamma=gamma,
-        value_at_risk_bn_per_day=var, strategic_value_bn_per_day=strategic)
+        initial_stock_days=stock,
+        supplier_share=share,
+        licensed_share_by_tier=[0.0, licensed],
+        gamma=gamma,
+        value_at_risk_bn_per_day=var,
+        strategic_value_bn_per_day=strategic,
+    )
     return scenario_from_dict(d)
 
 
@@ -107,16 +123,34 @@ def test_options_relative_and_absolute_agree_in_differences():
 
 # ------------------------------------------------------------- the engine agrees
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(stock=st.sampled_from([0.0, 0.5, 5.0, 20.0, 45.0]),
-       share=st.floats(0.1, 1.0), licensed=st.floats(0.0, 1.0), tariff=st.floats(0.0, 1.5),
-       rho_year=st.sampled_from([0.0, 0.05, 0.2]), gamma=st.floats(1.0, 3.0), var=st.floats(0.1, 5.0),
-       strategic=st.floats(0.0, 2.0), w_short=st.floats(0.5, 2.0), w_strat=st.floats(0.0, 2.0),
-       start=st.floats(0.0, 120.0), horizon=st.floats(1.0, 200.0))
-def test_projection_equals_what_the_engine_then_does(stock, share, licensed, tariff, rho_year, gamma, var,
-                                                     strategic, w_short, w_strat, start, horizon):
-    sc = scenario(stock=stock, share=share, licensed=licensed, tariff=tariff, rho_year=rho_year, gamma=gamma,
-                  var=var, strategic=strategic, weights={"US": {"shortage": w_short, "trade": 1.5},
-                                                         "CN": {"strategic": w_strat}})
+@given(
+    stock=st.sampled_from([0.0, 0.5, 5.0, 20.0, 45.0]),
+    share=st.floats(0.1, 1.0),
+    licensed=st.floats(0.0, 1.0),
+    tariff=st.floats(0.0, 1.5),
+    rho_year=st.sampled_from([0.0, 0.05, 0.2]),
+    gamma=st.floats(1.0, 3.0),
+    var=st.floats(0.1, 5.0),
+    strategic=st.floats(0.0, 2.0),
+    w_short=st.floats(0.5, 2.0),
+    w_strat=st.floats(0.0, 2.0),
+    start=st.floats(0.0, 120.0),
+    horizon=st.floats(1.0, 200.0),
+)
+def test_projection_equals_what_the_engine_then_does(
+    stock, share, licensed, tariff, rho_year, gamma, var, strategic, w_short, w_strat, start, horizon
+):
+    sc = scenario(
+        stock=stock,
+        share=share,
+        licensed=licensed,
+        tariff=tariff,
+        rho_year=rho_year,
+        gamma=gamma,
+        var=var,
+        strategic=strategic,
+        weights={"US": {"shortage": w_short, "trade": 1.5}, "CN": {"strategic": w_strat}},
+    )
     e = engine_at(sc, start)
     projected = e.projector.project(horizon)
     before = weighted_losses(e)
@@ -126,4 +160,3 @@ def test_projection_equals_what_the_engine_then_does(stock, share, licensed, tar
     scale = max(1.0, *(abs(v) for v in after.values()))
     for a in ("US", "CN"):
         assert math.isclose(after[a] - before[a], projected[a], rel_tol=1e-9, abs_tol=1e-9 * scale), a
-

@@ -1,4 +1,5 @@
 """The summary row: what its columns mean, checked against hand-made runs."""
+
 from __future__ import annotations
 
 import pytest

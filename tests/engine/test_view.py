@@ -1,4 +1,5 @@
 """The view a policy sees changes nothing: reading every member leaves the run as it was."""
+
 from __future__ import annotations
 
 import copy
@@ -15,8 +16,9 @@ from ..conftest import SCENARIOS
 
 
 def _members() -> list[str]:
-    return sorted(n for n, v in vars(View).items()
-                  if not n.startswith("_") and (callable(v) or isinstance(v, property)))
+    return sorted(
+        n for n, v in vars(View).items() if not n.startswith("_") and (callable(v) or isinstance(v, property))
+    )
 
 
 def _engine(until: float) -> Engine:
@@ -31,27 +33,57 @@ def _engine(until: float) -> Engine:
 
 def _state(eng: Engine) -> tuple:
     w = eng.world
-    return (w.t, copy.deepcopy(w.pain), copy.deepcopy(w.losses), dict(w.values), w.next_grid,
-            [(c.stock, c.shortage_days, c.shortfall, c.version, c.due) for c in w.chokes],
-            len(eng.clock.series), len(eng.clock.events), eng.env.now, len(eng.env._queue))
+    return (
+        w.t,
+        copy.deepcopy(w.pain),
+        copy.deepcopy(w.losses),
+        dict(w.values),
+        w.next_grid,
+        [(c.stock, c.shortage_days, c.shortfall, c.version, c.due) for c in w.chokes],
+        len(eng.clock.series),
+        len(eng.clock.events),
+        eng.env.now,
+        len(eng.env._queue),
+    )
 
 
 def _calls(view, eng):
     threat = eng.threats.threats[0]
     own = view.own_instruments[0]
-    other = [a for a in eng.sc.actors if a != view.actor][0]
+    other = next(a for a in eng.sc.actors if a != view.actor)
     ref = view.instruments_of(other)[0]
     return {
-        "actor": (), "t": (), "own_instruments": (), "opponent": (),
-        "own": (own,), "value": (ref,), "instruments_of": (other,), "step": (own, 1),
-        "step_ref": (ref, -1), "hostility": (other, ref.split(".", 1)[1], 0.0, 1.0),
-        "locked": (own,), "losses_bn": (), "loss_state": (), "pain_rate": (), "loss_rate": (other,),
-        "public_losses": (other,), "resolve_bn": (), "conceded": (other,), "deal_in_force": (),
-        "deal_before": (), "defection_cost_bn": (), "last_talks": (), "talks_gain": (),
-        "pending_threats": (None,), "threat_value": (threat,), "threat_outlook": (threat, 60.0),
+        "actor": (),
+        "t": (),
+        "own_instruments": (),
+        "opponent": (),
+        "own": (own,),
+        "value": (ref,),
+        "instruments_of": (other,),
+        "step": (own, 1),
+        "step_ref": (ref, -1),
+        "hostility": (other, ref.split(".", 1)[1], 0.0, 1.0),
+        "locked": (own,),
+        "losses_bn": (),
+        "loss_state": (),
+        "pain_rate": (),
+        "loss_rate": (other,),
+        "public_losses": (other,),
+        "resolve_bn": (),
+        "conceded": (other,),
+        "deal_in_force": (),
+        "deal_before": (),
+        "defection_cost_bn": (),
+        "last_talks": (),
+        "talks_gain": (),
+        "pending_threats": (None,),
+        "threat_value": (threat,),
+        "threat_outlook": (threat, 60.0),
         "outlook": (60.0, None, [(eng.env.now + 5.0, ref, 0.0)]),
         "outlook_options": (60.0, [(f"{view.actor}.{own}", view.step(own, 1))]),
-        "day": (eng.sc.meta.start,), "date": (12.0,), "param": (1.5,),
+        "day": (eng.sc.meta.start,),
+        "date": (12.0,),
+        "param": (1.5,),
     }
 
 
@@ -65,11 +97,17 @@ def test_every_view_member_leaves_the_run_unchanged(until):
         for name in _members():
             before = _state(eng)
             attr = getattr(type(view), name, None)
-            first = getattr(view, name) if isinstance(attr, property) or not callable(getattr(view, name)) \
+            first = (
+                getattr(view, name)
+                if isinstance(attr, property) or not callable(getattr(view, name))
                 else getattr(view, name)(*calls[name])
+            )
             assert _state(eng) == before, f"View.{name} changed the run"
-            again = getattr(view, name) if isinstance(attr, property) or not callable(getattr(view, name)) \
+            again = (
+                getattr(view, name)
+                if isinstance(attr, property) or not callable(getattr(view, name))
                 else getattr(view, name)(*calls[name])
+            )
             assert repr(again) == repr(first), f"View.{name} gave a different answer when asked twice"
 
 

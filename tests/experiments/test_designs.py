@@ -1,5 +1,6 @@
 """Registry contract for designs: every registered design gives points inside the bounds
 of every parameter, and a sweep file naming an unknown design points at its line."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,17 +30,23 @@ def test_every_design_gives_points_in_bounds(name):
     assert x.equals(again), "a design is a function of the spec (seeded)"
 
 
-@pytest.mark.parametrize("name", [n for n in REGISTRY.names() if REGISTRY[n].takes_parameters
-                                  and not REGISTRY[n].needs_range])
+@pytest.mark.parametrize(
+    "name", [n for n in REGISTRY.names() if REGISTRY[n].takes_parameters and not REGISTRY[n].needs_range]
+)
 def test_designs_that_take_values_pick_among_them(name):
-    spec = SweepSpec(name="t", scenario="-", design=name, points=12, seed=1,
-                     parameters=[{"path": "p", "values": ["x", "y", "z"]}])
+    spec = SweepSpec(
+        name="t", scenario="-", design=name, points=12, seed=1, parameters=[{"path": "p", "values": ["x", "y", "z"]}]
+    )
     assert set(design_matrix(spec)["p"]) <= {"x", "y", "z"}
 
 
 def test_grid_is_the_full_factorial():
-    spec = SweepSpec(name="t", scenario="-", design="grid",
-                     parameters=[{"path": "a", "values": [1, 2, 3]}, {"path": "b", "low": 0, "high": 1, "num": 3}])
+    spec = SweepSpec(
+        name="t",
+        scenario="-",
+        design="grid",
+        parameters=[{"path": "a", "values": [1, 2, 3]}, {"path": "b", "low": 0, "high": 1, "num": 3}],
+    )
     x = design_matrix(spec)
     assert len(x) == 9 and sorted(set(x["b"])) == [0.0, 0.5, 1.0]
 

@@ -1,6 +1,7 @@
 """One execution path: a Monte Carlo runs through the sweep machinery (chunks, executors,
 parts, consolidation) and gives, run for run, what ``run_replication`` gives with
 ``SeedSequence(seed, spawn_key=(i,))`` — whatever the executor and the number of workers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,11 +28,11 @@ TEMPLATE = ROOT / "scenarios" / "student_template.yaml"
 def _monte_carlo(tmp: Path, executor: str, workers: int, runs: int = 12, seed: int = 4, chunk: int = 5):
     """A Monte Carlo as :func:`sim.run` builds it, on a chosen executor."""
     sc = load_scenario(TEMPLATE)
-    job = ChunkJob(seed, "run", record_events=True, record_series=True, sweep=False, scenario=sc,
-                   start=sc.meta.start)
+    job = ChunkJob(seed, "run", record_events=True, record_series=True, sweep=False, scenario=sc, start=sc.meta.start)
     plan = Plan("t", job, cut(grid_tasks([{}], runs), chunk), resumable=False, keep_parts=False)
-    folder = ResultsFolder.create(tmp / executor, {"scenario": sc.model_dump(mode="json")}, RUN_TABLES, runs,
-                                  len(plan.chunks))
+    folder = ResultsFolder.create(
+        tmp / executor, {"scenario": sc.model_dump(mode="json")}, RUN_TABLES, runs, len(plan.chunks)
+    )
     execute(plan, folder, Execution(executor, workers))
     return load_results(folder.path)
 
@@ -56,6 +57,7 @@ def test_monte_carlo_rows_are_run_replication_with_the_run_seed():
     assert other.summary["actors.US.resolve_bn"] != res.summary.iloc[1]["actors.US.resolve_bn"]
 
 
+@pytest.mark.slow
 def test_one_and_two_workers_give_identical_tables():
     one = sim.run(TEMPLATE, runs=30, seed=9, workers=1, out=None)
     two = sim.run(TEMPLATE, runs=30, seed=9, workers=2, out=None)
@@ -65,8 +67,10 @@ def test_one_and_two_workers_give_identical_tables():
     assert list(one.series.columns[:3]) == ["run", "t", "date"]
 
 
-@pytest.mark.parametrize("executor", [pytest.param(n, marks=pytest.mark.slow) if n == "dask" else n
-                                      for n in EXECUTORS.names()])
+@pytest.mark.parametrize(
+    "executor", [pytest.param(n, marks=pytest.mark.slow) if n == "dask" else n for n in EXECUTORS.names()]
+)
+@pytest.mark.slow
 def test_every_registered_executor_gives_identical_tables(tmp_path, executor):
     """Registry contract: the serial executor is the reference (dask: a real LocalCluster)."""
     ref = _monte_carlo(tmp_path / "ref", "serial", 1)
@@ -77,12 +81,19 @@ def test_every_registered_executor_gives_identical_tables(tmp_path, executor):
 
 
 def test_a_sweep_with_the_monte_carlo_design_is_tradesim_run(tmp_path):
-    spec = {"name": "mc", "scenario": str(TEMPLATE), "design": "monte_carlo", "replications": 9, "seed": 5,
-            "chunk_runs": 4}
+    spec = {
+        "name": "mc",
+        "scenario": str(TEMPLATE),
+        "design": "monte_carlo",
+        "replications": 9,
+        "seed": 5,
+        "chunk_runs": 4,
+    }
     f = tmp_path / "mc.yaml"
     f.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    swept = pd.read_parquet(run_sweep(str(f), out=str(tmp_path / "o"), executor="serial", quiet=True).path
-                            / "summary.parquet")
+    swept = pd.read_parquet(
+        run_sweep(str(f), out=str(tmp_path / "o"), executor="serial", quiet=True).path / "summary.parquet"
+    )
     ran = sim.run(TEMPLATE, runs=9, seed=5, workers=1, out=None).summary
     assert list(swept["replication"]) == list(range(9)) and swept["error"].isna().all()
     pd.testing.assert_frame_equal(swept[list(ran.columns)], ran)
@@ -100,5 +111,5 @@ def test_an_unknown_executor_is_a_usage_error():
     from sim.errors import UsageError
     from sim.experiments.executors.base import make_executor
 
-    with pytest.raises(UsageError, match="unknown executor 'proceses' .did you mean 'processes'"):
+    with pytest.raises(UsageError, match=r"unknown executor 'proceses' .did you mean 'processes'"):
         make_executor("proceses", 1)

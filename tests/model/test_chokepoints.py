@@ -1,4 +1,5 @@
 """Chokepoint equations against their closed forms."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Policies that reason about "the other side" ask the view for its one opponent, never the first of many."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -8,7 +9,6 @@ import pytest
 
 from sim.engine.view import EngineView
 from sim.policies import make_policy
-
 
 
 class _TwoSided:
@@ -47,4 +47,4 @@ def test_opponent_is_the_one_other_actor():
 def test_anything_but_one_other_actor_is_a_clear_error_not_a_silent_pick(actors, found):
     """Scenarios are validated to have two actors; a view that somehow has more or fewer says so."""
     with pytest.raises(ValueError, match=f"exactly one other actor.*{found}"):
-        _view_in(actors).opponent
+        _ = _view_in(actors).opponent

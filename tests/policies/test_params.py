@@ -1,4 +1,5 @@
 """Every registered policy declares its parameters as a pydantic model and its metadata on the class."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,5 +20,5 @@ def test_policy_declares_params_and_metadata(name):
     assert issubclass(cls.Params, BaseModel) and issubclass(cls.Params, Params)
     assert cls.Params.model_config.get("extra") == "forbid"
     cls.Params(**cls.example_params)  # the example validates
-    with pytest.raises(ValidationError, match="no_such_parameter|Extra inputs"):
+    with pytest.raises(ValidationError, match=r"no_such_parameter|Extra inputs"):
         cls.Params(**cls.example_params, no_such_parameter=1)

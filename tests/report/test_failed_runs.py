@@ -1,4 +1,5 @@
 """Failed sweep runs (an ``error`` recorded) are left out of every figure and counted on the page."""
+
 from __future__ import annotations
 
 import json
@@ -21,17 +22,24 @@ def results_with_failures(folder):
     """Four runs with deals on days 10, 20, 30, 40 and four failed runs (NaN everywhere, an error)."""
     folder.mkdir(parents=True, exist_ok=True)
     scenario = {"meta": {"name": "t", "start": "2025-01-01", "horizon_days": HORIZON}, "actors": {}}
-    (folder / "manifest.json").write_text(json.dumps({"scenario_name": "t", "scenario": scenario,
-                                                      "status": "complete"}))
-    summary = pd.DataFrame({"run": range(8), "outcome": ["deal"] * 4 + [None] * 4,
-                            "deal_day": [10.0, 20.0, 30.0, 40.0] + [np.nan] * 4,
-                            "payoff_A": [1.0, 2.0, 3.0, 4.0] + [np.nan] * 4,
-                            "sweep.x": [0.0, 1.0] * 4,
-                            "error": [None] * 4 + ["ValueError: boom"] * 4})
+    (folder / "manifest.json").write_text(
+        json.dumps({"scenario_name": "t", "scenario": scenario, "status": "complete"})
+    )
+    summary = pd.DataFrame(
+        {
+            "run": range(8),
+            "outcome": ["deal"] * 4 + [None] * 4,
+            "deal_day": [10.0, 20.0, 30.0, 40.0] + [np.nan] * 4,
+            "payoff_A": [1.0, 2.0, 3.0, 4.0] + [np.nan] * 4,
+            "sweep.x": [0.0, 1.0] * 4,
+            "error": [None] * 4 + ["ValueError: boom"] * 4,
+        }
+    )
     summary.to_parquet(folder / "summary.parquet")
     for table in ("events", "series"):  # a run folder holds all three tables
         pd.DataFrame({"run": pd.Series([], dtype="int64"), "t": pd.Series([], dtype="float64")}).to_parquet(
-            folder / f"{table}.parquet")
+            folder / f"{table}.parquet"
+        )
     return folder
 
 
@@ -58,4 +66,3 @@ def test_helpers_and_aggregates(tmp_path):
     assert failed_runs(summary) == 4 and len(successful_runs(summary)) == 4
     t = by_parameter(summary, "sweep.x")
     assert t["runs"].sum() == 4 and (t["p"] == 1.0).all()
-

@@ -1,4 +1,5 @@
 """Fan charts: groups come from the scenario's own references, so no instrument is left out."""
+
 from __future__ import annotations
 
 import json
@@ -44,13 +45,21 @@ def test_every_instrument_series_is_in_exactly_one_fan_chart(tmp_path, path):
 
 def test_roles_come_from_references_not_names():
     """An instrument called 'tariff_x' that is a chokepoint's control is a control tier; names do not matter."""
-    scenario = {"actors": {"A": {"instruments": {"tariff_x": {}, "fee": {}, "buy": {}, "wait": {}, "ok": {},
-                                                 "spare": {}}}},
-                "chokepoints": {"c": {"control": "A.tariff_x", "approval": "A.ok", "delay_days": "A.wait"}},
-                "trade_links": {"l": {"tariff": "A.spare", "quota": "A.buy",
-                                      "tariff_equivalents": [{"instrument": "A.fee", "rate": 0.01}]}}}
-    assert instrument_roles(scenario) == {"A.tariff_x": "control", "A.fee": "tariff", "A.buy": "quota",
-                                          "A.wait": "delay", "A.ok": "approval", "A.spare": "tariff"}
+    scenario = {
+        "actors": {"A": {"instruments": {"tariff_x": {}, "fee": {}, "buy": {}, "wait": {}, "ok": {}, "spare": {}}}},
+        "chokepoints": {"c": {"control": "A.tariff_x", "approval": "A.ok", "delay_days": "A.wait"}},
+        "trade_links": {
+            "l": {"tariff": "A.spare", "quota": "A.buy", "tariff_equivalents": [{"instrument": "A.fee", "rate": 0.01}]}
+        },
+    }
+    assert instrument_roles(scenario) == {
+        "A.tariff_x": "control",
+        "A.fee": "tariff",
+        "A.buy": "quota",
+        "A.wait": "delay",
+        "A.ok": "approval",
+        "A.spare": "tariff",
+    }
     scenario["actors"]["A"]["instruments"]["loose"] = {}
     groups = {title: cols for title, _, cols in fan_groups(scenario, ["A.loose", "A.tariff_x", "stock_c"])}
     assert groups == {"Control tiers": ["A.tariff_x"], "Other instruments": ["A.loose"], "Stocks": ["stock_c"]}

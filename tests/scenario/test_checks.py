@@ -1,4 +1,5 @@
 """Cross-field checks of the scenario: each problem named with its file and line."""
+
 from __future__ import annotations
 
 import pytest
@@ -49,5 +50,7 @@ def test_exactly_two_actors(tmp_path, n):
     text, lines = problems(tmp_path, d)
     names = "US" if n == 1 else "US, CN, EU"
     assert f"s.yaml:{line_of(lines, 'actors:')}:" in text
-    assert (f"tradesim models two-sided negotiations: found {n} actor{'s' if n > 1 else ''} ({names}); "
-            "a scenario has exactly two") in text
+    assert (
+        f"tradesim models two-sided negotiations: found {n} actor{'s' if n > 1 else ''} ({names}); "
+        "a scenario has exactly two"
+    ) in text

@@ -1,4 +1,5 @@
 """Every number in a scenario is finite, except resolve_bn, where .inf means "never concedes"."""
+
 from __future__ import annotations
 
 import math
@@ -60,4 +61,5 @@ def test_resolve_may_be_infinite_but_not_nan(tmp_path):
     assert load_scenario(path).actors["US"].resolve_bn == math.inf
     assert scenario_from_dict(base_dict()).actors["US"].resolve_bn == math.inf  # the default
     assert "actors.US.resolve_bn: expected a number (.inf means never), found nan" in message(
-        with_value(("actors", "US", "resolve_bn"), math.nan))
+        with_value(("actors", "US", "resolve_bn"), math.nan)
+    )

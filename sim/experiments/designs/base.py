@@ -4,10 +4,12 @@ A design is a function from the sweep spec to a DataFrame with one row per point
 and one column per parameter path. Register one with ``@design("name")`` in a new
 module of this package; a sweep file can then say ``design: name``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -48,13 +50,19 @@ class Design:
 REGISTRY: Registry[Design] = Registry("design", "sim.experiments.designs")
 
 
-def design(name: str, summary: str = "", needs_range: bool = False, takes_parameters: bool = True,
-           seeding: str = "point_replication") -> Callable[[Callable[[DesignSpec], pd.DataFrame]],
-                                                           Callable[[DesignSpec], pd.DataFrame]]:
+def design(
+    name: str,
+    summary: str = "",
+    needs_range: bool = False,
+    takes_parameters: bool = True,
+    seeding: str = "point_replication",
+) -> Callable[[Callable[[DesignSpec], pd.DataFrame]], Callable[[DesignSpec], pd.DataFrame]]:
     """Decorator: register a design-matrix function under ``name``."""
+
     def deco(fn: Callable[[DesignSpec], pd.DataFrame]) -> Callable[[DesignSpec], pd.DataFrame]:
         REGISTRY.register(Design(name, fn, summary, needs_range, takes_parameters, seeding))
         return fn
+
     return deco
 
 

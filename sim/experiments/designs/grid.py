@@ -1,4 +1,5 @@
 """Full factorial: every combination of every parameter's levels."""
+
 from __future__ import annotations
 
 import itertools

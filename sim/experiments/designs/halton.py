@@ -1,4 +1,5 @@
 """Scrambled Halton sequence (scipy.stats.qmc): ``points`` points of the unit cube mapped onto the parameters."""
+
 from __future__ import annotations
 
 import pandas as pd

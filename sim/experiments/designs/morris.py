@@ -1,4 +1,5 @@
 """Morris trajectories for SALib's elementary-effects analysis (``points`` = trajectories)."""
+
 from __future__ import annotations
 
 import pandas as pd

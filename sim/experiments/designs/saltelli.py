@@ -1,4 +1,5 @@
 """Saltelli's sample for SALib's Sobol analysis (``points`` = base N)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -6,9 +6,11 @@ futures have finished (``wait_any``) and shuts down. The driver
 so the tables do not depend on the executor. Add one with ``@register`` on a class
 in a new module of this package; ``tradesim sweep --executor`` offers it.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from sim.errors import UsageError
 from sim.registry import Registry

@@ -1,7 +1,9 @@
 """Dask: a ``LocalCluster`` of worker processes, or an existing cluster by scheduler address."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sim.experiments.executors.base import Executor, register
 
@@ -19,8 +21,7 @@ class DaskExecutor(Executor):
         if scheduler:
             self.client = Client(scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             self.client = Client(self.cluster)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:

@@ -1,9 +1,11 @@
 """Local processes: a ``ProcessPoolExecutor`` (spawned workers); one worker runs inline."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sim.experiments.executors.base import Executor, register
 from sim.experiments.executors.serial import SerialExecutor
@@ -25,8 +27,11 @@ class ProcessesExecutor(Executor):
         super().__init__(workers, scheduler)
         # one worker: no pool to start, the chunks run here (same tables either way)
         self.inline = SerialExecutor(1) if workers == 1 else None
-        self.pool = None if self.inline else ProcessPoolExecutor(
-            max_workers=workers, mp_context=mp.get_context("spawn"), initializer=ignore_sigint)
+        self.pool = (
+            None
+            if self.inline
+            else ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=ignore_sigint)
+        )
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         if self.pool is None:

@@ -1,8 +1,10 @@
 """Serial: every chunk runs in this process, when it is submitted."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sim.experiments.executors.base import Executor, register
 
@@ -16,7 +18,7 @@ class SerialExecutor(Executor):
         f: Future = Future()
         try:
             f.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - handed to the driver through the future
+        except BaseException as exc:
             f.set_exception(exc)
         return f
 

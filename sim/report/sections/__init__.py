@@ -9,12 +9,14 @@ builder draws every registered section in ascending ``order`` and needs no edit.
 >>> [s.name for s in ordered()][:3]
 ['intro', 'outcomes', 'deal_day']
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import pandas as pd
 
@@ -64,10 +66,12 @@ REGISTRY: Registry[Section] = Registry("report section", "sim.report.sections")
 
 def section(name: str, order: int) -> Callable[[Callable[[Page, Report], None]], Section]:
     """Decorator: register ``render(page, report)`` as the section ``name``, drawn in ascending ``order``."""
+
     def deco(render: Callable[[Page, Report], None]) -> Section:
         render.name = name  # type: ignore[attr-defined]
         render.order = order  # type: ignore[attr-defined]
         return REGISTRY.register(name)(render)  # type: ignore[return-value]
+
     return deco
 
 

@@ -1,5 +1,6 @@
 """When deals come: the deal-day histogram, the Kaplan–Meier curve of time to deal, and, for a
 textbook war of attrition, the first concession against its closed form."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,27 +20,56 @@ def deal_day(page: Page, report: Report) -> None:
     theory = theory_curve(report.scenario, summary, horizon)
     h = agg.histogram(summary["deal_day"], bins=40)
     if len(h):
-        fig = go.Figure(go.Bar(x=dates(start, h["centre"]), y=h["count"], marker_color=PALETTE[2],
-                               customdata=np.round(h["centre"], 1),
-                               hovertemplate="%{x} (day %{customdata}): %{y} runs<extra></extra>"))
+        fig = go.Figure(
+            go.Bar(
+                x=dates(start, h["centre"]),
+                y=h["count"],
+                marker_color=PALETTE[2],
+                customdata=np.round(h["centre"], 1),
+                hovertemplate="%{x} (day %{customdata}): %{y} runs<extra></extra>",
+            )
+        )
         fig.update_xaxes(title="date of the deal")
         fig.update_yaxes(title="runs")
         page.figure(fig, "Deal day")
     t, s = agg.survival_to_horizon(summary["deal_day"], horizon)
-    fig = go.Figure(go.Scatter(x=dates(start, t), y=s, mode="lines", line_shape="hv", name="Kaplan–Meier",
-                               customdata=np.round(t, 1),
-                               hovertemplate="%{x} (day %{customdata}): P(no deal yet) = %{y:.2f}<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=dates(start, t),
+            y=s,
+            mode="lines",
+            line_shape="hv",
+            name="Kaplan–Meier",
+            customdata=np.round(t, 1),
+            hovertemplate="%{x} (day %{customdata}): P(no deal yet) = %{y:.2f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02])
     fig.update_xaxes(title="date")
     page.figure(fig, "Time to deal (Kaplan–Meier, censored at the horizon)")
     if theory is not None and "capitulation_day" in summary:
         t, s = agg.survival_to_horizon(summary["capitulation_day"], horizon)
-        fig = go.Figure(go.Scatter(x=dates(start, t), y=s, mode="lines", line_shape="hv", name="Kaplan–Meier",
-                                   customdata=np.round(t, 1),
-                                   hovertemplate="%{x} (day %{customdata}): P(nobody conceded) = %{y:.2f}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=dates(start, theory["t"]), y=theory["S"], mode="lines", name=theory["name"],
-                                 line=dict(dash="dash", color=PALETTE[3]),
-                                 hovertemplate="%{x}: theory %{y:.2f}<extra></extra>"))
+        fig = go.Figure(
+            go.Scatter(
+                x=dates(start, t),
+                y=s,
+                mode="lines",
+                line_shape="hv",
+                name="Kaplan–Meier",
+                customdata=np.round(t, 1),
+                hovertemplate="%{x} (day %{customdata}): P(nobody conceded) = %{y:.2f}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates(start, theory["t"]),
+                y=theory["S"],
+                mode="lines",
+                name=theory["name"],
+                line=dict(dash="dash", color=PALETTE[3]),
+                hovertemplate="%{x}: theory %{y:.2f}<extra></extra>",
+            )
+        )
         fig.update_yaxes(title="P(nobody conceded yet)", range=[0, 1.02])
         fig.update_xaxes(title="date")
         page.figure(fig, "Time to the first concession, with the war-of-attrition closed form")

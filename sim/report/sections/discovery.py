@@ -1,4 +1,5 @@
 """The PRIM box of a sweep, when ``tradesim analyze discover`` has written it."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,12 +22,23 @@ def discovery(page: Page, report: Report) -> None:
         col = summary.get(f"sweep.{r.parameter}")
         lo, hi = (float(col.min()), float(col.max())) if col is not None else (r.min, r.max)
         span = (hi - lo) or 1.0
-        fig.add_trace(go.Bar(x=[(r.max - r.min) / span], base=[(r.min - lo) / span], y=[r.parameter],
-                             orientation="h", marker_color=PALETTE[i % 8], showlegend=False,
-                             hovertemplate=f"{esc(r.parameter)}: {r.min:.3g} to {r.max:.3g} "
-                                           f"(swept {lo:.3g} to {hi:.3g})<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[(r.max - r.min) / span],
+                base=[(r.min - lo) / span],
+                y=[r.parameter],
+                orientation="h",
+                marker_color=PALETTE[i % 8],
+                showlegend=False,
+                hovertemplate=f"{esc(r.parameter)}: {r.min:.3g} to {r.max:.3g} "
+                f"(swept {lo:.3g} to {hi:.3g})<extra></extra>",
+            )
+        )
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     first = d.iloc[0]
     fig.update_xaxes(title="box as a share of each parameter's swept range")
-    page.figure(fig, f"Scenario discovery: where '{first['outcome']}' is likely "
-                     f"(coverage {first['coverage']:.0%}, density {first['density']:.0%})")
+    page.figure(
+        fig,
+        f"Scenario discovery: where '{first['outcome']}' is likely "
+        f"(coverage {first['coverage']:.0%}, density {first['density']:.0%})",
+    )

@@ -1,4 +1,5 @@
 """Paths over time: fan charts (median, 50% and 90% bands over runs) of instruments, stocks and shortfall."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -54,8 +55,9 @@ def fan_groups(scenario: dict, columns: list[str]) -> list[tuple[str, str, list[
     Every instrument column of ``columns`` lands in exactly one group.
     """
     roles = instrument_roles(scenario)
-    groups = [(title, unit, [c for c in columns if roles.get(c) == role])
-              for role, (title, unit) in INSTRUMENT_GROUPS.items()]
+    groups = [
+        (title, unit, [c for c in columns if roles.get(c) == role]) for role, (title, unit) in INSTRUMENT_GROUPS.items()
+    ]
     groups.append(("Stocks", "days of cover", [c for c in columns if c.startswith("stock_")]))
     groups.append(("Shortfall", "share of demand unmet", [c for c in columns if c.startswith("shortfall_share_")]))
     return [g for g in groups if g[2]]
@@ -77,13 +79,34 @@ def fans(page: Page, report: Report) -> None:
             x = dates(start, f["t"])
             colour = PALETTE[i % 8]
             for lo, hi, op in (("q5", "q95", 0.15), ("q25", "q75", 0.3)):
-                fig.add_trace(go.Scatter(x=x, y=f[hi], mode="lines", line=dict(width=0, color=colour),
-                                         showlegend=False, hoverinfo="skip"))
-                fig.add_trace(go.Scatter(x=x, y=f[lo], mode="lines", line=dict(width=0, color=colour), fill="tonexty",
-                                         opacity=op, showlegend=False, hoverinfo="skip",
-                                         fillcolor=rgba(colour, op)))
-            fig.add_trace(go.Scatter(x=x, y=f["q50"], mode="lines", name=c, line=dict(color=colour, width=2),
-                                     hovertemplate=c + " %{x}: median %{y:.3g}<extra></extra>"))
+                fig.add_trace(
+                    go.Scatter(
+                        x=x, y=f[hi], mode="lines", line=dict(width=0, color=colour), showlegend=False, hoverinfo="skip"
+                    )
+                )
+                fig.add_trace(
+                    go.Scatter(
+                        x=x,
+                        y=f[lo],
+                        mode="lines",
+                        line=dict(width=0, color=colour),
+                        fill="tonexty",
+                        opacity=op,
+                        showlegend=False,
+                        hoverinfo="skip",
+                        fillcolor=rgba(colour, op),
+                    )
+                )
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=f["q50"],
+                    mode="lines",
+                    name=c,
+                    line=dict(color=colour, width=2),
+                    hovertemplate=c + " %{x}: median %{y:.3g}<extra></extra>",
+                )
+            )
         fig.update_xaxes(title="date")
         fig.update_yaxes(title=unit)
         page.figure(fig, f"{title}: median, 50% and 90% bands over runs")

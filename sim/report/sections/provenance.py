@@ -1,4 +1,5 @@
 """Parameters drawn per run and where the results came from (manifest fields)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,8 +9,19 @@ from sim.report.sections import Report, section
 
 #: Top-level scenario keys whose dotted paths name sampled parameters in summary.parquet.
 SCENARIO_KEYS = ("meta", "actors", "trade_links", "chokepoints", "calendar", "deal_space")
-MANIFEST_KEYS = ["scenario_name", "sweep_name", "scenario_file", "scenario_hash", "seed", "runs", "workers",
-                 "status", "created", "git_commit", "run_id"]
+MANIFEST_KEYS = [
+    "scenario_name",
+    "sweep_name",
+    "scenario_file",
+    "scenario_hash",
+    "seed",
+    "runs",
+    "workers",
+    "status",
+    "created",
+    "git_commit",
+    "run_id",
+]
 
 
 @section("provenance", order=90)
@@ -18,8 +30,15 @@ def provenance(page: Page, report: Report) -> None:
     page.heading("Parameters and provenance")
     sampled = [c for c in summary.columns if c.split(".")[0] in SCENARIO_KEYS]
     if sampled:
-        rows = [{"parameter": c, "mean": float(summary[c].mean()), "5%": float(summary[c].quantile(0.05)),
-                 "95%": float(summary[c].quantile(0.95))} for c in sampled]
+        rows = [
+            {
+                "parameter": c,
+                "mean": float(summary[c].mean()),
+                "5%": float(summary[c].quantile(0.05)),
+                "95%": float(summary[c].quantile(0.95)),
+            }
+            for c in sampled
+        ]
         page.table(pd.DataFrame(rows), "Parameters drawn per run")
     rows = [{"field": k, "value": manifest[k]} for k in MANIFEST_KEYS if k in manifest]
     rows.append({"field": "tradesim version", "value": manifest.get("versions", {}).get("tradesim", "")})

@@ -1,4 +1,5 @@
 """Equilibria of textbook games through the project's solver path (exact fractions)."""
+
 from __future__ import annotations
 
 from fractions import Fraction as F

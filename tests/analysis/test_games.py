@@ -1,4 +1,5 @@
 """Meta-games and tournaments from simulation, through the command line, rendered in a browser."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
 
-from .browser import ARTIFACTS, browser_page
-from .conftest import ROOT
-from .theory.test_strategic import stage_game
+from ..browser import ARTIFACTS, browser_page
+from ..conftest import ROOT
+from ..policies.test_strategic_theory import stage_game
 
 RAISE = "best_response{rationality: 1000000, horizon_days: 30, talks: false, react: false}"
 
@@ -34,8 +35,22 @@ def pd_game(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("game")
     scen = tmp / "stage.yaml"
     scen.write_text(yaml.safe_dump(stage_game(1e6)), encoding="utf-8")
-    r = tradesim("game", str(scen), "--policies", f"US=scripted,{RAISE}", "--policies", f"CN=scripted,{RAISE}",
-                 "--runs", "10", "--workers", "1", "--bootstrap", "50", "--out", str(tmp / "out"))
+    r = tradesim(
+        "game",
+        str(scen),
+        "--policies",
+        f"US=scripted,{RAISE}",
+        "--policies",
+        f"CN=scripted,{RAISE}",
+        "--runs",
+        "10",
+        "--workers",
+        "1",
+        "--bootstrap",
+        "50",
+        "--out",
+        str(tmp / "out"),
+    )
     assert r.returncode == 0, r.stderr
     return line(r.stdout, "results: ")
 
@@ -58,6 +73,7 @@ def test_prisoners_dilemma_by_construction_yields_defect_defect(pd_game):
     assert qre["lambda"].iloc[0] == 0 and qre["row_1"].iloc[-1] > 0.99
 
 
+@pytest.mark.slow
 def test_game_report_renders(pd_game):
     with browser_page() as page:
         errors = []
@@ -65,16 +81,31 @@ def test_game_report_renders(pd_game):
         page.goto((pd_game / "report.html").as_uri())
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=30_000)
         n = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => d.data.length)")
-        stars = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot'))[0].data"
-                              ".filter(t => t.marker && t.marker.symbol === 'star').length")
+        stars = page.evaluate(
+            "Array.from(document.querySelectorAll('.js-plotly-plot'))[0].data"
+            ".filter(t => t.marker && t.marker.symbol === 'star').length"
+        )
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "game_report.png"), full_page=True)
     assert errors == [] and len(n) == 3 and stars == 1  # one pure equilibrium marked
 
 
+@pytest.mark.slow
 def test_tournament_ranks_with_intervals(tmp_path):
-    r = tradesim("tournament", "scenarios/student_template.yaml", "--policies", "resolve,tit_for_tat,scripted",
-                 "--runs", "15", "--workers", "1", "--noise", "0.1", "--out", str(tmp_path))
+    r = tradesim(
+        "tournament",
+        "scenarios/student_template.yaml",
+        "--policies",
+        "resolve,tit_for_tat,scripted",
+        "--runs",
+        "15",
+        "--workers",
+        "1",
+        "--noise",
+        "0.1",
+        "--out",
+        str(tmp_path),
+    )
     assert r.returncode == 0, r.stderr
     path = line(r.stdout, "results: ")
     rank = pd.read_parquet(path / "ranking.parquet")
@@ -91,6 +122,7 @@ def test_tournament_ranks_with_intervals(tmp_path):
     assert (path / "report.html").is_file()
 
 
+@pytest.mark.slow
 def test_bad_policy_names_are_clean_errors():
     r = tradesim("game", "scenarios/student_template.yaml", "--policies", "US=resolv", "--policies", "CN=resolve")
     assert r.returncode == 2 and "did you mean 'resolve'" in r.stderr and "Traceback" not in r.stderr
@@ -99,7 +131,7 @@ def test_bad_policy_names_are_clean_errors():
 
 
 def test_noise_replaces_decisions_but_respects_bounds():
-    from .conftest import base_dict
+    from ..conftest import base_dict
 
     d = base_dict()
     d["meta"]["horizon_days"] = 200

@@ -1,4 +1,5 @@
 """Contract tests over the whole policy registry (as Axelrod's TestPlayer)."""
+
 from __future__ import annotations
 
 import pickle
@@ -6,11 +7,11 @@ import pickle
 import numpy as np
 import pytest
 
-from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
 from sim.policies import REGISTRY, Policy, make_policy, register
 
-from .conftest import base_dict
+from ..conftest import base_dict
 
 
 def scenario_with(policy: str):
@@ -24,13 +25,25 @@ def scenario_with(policy: str):
     d["calendar"] += [
         {"type": "set", "date": "2025-01-05", "actor": "US", "instrument": "tariff", "value": 1.0},
         {"type": "set", "date": "2025-01-08", "actor": "CN", "instrument": "controls", "value": 2},
-        {"type": "threat", "id": "t", "actor": "US", "target": "CN", "announced": "2025-01-10",
-         "deadline": "2025-02-10", "instrument": "tariff", "add": 0.5,
-         "condition": {"actor": "CN", "instrument": "controls", "at_most": 0}},
+        {
+            "type": "threat",
+            "id": "t",
+            "actor": "US",
+            "target": "CN",
+            "announced": "2025-01-10",
+            "deadline": "2025-02-10",
+            "instrument": "tariff",
+            "add": 0.5,
+            "condition": {"actor": "CN", "instrument": "controls", "at_most": 0},
+        },
         {"type": "summit", "date": "2025-03-01", "parties": ["US", "CN"]},
     ]
-    d["deal_space"] = {"items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 1.0]},
-                                 {"actor": "CN", "instrument": "controls", "values": [0, 2]}]}
+    d["deal_space"] = {
+        "items": [
+            {"actor": "US", "instrument": "tariff", "values": [0.0, 1.0]},
+            {"actor": "CN", "instrument": "controls", "values": [0, 2]},
+        ]
+    }
     return scenario_from_dict(d)
 
 
@@ -84,11 +97,13 @@ def test_deterministic_policies_ignore_the_policy_stream(name):
 
 def test_registry_rejects_duplicates_and_nameless():
     with pytest.raises(ValueError):
+
         @register
         class Dup(Policy):
             name = "scripted"
 
     with pytest.raises(TypeError):
+
         @register
         class NoName(Policy):
             pass

@@ -1,5 +1,6 @@
 """Sweeps on real executors: same tables from serial, processes and a Dask LocalCluster;
 a killed sweep resumes to identical tables; failing runs are recorded; Sobol indices."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ from sim.errors import ScenarioError
 from sim.experiments.sweepfile import SweepSpec, design_matrix, load_sweep
 from sim.experiments.sweeps import SweepFailed, run_sweep
 
-from .conftest import ROOT, calendar_index
+from ..conftest import ROOT, calendar_index
 
 TEMPLATE = str(ROOT / "scenarios" / "student_template.yaml")
 BASELINE = str(ROOT / "scenarios" / "baseline_oct2025.yaml")
@@ -31,9 +32,18 @@ THREAT_ADD = f"calendar.{calendar_index(Path(TEMPLATE).read_text(encoding='utf-8
 
 
 def sweep_file(tmp_path: Path, **kw) -> str:
-    spec = {"name": "t", "scenario": TEMPLATE, "design": "grid", "replications": 3, "seed": 5, "chunk_runs": 4,
-            "parameters": [{"path": THREAT_ADD, "values": [0.5, 1.0]},
-                           {"path": "chokepoints.magnets.initial_stock_days", "values": [14, 56]}]}
+    spec = {
+        "name": "t",
+        "scenario": TEMPLATE,
+        "design": "grid",
+        "replications": 3,
+        "seed": 5,
+        "chunk_runs": 4,
+        "parameters": [
+            {"path": THREAT_ADD, "values": [0.5, 1.0]},
+            {"path": "chokepoints.magnets.initial_stock_days", "values": [14, 56]},
+        ],
+    }
     spec.update(kw)
     p = tmp_path / f"{spec['name']}.yaml"
     p.write_text(yaml.safe_dump(spec), encoding="utf-8")
@@ -50,8 +60,12 @@ def test_grid_design_and_seeds(tmp_path):
     assert res.runs == 12 and res.failed == 0
     assert list(s["run"]) == list(range(12))
     assert list(s["point"]) == [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
-    assert sorted(set(zip(s[f"sweep.{THREAT_ADD}"], s["sweep.chokepoints.magnets.initial_stock_days"]))) == \
-        [(0.5, 14), (0.5, 56), (1.0, 14), (1.0, 56)]
+    assert sorted(set(zip(s[f"sweep.{THREAT_ADD}"], s["sweep.chokepoints.magnets.initial_stock_days"]))) == [
+        (0.5, 14),
+        (0.5, 56),
+        (1.0, 14),
+        (1.0, 56),
+    ]
     m = json.loads((res.path / "manifest.json").read_text())
     assert m["status"] == "complete" and m["design"]["runs"] == 12 and m["progress"]["runs_done"] == 12
 
@@ -63,6 +77,7 @@ def test_processes_and_workers_give_identical_tables(tmp_path):
     pd.testing.assert_frame_equal(summary(a.path), summary(b.path))
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_equals_process_pool(tmp_path):
     f = sweep_file(tmp_path)
     a = run_sweep(f, out=str(tmp_path / "a"), executor="processes", workers=2, quiet=True)
@@ -78,13 +93,19 @@ def test_invalid_points_are_recorded_and_the_sweep_goes_on(tmp_path):
     bad = s[s["error"].notna()]
     assert set(bad["point"]) == {1} and bad["error"].str.contains("supplier_share").all()
     assert s.loc[s["error"].isna(), "outcome"].notna().all()
-    with pytest.raises(SweepFailed, match="run 3 .point 1"):
+    with pytest.raises(SweepFailed, match=r"run 3 .point 1"):
         run_sweep(f, out=str(tmp_path / "ff"), executor="serial", fail_fast=True, quiet=True)
 
 
 def _slow_sweep(tmp_path: Path) -> str:
-    return sweep_file(tmp_path, name="slow", scenario=BASELINE, replications=25, chunk_runs=5,
-                      parameters=[{"path": BASELINE_THREAT_ADD, "values": [0.5, 1.0, 1.5, 2.0]}])
+    return sweep_file(
+        tmp_path,
+        name="slow",
+        scenario=BASELINE,
+        replications=25,
+        chunk_runs=5,
+        parameters=[{"path": BASELINE_THREAT_ADD, "values": [0.5, 1.0, 1.5, 2.0]}],
+    )
 
 
 def _wait_for_parts(out: Path, n: int, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -99,6 +120,7 @@ def _wait_for_parts(out: Path, n: int, proc: subprocess.Popen, timeout: float = 
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_to_identical_tables(tmp_path, sig):
     f = _slow_sweep(tmp_path)
     ref = run_sweep(f, out=str(tmp_path / "ref"), executor="serial", quiet=True)
@@ -142,8 +164,14 @@ def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
 
 def test_sobol_indices_of_the_ishigami_function():
     """Known indices (a=7, b=0.1): S1 = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437)."""
-    spec = SweepSpec(name="ishigami", scenario="-", design="saltelli", points=2048, seed=3,
-                     parameters=[{"path": f"x{i}", "low": -math.pi, "high": math.pi} for i in range(3)])
+    spec = SweepSpec(
+        name="ishigami",
+        scenario="-",
+        design="saltelli",
+        points=2048,
+        seed=3,
+        parameters=[{"path": f"x{i}", "low": -math.pi, "high": math.pi} for i in range(3)],
+    )
     x = design_matrix(spec).to_numpy()
     table = sobol_indices(spec.problem(), ishigami(x), seed=3)
     a, b = 7.0, 0.1
@@ -159,10 +187,19 @@ def test_sobol_indices_of_the_ishigami_function():
 
 
 def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
-    f = sweep_file(tmp_path, name="sal", design="saltelli", points=8, replications=2, chunk_runs=16,
-                   parameters=[{"path": THREAT_ADD, "low": 0.2, "high": 1.5},
-                               {"path": "chokepoints.magnets.initial_stock_days", "low": 10, "high": 60}],
-                   outputs=["deal", "payoff_US"])
+    f = sweep_file(
+        tmp_path,
+        name="sal",
+        design="saltelli",
+        points=8,
+        replications=2,
+        chunk_runs=16,
+        parameters=[
+            {"path": THREAT_ADD, "low": 0.2, "high": 1.5},
+            {"path": "chokepoints.magnets.initial_stock_days", "low": 10, "high": 60},
+        ],
+        outputs=["deal", "payoff_US"],
+    )
     res = run_sweep(f, out=str(tmp_path / "o"), executor="serial", quiet=True)
     table, path = sensitivity(res.path)
     assert path.exists() and set(table["output"]) == {"deal", "payoff_US"}
@@ -175,16 +212,26 @@ def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
 def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):
     """In a deterministic scenario the spacing of the series grid changes no payoff — its
     elementary effects are exactly zero — while the discount rate changes every payoff."""
-    from .conftest import base_dict
+    from ..conftest import base_dict
 
     d = base_dict()
     d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5  # a constant trade loss to discount
     scen = tmp_path / "deterministic.yaml"
     scen.write_text(yaml.safe_dump(d), encoding="utf-8")
-    f = sweep_file(tmp_path, name="mor", scenario=str(scen), design="morris", points=6, replications=2,
-                   chunk_runs=20, outputs=["payoff_US"],
-                   parameters=[{"path": "meta.series_every_days", "low": 1, "high": 30},
-                               {"path": "meta.discount_rate_per_year", "low": 0.0, "high": 0.5}])
+    f = sweep_file(
+        tmp_path,
+        name="mor",
+        scenario=str(scen),
+        design="morris",
+        points=6,
+        replications=2,
+        chunk_runs=20,
+        outputs=["payoff_US"],
+        parameters=[
+            {"path": "meta.series_every_days", "low": 1, "high": 30},
+            {"path": "meta.discount_rate_per_year", "low": 0.0, "high": 0.5},
+        ],
+    )
     res = run_sweep(f, out=str(tmp_path / "o"), executor="serial", quiet=True)
     table, _ = sensitivity(res.path)
     mu = dict(zip(table["parameter"], table["mu_star"]))
@@ -192,6 +239,7 @@ def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):
     assert mu["meta.discount_rate_per_year"] > 0.0
 
 
+@pytest.mark.slow
 def test_existing_dask_scheduler_by_address(tmp_path):
     """--scheduler tcp://HOST:PORT: the sweep runs on a cluster it did not start."""
     from distributed import LocalCluster

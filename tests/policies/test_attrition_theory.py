@@ -6,6 +6,7 @@ concedes at hazard λ_i = c_j / V_j, so the contest lasts Exp(λ1 + λ2) days an
 side i concedes first with probability λ_i / (λ1 + λ2). Assertions use 99%
 confidence intervals over N runs.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,9 +14,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.model.economics import exporter_loss, importer_loss
-from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
+from sim.model.economics import exporter_loss, importer_loss
 
 N = 3000
 Z99 = 2.576
@@ -25,23 +26,53 @@ V = {"US": 8.0, "CN": 5.0}
 def scenario(threat: bool = False) -> tuple[dict, dict[str, float]]:
     d = {
         "meta": {"name": "woa", "start": "2025-01-01", "horizon_days": 400, "discount_rate_per_year": 0.0},
-        "actors": {a: {"instruments": {"tariff": {"initial": 0.5, "min": 0, "max": 3, "step": 0.1}},
-                       "policy": {"name": "attrition", "params": {"prizes_bn": V}}}
-                   for a in ("US", "CN")},
+        "actors": {
+            a: {
+                "instruments": {"tariff": {"initial": 0.5, "min": 0, "max": 3, "step": 0.1}},
+                "policy": {"name": "attrition", "params": {"prizes_bn": V}},
+            }
+            for a in ("US", "CN")
+        },
         "trade_links": {
-            "cn_us": {"exporter": "CN", "importer": "US", "value_bn_per_year": 365, "tariff": "US.tariff",
-                      "elasticity": 2.0, "pass_through": 1.0, "margin": 0.5},
-            "us_cn": {"exporter": "US", "importer": "CN", "value_bn_per_year": 146, "tariff": "CN.tariff",
-                      "elasticity": 3.0, "pass_through": 1.0, "margin": 0.2},
+            "cn_us": {
+                "exporter": "CN",
+                "importer": "US",
+                "value_bn_per_year": 365,
+                "tariff": "US.tariff",
+                "elasticity": 2.0,
+                "pass_through": 1.0,
+                "margin": 0.5,
+            },
+            "us_cn": {
+                "exporter": "US",
+                "importer": "CN",
+                "value_bn_per_year": 146,
+                "tariff": "CN.tariff",
+                "elasticity": 3.0,
+                "pass_through": 1.0,
+                "margin": 0.2,
+            },
         },
         "calendar": [],
     }
     if threat:
-        d["calendar"].append({"type": "threat", "id": "ultimatum", "actor": "US", "target": "CN",
-                              "announced": "2025-01-02", "deadline": "2025-01-16", "instrument": "tariff",
-                              "value": 3.0, "condition": {"actor": "CN", "instrument": "tariff", "at_most": 0}})
-    c = {"US": importer_loss(1.0, 0.5, 0, 2.0, 1.0) + exporter_loss(0.4, 0.5, 0, 3.0, 1.0, 0.2),
-         "CN": importer_loss(0.4, 0.5, 0, 3.0, 1.0) + exporter_loss(1.0, 0.5, 0, 2.0, 1.0, 0.5)}
+        d["calendar"].append(
+            {
+                "type": "threat",
+                "id": "ultimatum",
+                "actor": "US",
+                "target": "CN",
+                "announced": "2025-01-02",
+                "deadline": "2025-01-16",
+                "instrument": "tariff",
+                "value": 3.0,
+                "condition": {"actor": "CN", "instrument": "tariff", "at_most": 0},
+            }
+        )
+    c = {
+        "US": importer_loss(1.0, 0.5, 0, 2.0, 1.0) + exporter_loss(0.4, 0.5, 0, 3.0, 1.0, 0.2),
+        "CN": importer_loss(0.4, 0.5, 0, 3.0, 1.0) + exporter_loss(1.0, 0.5, 0, 2.0, 1.0, 0.5),
+    }
     return d, c
 
 

@@ -4,17 +4,25 @@ The packages are (x, 1 − x) for x on a grid of step h. Discretisation costs at
 most h per round of backward induction; the errors contract by δ1·δ2 every two
 rounds, so the stated tolerance is ``2h/(1 − δ1·δ2)``.
 """
+
 from __future__ import annotations
 
+import itertools
 
 import numpy as np
 import pytest
 
-from sim.bargaining import (alternating_offers, nash_bargain, nash_split, patience_weight, round_discount,
-                            rubinstein_share)
+from sim.bargaining import (
+    alternating_offers,
+    nash_bargain,
+    nash_split,
+    patience_weight,
+    round_discount,
+    rubinstein_share,
+)
 
 H = 1e-5
-X = np.linspace(0.0, 1.0, int(round(1 / H)) + 1)
+X = np.linspace(0.0, 1.0, round(1 / H) + 1)
 
 
 def tol(d1, d2):
@@ -68,7 +76,7 @@ def test_stahl_converges_to_rubinstein():
     d1, d2 = 0.7, 0.9
     target = rubinstein_share(d1, d2)
     gaps = [abs(alternating_offers(X, 1 - X, d1, d2, rounds=n).value1 - target) for n in (2, 6, 20, 60)]
-    assert all(a >= b for a, b in zip(gaps, gaps[1:]))
+    assert all(a >= b for a, b in itertools.pairwise(gaps))
     assert gaps[-1] <= tol(d1, d2)
 
 

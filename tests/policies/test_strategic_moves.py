@@ -1,12 +1,13 @@
 """Policy-issued threats, policy-called talks and defection from a deal, in the engine."""
+
 from __future__ import annotations
 
 import pytest
 
-from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
 
-from .conftest import base_dict
+from ..conftest import base_dict
 
 
 def events(res, kind):
@@ -22,16 +23,30 @@ def two_tariffs(us_policy: dict, cn_policy: dict, phi: float = 1.0) -> dict:
     d["actors"]["US"]["review_days"] = 10
     d["actors"]["CN"]["review_days"] = 10
     d["trade_links"]["cn_us"]["pass_through"] = phi
-    d["trade_links"]["us_cn"] = {"exporter": "US", "importer": "CN", "value_bn_per_year": 146,
-                                 "tariff": "CN.tariff", "elasticity": 2.0, "pass_through": phi, "margin": 0.5}
+    d["trade_links"]["us_cn"] = {
+        "exporter": "US",
+        "importer": "CN",
+        "value_bn_per_year": 146,
+        "tariff": "CN.tariff",
+        "elasticity": 2.0,
+        "pass_through": phi,
+        "margin": 0.5,
+    }
     return d
 
 
 def test_best_response_issues_a_threat_the_target_gives_in_to():
-    threat = {"instrument": "tariff", "value": 2.0, "deadline_days": 15,
-              "condition": {"actor": "CN", "instrument": "tariff", "at_most": 0.0}, "audience_cost_bn": 5}
-    us = {"name": "best_response", "params": {"rationality": 1e6, "instruments": [], "talks": False,
-                                              "threats": [threat]}}
+    threat = {
+        "instrument": "tariff",
+        "value": 2.0,
+        "deadline_days": 15,
+        "condition": {"actor": "CN", "instrument": "tariff", "at_most": 0.0},
+        "audience_cost_bn": 5,
+    }
+    us = {
+        "name": "best_response",
+        "params": {"rationality": 1e6, "instruments": [], "talks": False, "threats": [threat]},
+    }
     cn = {"name": "best_response", "params": {"rationality": 1e6, "instruments": [], "talks": False}}
     d = two_tariffs(us, cn)
     d["actors"]["CN"]["instruments"]["tariff"]["initial"] = 0.5  # China's tariff hurts the US
@@ -48,8 +63,13 @@ def test_best_response_calls_talks_when_a_deal_pays_both():
     d = two_tariffs(pol, pol)
     d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5
     d["actors"]["CN"]["instruments"]["tariff"]["initial"] = 0.5
-    d["deal_space"] = {"duration_days": 365, "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]},
-                                                       {"actor": "CN", "instrument": "tariff", "values": [0.0, 0.5]}]}
+    d["deal_space"] = {
+        "duration_days": 365,
+        "items": [
+            {"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]},
+            {"actor": "CN", "instrument": "tariff", "values": [0.0, 0.5]},
+        ],
+    }
     res = run_replication(scenario_from_dict(d), 1, 0)
     assert events(res, "talks") and res.summary["outcome"] == "deal" and res.summary["deal_day"] == 10.0
     assert res.summary["deal_US.tariff"] == 0.0 and res.summary["deal_CN.tariff"] == 0.0
@@ -64,9 +84,12 @@ def test_defection_when_it_pays_and_not_when_it_costs_too_much(cost, defects):
     d = two_tariffs(us, cn, phi=0.2)
     d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5
     d["calendar"].append({"type": "summit", "date": "2025-01-04", "parties": ["US", "CN"]})
-    d["deal_space"] = {"duration_days": 365, "defection_cost_bn": cost,
-                       "items": [{"actor": "US", "instrument": "tariff", "values": [0.0]}],
-                       "transfers": [{"payer": "CN", "payee": "US", "values_bn": [0, 10, 20, 40, 80]}]}
+    d["deal_space"] = {
+        "duration_days": 365,
+        "defection_cost_bn": cost,
+        "items": [{"actor": "US", "instrument": "tariff", "values": [0.0]}],
+        "transfers": [{"payer": "CN", "payee": "US", "values_bn": [0, 10, 20, 40, 80]}],
+    }
     res = run_replication(scenario_from_dict(d), 1, 0)
     assert res.summary["outcome"] == "deal" and res.summary["deal_transfer.CN.US"] > 0
     assert bool(events(res, "defect")) is defects

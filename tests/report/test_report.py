@@ -1,23 +1,23 @@
 """The HTML report in a real browser: Debian's Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 import pytest
 import yaml
 
 import sim
 from sim.analysis.discovery import discover
 from sim.analysis.sensitivity import sensitivity
-from sim.report.compare import compare
-from sim.report.build import build_report
 from sim.experiments.sweeps import run_sweep
+from sim.report.build import build_report
+from sim.report.compare import compare
 
-from .browser import ARTIFACTS, browser_page
-from .conftest import ROOT
+from ..browser import ARTIFACTS, browser_page
+from ..conftest import ROOT
 
 NASTY = '<script>window.__pwned = 1</script>"><img src=x onerror="window.__pwned = 2">'
 
@@ -51,6 +51,7 @@ def figures_with_data(page) -> list[int]:
             || Number.isFinite(p.s) || (p.z && p.z.length))).length)""")
 
 
+@pytest.mark.slow
 def test_run_report_renders_offline_with_every_figure(nasty_run):
     report = build_report(nasty_run)
     with browser_page(1366, 768) as page:
@@ -70,12 +71,15 @@ def test_run_report_renders_offline_with_every_figure(nasty_run):
     assert NASTY[:30] in shown
 
 
+@pytest.mark.slow
 def test_hover_shows_a_tooltip(nasty_run):
     report = build_report(nasty_run)
     with browser_page() as page:
         open_page(page, report)
-        bars = [page.locator("#fig1 g.point path").nth(i).bounding_box()
-                for i in range(page.locator("#fig1 g.point path").count())]
+        bars = [
+            page.locator("#fig1 g.point path").nth(i).bounding_box()
+            for i in range(page.locator("#fig1 g.point path").count())
+        ]
         tallest = max(bars, key=lambda b: b["height"])  # plotly's drag layer takes the events: move the mouse
         page.mouse.move(tallest["x"] + tallest["width"] / 2, tallest["y"] + tallest["height"] / 2)
         page.wait_for_selector("#fig1 .hoverlayer .hovertext", timeout=5_000)
@@ -85,10 +89,20 @@ def test_hover_shows_a_tooltip(nasty_run):
 
 
 def sweep_results(tmp: Path) -> Path:
-    spec = {"name": "rep", "scenario": str(ROOT / "scenarios" / "student_template.yaml"), "design": "saltelli",
-            "points": 8, "replications": 2, "chunk_runs": 32, "seed": 2, "outputs": ["deal", "payoff_US"],
-            "parameters": [{"path": "calendar.1.add", "low": 0.2, "high": 1.5},
-                           {"path": "chokepoints.magnets.initial_stock_days", "low": 10, "high": 60}]}
+    spec = {
+        "name": "rep",
+        "scenario": str(ROOT / "scenarios" / "student_template.yaml"),
+        "design": "saltelli",
+        "points": 8,
+        "replications": 2,
+        "chunk_runs": 32,
+        "seed": 2,
+        "outputs": ["deal", "payoff_US"],
+        "parameters": [
+            {"path": "calendar.1.add", "low": 0.2, "high": 1.5},
+            {"path": "chokepoints.magnets.initial_stock_days", "low": 10, "high": 60},
+        ],
+    }
     f = tmp / "rep.yaml"
     f.write_text(yaml.safe_dump(spec))
     path = run_sweep(str(f), out=str(tmp / "o"), executor="serial", quiet=True).path
@@ -97,6 +111,7 @@ def sweep_results(tmp: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_sweep_report_shows_parameters_indices_and_boxes(tmp_path):
     path = sweep_results(tmp_path)
     report = build_report(path)
@@ -107,14 +122,20 @@ def test_sweep_report_shows_parameters_indices_and_boxes(tmp_path):
         page.screenshot(path=str(ARTIFACTS / "report_sweep_full.png"), full_page=True)
     assert errors == [] and requests == [] and all(c > 0 for c in counts)
     joined = " | ".join(titles)
-    for title in ("Deals against calendar.1.add", "P(deal) over two swept parameters", "Sensitivity indices",
-                  "Scenario discovery"):
+    for title in (
+        "Deals against calendar.1.add",
+        "P(deal) over two swept parameters",
+        "Sensitivity indices",
+        "Scenario discovery",
+    ):
         assert title in joined
 
 
+@pytest.mark.slow
 def test_compare_page(tmp_path, nasty_run):
-    other = sim.run("scenarios/baseline_oct2025.yaml", runs=60, seed=4, workers=1, out=tmp_path,
-                    overrides=["calendar.2.add=0"]).path
+    other = sim.run(
+        "scenarios/baseline_oct2025.yaml", runs=60, seed=4, workers=1, out=tmp_path, overrides=["calendar.2.add=0"]
+    ).path
     page_file = compare(nasty_run, other, tmp_path / "cmp", n_boot=200)
     with browser_page() as page:
         errors, requests = open_page(page, page_file)
@@ -126,6 +147,7 @@ def test_compare_page(tmp_path, nasty_run):
     assert rows == 4 and pwned is None  # P(deal), median deal day, two payoffs
 
 
+@pytest.mark.slow
 def test_page_size_does_not_grow_with_runs(tmp_path):
     small = sim.run("scenarios/student_template.yaml", runs=300, seed=1, workers=2, out=tmp_path / "s").path
     large = sim.run("scenarios/student_template.yaml", runs=3000, seed=1, workers=2, out=tmp_path / "l").path
@@ -136,7 +158,8 @@ def test_page_size_does_not_grow_with_runs(tmp_path):
 def test_textbook_game_overlays_its_closed_form(tmp_path):
     """Both sides play the war-of-attrition equilibrium: the Kaplan–Meier curve of the first
     concession sits on exp(−(c1/V1 + c2/V2)·t) (the report draws both)."""
-    from .theory.test_attrition import V, scenario as woa
+    from ..policies.test_attrition_theory import V
+    from ..policies.test_attrition_theory import scenario as woa
 
     d, c = woa()
     for a in d["actors"].values():
@@ -148,8 +171,9 @@ def test_textbook_game_overlays_its_closed_form(tmp_path):
     rate = c["US"] / V["US"] + c["CN"] / V["CN"]
     with browser_page() as page:
         errors, _ = open_page(page, report)
-        names = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot'))"
-                              ".map(d => d.data.map(t => t.name))")
+        names = page.evaluate(
+            "Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => d.data.map(t => t.name))"
+        )
     assert errors == []
     assert any(any(str(n).startswith("theory: exp") for n in fig) for fig in names)
     # and the simulated curve agrees with the closed form at its median

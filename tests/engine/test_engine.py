@@ -1,4 +1,5 @@
 """The engine against closed forms: stockouts, shortage costs, threats, deals."""
+
 from __future__ import annotations
 
 import math
@@ -6,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from sim.model.economics import discount_integral, importer_loss
-from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
+from sim.model.economics import discount_integral, importer_loss
 
-from .conftest import base_dict
+from ..conftest import base_dict
 
 
 def run(d, seed=1, run_index=0):
@@ -61,18 +62,26 @@ def test_stale_stockout_is_discarded_and_rescheduled():
 
 def test_trade_loss_integrates_constant_rate():
     d = base_dict()
-    d["calendar"].append({"type": "set", "date": "2025-01-11", "actor": "US", "instrument": "tariff",
-                          "value": 0.5})
+    d["calendar"].append({"type": "set", "date": "2025-01-11", "actor": "US", "instrument": "tariff", "value": 0.5})
     res = run(d)
     rate = importer_loss(1.0, 0.5, 0.0, 2.0, 1.0)  # $365bn/yr = $1bn/day
     assert res.summary["loss_trade_US"] == pytest.approx(rate * 90.0, rel=1e-12)
 
 
 def _threat(d, **kw):
-    t = {"type": "threat", "id": "t1", "actor": "US", "target": "CN", "announced": "2025-01-05",
-         "deadline": "2025-01-31", "instrument": "tariff", "add": 1.0,
-         "condition": {"actor": "CN", "instrument": "controls", "at_most": 0},
-         "audience_cost_bn": 7.0, "concession_cost_bn": 3.0}
+    t = {
+        "type": "threat",
+        "id": "t1",
+        "actor": "US",
+        "target": "CN",
+        "announced": "2025-01-05",
+        "deadline": "2025-01-31",
+        "instrument": "tariff",
+        "add": 1.0,
+        "condition": {"actor": "CN", "instrument": "controls", "at_most": 0},
+        "audience_cost_bn": 7.0,
+        "concession_cost_bn": 3.0,
+    }
     t.update(kw)
     d["calendar"].append(t)
 
@@ -115,8 +124,7 @@ def test_conceding_meets_the_condition_and_cancels_announced_moves():
 
 def _summit(d, day="2025-01-21"):
     d["calendar"].append({"type": "summit", "date": day, "parties": ["US", "CN"]})
-    d["deal_space"] = {"duration_days": 365, "items": [
-        {"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}]}
+    d["deal_space"] = {"duration_days": 365, "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}]}
 
 
 def test_deal_cuts_the_tariff_and_supersedes_later_moves():

@@ -5,15 +5,16 @@ payment t from CN to US. Over the deal's duration D (no discounting) the
 deal saves the US A = (its importer loss + its exporter loss)·D and China
 B likewise, so gains are (A + t, B − t): a unit-free "pie" of A + B.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from sim.bargaining import rubinstein_share
-from sim.model.economics import exporter_loss, importer_loss
-from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
+from sim.model.economics import exporter_loss, importer_loss
 
 D = 100.0
 STEP = 0.01
@@ -28,17 +29,41 @@ def pie_scenario(protocol: dict) -> tuple[dict, float, float]:
             "CN": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}},
         },
         "trade_links": {
-            "cn_us": {"exporter": "CN", "importer": "US", "value_bn_per_year": 365, "tariff": "US.tariff",
-                      "elasticity": 2.0, "pass_through": 1.0, "margin": 0.5},
-            "us_cn": {"exporter": "US", "importer": "CN", "value_bn_per_year": 146, "tariff": "CN.tariff",
-                      "elasticity": 3.0, "pass_through": 1.0, "margin": 0.2},
+            "cn_us": {
+                "exporter": "CN",
+                "importer": "US",
+                "value_bn_per_year": 365,
+                "tariff": "US.tariff",
+                "elasticity": 2.0,
+                "pass_through": 1.0,
+                "margin": 0.5,
+            },
+            "us_cn": {
+                "exporter": "US",
+                "importer": "CN",
+                "value_bn_per_year": 146,
+                "tariff": "CN.tariff",
+                "elasticity": 3.0,
+                "pass_through": 1.0,
+                "margin": 0.2,
+            },
         },
         "calendar": [{"type": "summit", "date": "2025-01-11", "parties": ["US", "CN"], **protocol}],
-        "deal_space": {"duration_days": D, "renew": False,
-                       "items": [{"actor": "US", "instrument": "tariff", "values": [0.0]},
-                                 {"actor": "CN", "instrument": "tariff", "values": [0.0]}],
-                       "transfers": [{"payer": "CN", "payee": "US",
-                                      "values_bn": [round(x, 2) for x in np.arange(-150, 150 + STEP / 2, STEP)]}]},
+        "deal_space": {
+            "duration_days": D,
+            "renew": False,
+            "items": [
+                {"actor": "US", "instrument": "tariff", "values": [0.0]},
+                {"actor": "CN", "instrument": "tariff", "values": [0.0]},
+            ],
+            "transfers": [
+                {
+                    "payer": "CN",
+                    "payee": "US",
+                    "values_bn": [round(x, 2) for x in np.arange(-150, 150 + STEP / 2, STEP)],
+                }
+            ],
+        },
     }
     a = (importer_loss(1.0, TARIFF, 0, 2.0, 1.0) + exporter_loss(0.4, TARIFF, 0, 3.0, 1.0, 0.2)) * D
     b = (importer_loss(0.4, TARIFF, 0, 3.0, 1.0) + exporter_loss(1.0, TARIFF, 0, 2.0, 1.0, 0.5)) * D

@@ -1,4 +1,5 @@
 """Quantal response and Bayesian updating, through scenarios and the engine."""
+
 from __future__ import annotations
 
 import math
@@ -6,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.model.economics import exporter_loss, importer_loss
-from sim.engine.core import run_replication
 from sim.engine.compile import scenario_from_dict
+from sim.engine.core import run_replication
+from sim.model.economics import exporter_loss, importer_loss
 
 Z99 = 2.576
 PHI = 0.3  # foreign exporters bear 70% of a tariff: a terms-of-trade gain for the importer
@@ -16,18 +17,36 @@ PHI = 0.3  # foreign exporters bear 70% of a tariff: a terms-of-trade gain for t
 
 def stage_game(rationality: float) -> dict:
     """One-shot 2x2: each side keeps its tariff at 0 or raises it to 30%, once (day 5)."""
-    actor = {"instruments": {"tariff": {"initial": 0.0, "min": 0.0, "max": 0.3, "step": 0.3}},
-             "policy": {"name": "best_response",
-                        "params": {"rationality": rationality, "horizon_days": 30, "talks": False, "react": False}},
-             "review_days": 5}
+    actor = {
+        "instruments": {"tariff": {"initial": 0.0, "min": 0.0, "max": 0.3, "step": 0.3}},
+        "policy": {
+            "name": "best_response",
+            "params": {"rationality": rationality, "horizon_days": 30, "talks": False, "react": False},
+        },
+        "review_days": 5,
+    }
     return {
         "meta": {"name": "stage", "start": "2025-01-01", "horizon_days": 7, "discount_rate_per_year": 0.0},
         "actors": {"US": actor, "CN": actor},
         "trade_links": {
-            "cn_us": {"exporter": "CN", "importer": "US", "value_bn_per_year": 365, "tariff": "US.tariff",
-                      "elasticity": 2.0, "pass_through": PHI, "margin": 0.5},
-            "us_cn": {"exporter": "US", "importer": "CN", "value_bn_per_year": 146, "tariff": "CN.tariff",
-                      "elasticity": 2.0, "pass_through": PHI, "margin": 0.5},
+            "cn_us": {
+                "exporter": "CN",
+                "importer": "US",
+                "value_bn_per_year": 365,
+                "tariff": "US.tariff",
+                "elasticity": 2.0,
+                "pass_through": PHI,
+                "margin": 0.5,
+            },
+            "us_cn": {
+                "exporter": "US",
+                "importer": "CN",
+                "value_bn_per_year": 146,
+                "tariff": "CN.tariff",
+                "elasticity": 2.0,
+                "pass_through": PHI,
+                "margin": 0.5,
+            },
         },
     }
 
@@ -68,22 +87,54 @@ def test_zero_rationality_chooses_uniformly():
 def belief_game(true_resolve: float, softness: float, types: list[float], prior: list[float]) -> dict:
     """CN (reviews first) holds on with a resolve; US watches it and updates a belief."""
     return {
-        "meta": {"name": "belief", "start": "2025-01-01", "horizon_days": 200, "discount_rate_per_year": 0.0,
-                 "series_every_days": 50},
+        "meta": {
+            "name": "belief",
+            "start": "2025-01-01",
+            "horizon_days": 200,
+            "discount_rate_per_year": 0.0,
+            "series_every_days": 50,
+        },
         "actors": {
-            "CN": {"instruments": {"tariff": {"initial": 0.5, "min": 0, "max": 1, "step": 0.1}},
-                   "policy": {"name": "resolve", "params": {"softness_bn": softness}},
-                   "resolve_bn": true_resolve, "review_days": 10},
-            "US": {"instruments": {"tariff": {"initial": 0.5, "min": 0, "max": 1, "step": 0.1}},
-                   "policy": {"name": "bayesian", "params": {"types_bn": types, "prior": prior, "softness_bn": 10.0,
-                                                             "instruments": [], "talks": False}},
-                   "review_days": 10},
+            "CN": {
+                "instruments": {"tariff": {"initial": 0.5, "min": 0, "max": 1, "step": 0.1}},
+                "policy": {"name": "resolve", "params": {"softness_bn": softness}},
+                "resolve_bn": true_resolve,
+                "review_days": 10,
+            },
+            "US": {
+                "instruments": {"tariff": {"initial": 0.5, "min": 0, "max": 1, "step": 0.1}},
+                "policy": {
+                    "name": "bayesian",
+                    "params": {
+                        "types_bn": types,
+                        "prior": prior,
+                        "softness_bn": 10.0,
+                        "instruments": [],
+                        "talks": False,
+                    },
+                },
+                "review_days": 10,
+            },
         },
         "trade_links": {
-            "cn_us": {"exporter": "CN", "importer": "US", "value_bn_per_year": 365, "tariff": "US.tariff",
-                      "elasticity": 2.0, "pass_through": 1.0, "margin": 0.5},
-            "us_cn": {"exporter": "US", "importer": "CN", "value_bn_per_year": 146, "tariff": "CN.tariff",
-                      "elasticity": 3.0, "pass_through": 1.0, "margin": 0.2},
+            "cn_us": {
+                "exporter": "CN",
+                "importer": "US",
+                "value_bn_per_year": 365,
+                "tariff": "US.tariff",
+                "elasticity": 2.0,
+                "pass_through": 1.0,
+                "margin": 0.5,
+            },
+            "us_cn": {
+                "exporter": "US",
+                "importer": "CN",
+                "value_bn_per_year": 146,
+                "tariff": "CN.tariff",
+                "elasticity": 3.0,
+                "pass_through": 1.0,
+                "margin": 0.2,
+            },
         },
     }
 

@@ -1,4 +1,5 @@
 """Mangled scenarios get a clean error or a clean run, never a crash (hypothesis)."""
+
 from __future__ import annotations
 
 import copy
@@ -8,19 +9,36 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.engine.compile import load_scenario
 from sim.engine.core import run_replication
 from sim.errors import ScenarioError
-from sim.engine.compile import load_scenario
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 TEMPLATE = yaml.safe_load((ROOT / "scenarios" / "student_template.yaml").read_text())
 
-junk = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
-                 st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
-                 st.lists(st.integers(-3, 3), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
-                 st.sampled_from(["US", "CN", "UX", "tariff_on_cn", "2025-10-20", "2030-01-01", "resolve",
-                                  {"dist": "uniform", "low": 0, "high": 1}, {"dist": "normal", "mean": 0}]))
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.lists(st.integers(-3, 3), max_size=3),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+    st.sampled_from(
+        [
+            "US",
+            "CN",
+            "UX",
+            "tariff_on_cn",
+            "2025-10-20",
+            "2030-01-01",
+            "resolve",
+            {"dist": "uniform", "low": 0, "high": 1},
+            {"dist": "normal", "mean": 0},
+        ]
+    ),
+)
 
 
 def paths(node, prefix=()):
@@ -58,7 +76,11 @@ def mangled(draw):
     return doc
 
 
-@settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(doc=mangled())
 def test_mangled_scenario_errors_cleanly_or_runs(tmp_path, doc):
     p = tmp_path / "m.yaml"

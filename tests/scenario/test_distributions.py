@@ -1,4 +1,5 @@
 """Sampling matches each distribution's law (scipy.stats as the reference)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,6 +23,7 @@ ADAPTER = TypeAdapter(Dist)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s["dist"] + str(len(s)))
+@pytest.mark.slow
 def test_sample_mean_within_confidence_interval(spec):
     d = ADAPTER.validate_python(spec)
     rng = np.random.default_rng(12345)
@@ -40,8 +42,10 @@ def test_sample_mean_within_confidence_interval(spec):
     assert abs(x.mean() - mean) < 4.0 * sd / np.sqrt(len(x))
 
 
-@pytest.mark.parametrize("spec", [s for s in SPECS if s["dist"] not in ("fixed", "choice")],
-                         ids=lambda s: s["dist"] + str(len(s)))
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s["dist"] not in ("fixed", "choice")], ids=lambda s: s["dist"] + str(len(s))
+)
+@pytest.mark.slow
 def test_sample_distribution_passes_ks_test(spec):
     d = ADAPTER.validate_python(spec)
     rng = np.random.default_rng(99)
@@ -49,14 +53,17 @@ def test_sample_distribution_passes_ks_test(spec):
     assert stats.kstest(x, d.frozen().cdf).pvalue > 0.001
 
 
-@pytest.mark.parametrize("bad", [
-    {"dist": "uniform", "low": 1, "high": 1},
-    {"dist": "normal", "mean": 0, "sd": 0},
-    {"dist": "triangular", "low": 0, "mode": 5, "high": 4},
-    {"dist": "beta", "a": -1, "b": 1},
-    {"dist": "choice", "values": [1, 2], "weights": [1]},
-    {"dist": "lognormal", "median": 1, "sigma": 1, "mean": 3},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"dist": "uniform", "low": 1, "high": 1},
+        {"dist": "normal", "mean": 0, "sd": 0},
+        {"dist": "triangular", "low": 0, "mode": 5, "high": 4},
+        {"dist": "beta", "a": -1, "b": 1},
+        {"dist": "choice", "values": [1, 2], "weights": [1]},
+        {"dist": "lognormal", "median": 1, "sigma": 1, "mean": 3},
+    ],
+)
 def test_invalid_parameters_rejected(bad):
     with pytest.raises(ValidationError):
         ADAPTER.validate_python(bad)

@@ -1,4 +1,5 @@
 """Closed forms of the pure economics, asserted against their formulas."""
+
 from __future__ import annotations
 
 import math

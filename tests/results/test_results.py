@@ -13,7 +13,7 @@ import pytest
 import sim
 from sim.scenario.reference import SCHEMA_FILE, schema_text
 
-from .conftest import ROOT, SHIPPED
+from ..conftest import ROOT, SHIPPED
 
 TEMPLATE = "scenarios/student_template.yaml"
 
@@ -65,6 +65,7 @@ def test_load_results_round_trip(saved):
     assert summary_stats(back.summary)["outcomes"]["share"].sum() == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_same_seed_identical_tables_for_any_worker_count():
     one = sim.run("scenarios/baseline_oct2025.yaml", runs=24, seed=5, workers=1, out=None)
     two = sim.run("scenarios/baseline_oct2025.yaml", runs=24, seed=5, workers=2, out=None)
@@ -85,6 +86,7 @@ def test_shipped_scenarios_point_at_the_schema(path):
     assert first == "# yaml-language-server: $schema=./scenario.schema.json"
 
 
+@pytest.mark.slow
 def test_cli_run_prints_summary_and_path(tmp_path):
     r = subprocess.run([sys.executable, "-m", "sim", "run", TEMPLATE, "--runs", "10", "--seed", "3",
                         "--workers", "1", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
@@ -98,6 +100,7 @@ def test_cli_run_prints_summary_and_path(tmp_path):
     assert Path(lines[-1].split(": ", 1)[1]).is_file()
 
 
+@pytest.mark.slow
 def test_cli_schema_and_validate():
     r = subprocess.run([sys.executable, "-m", "sim", "schema"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and json.loads(r.stdout)["title"] == "tradesim scenario"
