@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import simpy
 
+from sim.engine.events import EventKind
 from sim.policies import Decision, Policy
 from sim.policies.view import View
 from sim.scenario.schema import ThreatMove
@@ -54,7 +55,7 @@ class Stage(Protocol):
         """A policy's epoch is over (record its state if the series carries it)."""
 
     def move(
-        self, actor: str, instrument: str, value: float, kind: str, note: str = "", react: bool = True
+        self, actor: str, instrument: str, value: float, kind: EventKind, note: str = "", react: bool = True
     ) -> bool: ...
 
     def concede(self, actor: str, reason: str = "") -> None: ...
@@ -202,4 +203,4 @@ class Actor:
             if d.kind == "defect":
                 stage.defect(self.name, d.instrument, d.value)
             else:
-                stage.move(self.name, d.instrument, d.value, "move", d.note or self.policy.name)
+                stage.move(self.name, d.instrument, d.value, EventKind.MOVE, d.note or self.policy.name)

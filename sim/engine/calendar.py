@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from sim.engine.events import EventKind
 from sim.engine.scheduler import Scheduler
 from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
 
@@ -67,11 +68,11 @@ class Calendar:
     def _set(self, index: int, m: SetMove, move: Move) -> None:
         if index in self.cancelled:
             return
-        move(m.actor, m.instrument, m.value, "calendar", m.note)
+        move(m.actor, m.instrument, m.value, EventKind.CALENDAR, m.note)
 
     @staticmethod
     def _licensing(m: LicensingMove, move: Move) -> None:
         if m.approval is not None:
-            move(m.actor, m.approval_instrument, m.approval, "licensing", m.note)
+            move(m.actor, m.approval_instrument, m.approval, EventKind.LICENSING, m.note)
         if m.delay_days is not None:
-            move(m.actor, m.delay_instrument, m.delay_days, "licensing", m.note)
+            move(m.actor, m.delay_instrument, m.delay_days, EventKind.LICENSING, m.note)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from sim.engine.events import EventKind
 from sim.engine.scheduler import Scheduler
 from sim.engine.world import WITHHELD, Choke, World
 from sim.model.chokepoints import stockout_time
@@ -77,7 +78,7 @@ class Chokepoints:
         w.refresh()
         if math.isnan(self.stockout_day[ch.name]):
             self.stockout_day[ch.name] = now
-        self.clock.log("stockout", ch.consumer, ch.name, None, 1.0 - ch.inflow, "shortfall share")
+        self.clock.log(EventKind.STOCKOUT, ch.consumer, ch.name, None, 1.0 - ch.inflow, "shortfall share")
         self.clock.snapshot()
 
     def _licensing(self, ch: Choke, rng: np.random.Generator) -> Iterator[Any]:
@@ -114,7 +115,9 @@ class Chokepoints:
             self.world.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit, now)
             if self.watchers:
                 self.reschedule()
-        self.clock.log("licence_decided", ch.supplier, ch.name, None, volume, "approved" if approved else "denied")
+        self.clock.log(
+            EventKind.LICENCE_DECIDED, ch.supplier, ch.name, None, volume, "approved" if approved else "denied"
+        )
 
     def _alternative(self, ch: Choke) -> Iterator[Any]:
         """Alternative supply ramps up; time in shortage speeds it (diversification)."""

@@ -25,7 +25,7 @@ from sim.engine.actors import Actor, Observed, Timing
 from sim.engine.calendar import Calendar, Change
 from sim.engine.chokepoints import Chokepoints
 from sim.engine.deals import DealBook, Table
-from sim.engine.events import Event
+from sim.engine.events import Event, EventKind
 from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
@@ -158,13 +158,20 @@ class Engine:
         self.actors[actor].inbox.put(message)
 
     # --------------------------------------------------------------- moves
-    def move(self, actor: str, instrument: str, value: float, kind: str, note: str = "", react: bool = True) -> bool:
+    def move(
+        self, actor: str, instrument: str, value: float, kind: EventKind, note: str = "", react: bool = True
+    ) -> bool:
         """Set an instrument now; record it; let the other actors react."""
         ref = f"{actor}.{instrument}"
         w = self.world
-        if ref in self.deals.locked and kind not in ("deal", "expiry"):
+        if ref in self.deals.locked and kind not in (EventKind.DEAL, EventKind.EXPIRY):
             self.clock.log(
-                "superseded", actor, instrument, w.values[ref], value, f"{kind} move held back by the deal in force"
+                EventKind.SUPERSEDED,
+                actor,
+                instrument,
+                w.values[ref],
+                value,
+                f"{kind} move held back by the deal in force",
             )
             return False
         now = self.env.now
@@ -199,10 +206,10 @@ class Engine:
     def concede(self, actor: str, reason: str = "") -> None:
         """An actor gives in: meets pending threat conditions and steps back once."""
         me = self.actors[actor]
-        self.clock.log("concede", actor, None, None, None, reason or me.policy.name)
+        self.clock.log(EventKind.CONCEDE, actor, None, None, None, reason or me.policy.name)
         self.threats.concede_all(actor)
         for name in me.view.own_instruments:
-            self.move(actor, name, me.view.step(name, -1), "concession", "steps back")
+            self.move(actor, name, me.view.step(name, -1), EventKind.CONCESSION, "steps back")
         self.outcome.capitulate(actor, self.env.now)
         me.conceded = True
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.events import EventKind
 from sim.engine.negotiation import is_transfer, negotiate
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
@@ -101,10 +102,10 @@ class DealBook:
         self.last_talks = self.clock.now
         parties = self._parties()
         self._advance()
-        self.clock.log("talks", actor, None, None, None, "proposed by policy")
+        self.clock.log(EventKind.TALKS, actor, None, None, None, "proposed by policy")
         result = negotiate(self.table, parties, None)
         if result is None:
-            self.clock.log("no_deal", None, None, None, None, "no package leaves both sides better off")
+            self.clock.log(EventKind.NO_DEAL, None, None, None, None, "no package leaves both sides better off")
             return False
         self.spec = None
         self.apply(result[0], parties, renewal=False)
@@ -113,15 +114,15 @@ class DealBook:
     def summit(self, m: Summit) -> None:
         held = self.table.param(m.probability_held)
         if self.summit_rng.random() >= held:
-            self.clock.log("summit_cancelled", None, None, None, None, m.note)
+            self.clock.log(EventKind.SUMMIT_CANCELLED, None, None, None, None, m.note)
             return
-        self.clock.log("summit", None, None, None, None, m.note)
+        self.clock.log(EventKind.SUMMIT, None, None, None, None, m.note)
         if self.terms:
             return
         self._advance()
         result = negotiate(self.table, list(m.parties), m)
         if result is None:
-            self.clock.log("no_deal", None, None, None, None, "no package leaves both sides better off")
+            self.clock.log(EventKind.NO_DEAL, None, None, None, None, "no package leaves both sides better off")
         else:
             self.spec = m
             self.apply(result[0], list(m.parties), renewal=False)
@@ -138,7 +139,7 @@ class DealBook:
         self.locked = set(instruments)
         for ref, v in instruments.items():
             a, n = ref.split(".", 1)
-            self._move(a, n, v, "deal", "deal terms", react=False)
+            self._move(a, n, v, EventKind.DEAL, "deal terms", react=False)
         for ref, v in package.items():
             if is_transfer(ref) and v:
                 _, payer, payee = ref.split(".")
@@ -147,7 +148,7 @@ class DealBook:
                 world.lump(payee, TRANSFER, -v)
         self.threats.settle()
         terms = ", ".join(f"{r}={v:g}" for r, v in package.items())
-        self.clock.log("deal_renewed" if renewal else "deal", None, None, None, None, terms)
+        self.clock.log(EventKind.DEAL_RENEWED if renewal else EventKind.DEAL, None, None, None, None, terms)
         ds = self.table.sc.deal_space
         self.clock.at(now + ds.duration_days, partial(self._expire, parties, self.version))
 
@@ -165,8 +166,8 @@ class DealBook:
         self.terms = {}
         for ref, v in self.before.items():
             a, n = ref.split(".", 1)
-            self._move(a, n, v, "expiry", "deal expired: snap back", react=False)
-        self.clock.log("deal_expired", None, None, None, None, "")
+            self._move(a, n, v, EventKind.EXPIRY, "deal expired: snap back", react=False)
+        self.clock.log(EventKind.DEAL_EXPIRED, None, None, None, None, "")
 
     def defect(self, actor: str, instrument: str, value: float) -> None:
         """Break the deal in force: the other side's concessions snap back; defection costs."""
@@ -174,7 +175,7 @@ class DealBook:
         world = self.table.world
         self._advance()
         world.lump(actor, AUDIENCE, self.defection_cost())
-        self.clock.log("defect", actor, instrument, world.values[ref], value, "deal broken")
+        self.clock.log(EventKind.DEFECT, actor, instrument, world.values[ref], value, "deal broken")
         prev, self.before = self.before, {}
         self.locked = set()
         self.terms = {}
@@ -182,5 +183,5 @@ class DealBook:
         for r, v in prev.items():
             a, n = r.split(".", 1)
             if a != actor:
-                self._move(a, n, v, "expiry", "snap back after defection", react=False)
-        self._move(actor, instrument, value, "move", "defection")
+                self._move(a, n, v, EventKind.EXPIRY, "snap back after defection", react=False)
+        self._move(actor, instrument, value, EventKind.MOVE, "defection")

@@ -39,14 +39,14 @@ class Scheduler:
 
     def log(
         self,
-        kind: str,
+        kind: EventKind,
         actor: str | None,
         instrument: str | None = None,
         old: float | None = None,
         new: float | None = None,
         note: str = "",
     ) -> None:
-        self.events.append(Event(self.env.now, actor, EventKind(kind), instrument, old, new, note))
+        self.events.append(Event(self.env.now, actor, kind, instrument, old, new, note))
 
     def watch(self, policies: list[Any]) -> None:
         """Record these policies' ``series_values()`` with every row; turn the weekly grid on."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.engine.calendar import Calendar, Change
+from sim.engine.events import EventKind
 from sim.engine.outcome import Outcome
 from sim.engine.scheduler import Scheduler
 from sim.engine.world import AUDIENCE, World, num
@@ -100,7 +101,7 @@ class ThreatBook:
             return
         self.status[t.id] = "pending"
         ref, value = self.target_value(t)
-        self.clock.log("threat_issued", t.actor, t.instrument, self.world.values[ref], value, t.id)
+        self.clock.log(EventKind.THREAT_ISSUED, t.actor, t.instrument, self.world.values[ref], value, t.id)
         deadline = self.sc.day(t.deadline)
         lead = self.sc.actors[t.target].pre_deadline_days
         self.clock.at(max(self.clock.now, deadline - lead), lambda: self._post(t.target, ("pre_deadline", t)))
@@ -125,19 +126,19 @@ class ThreatBook:
         c = t.condition
         value = c.at_most if c.at_most is not None else c.at_least
         if not satisfies(c, self.world.values[f"{c.actor}.{c.instrument}"]):
-            self._move(c.actor, c.instrument, float(value), "concession", f"meets {t.id}")
+            self._move(c.actor, c.instrument, float(value), EventKind.CONCESSION, f"meets {t.id}")
         for i in self._breaching(t):
             self.calendar.withdraw(i)
             m = self.sc.calendar[i]
             self.clock.log(
-                "move_cancelled",
+                EventKind.MOVE_CANCELLED,
                 c.actor,
                 c.instrument,
                 None,
                 getattr(m, "value", None),
                 f"calendar[{i}] withdrawn to meet {t.id}",
             )
-        self.clock.log("threat_conceded", t.target, c.instrument, None, None, t.id)
+        self.clock.log(EventKind.THREAT_CONCEDED, t.target, c.instrument, None, None, t.id)
         if under_pressure:
             self.world.lump(t.target, AUDIENCE, num(t.concession_cost_bn, self.params))
             self.outcome.capitulate(t.target, self.clock.now)
@@ -154,22 +155,24 @@ class ThreatBook:
             return
         if self.condition_met(t):
             self.status[t.id] = "withdrawn"
-            self.clock.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: condition met")
+            self.clock.log(EventKind.THREAT_WITHDRAWN, t.actor, t.instrument, None, None, f"{t.id}: condition met")
         elif carry_out(t):
             self.status[t.id] = "carried_out"
             self.carried_out[t.id] = True
             _, value = self.target_value(t)
-            self._move(t.actor, t.instrument, value, "threat", t.id)
-            self.clock.log("threat_carried_out", t.actor, t.instrument, None, value, t.id)
+            self._move(t.actor, t.instrument, value, EventKind.THREAT, t.id)
+            self.clock.log(EventKind.THREAT_CARRIED_OUT, t.actor, t.instrument, None, value, t.id)
         else:
             self.status[t.id] = "withdrawn"
             self.world.advance(self.clock.now)
             self.world.lump(t.actor, AUDIENCE, num(t.audience_cost_bn, self.params))
-            self.clock.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: backed down")
+            self.clock.log(EventKind.THREAT_WITHDRAWN, t.actor, t.instrument, None, None, f"{t.id}: backed down")
 
     def settle(self) -> None:
         """A deal settles every threat not yet resolved."""
         for t in self.threats:
             if self.status[t.id] in ("pending", "scheduled"):
                 self.status[t.id] = "settled"
-                self.clock.log("threat_withdrawn", t.actor, t.instrument, None, None, f"{t.id}: settled by deal")
+                self.clock.log(
+                    EventKind.THREAT_WITHDRAWN, t.actor, t.instrument, None, None, f"{t.id}: settled by deal"
+                )
