@@ -3,6 +3,7 @@
 A reader therefore sees either the old file or the whole new one, never half of
 it; a failed write leaves nothing behind.
 """
+
 from __future__ import annotations
 
 import os

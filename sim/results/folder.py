@@ -8,14 +8,16 @@ of a resumable command reopens the folder and skips the chunks on disk.
 Reading (:func:`load_results`): the tables as pandas DataFrames, refused unless
 the folder is complete.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -44,8 +46,9 @@ class ResultsFolder:
         self._written = time.monotonic()
 
     @classmethod
-    def create(cls, path: Path, manifest: dict[str, Any], tables: Iterable[str], runs: int,
-               chunks: int) -> "ResultsFolder":
+    def create(
+        cls, path: Path, manifest: dict[str, Any], tables: Iterable[str], runs: int, chunks: int
+    ) -> ResultsFolder:
         """Open ``path`` for writing; reuse its manifest if it exists (resume), else start one."""
         path = Path(path)
         (path / PARTS).mkdir(parents=True, exist_ok=True)
@@ -75,8 +78,11 @@ class ResultsFolder:
         """Store one finished chunk and count it in the progress."""
         write_parts(self.path, chunk, tables, self.tables)
         p = self.manifest["progress"]
-        p.update(runs_done=p.get("runs_done", 0) + runs, chunks_done=p.get("chunks_done", 0) + 1,
-                 failed=p.get("failed", 0) + failed)
+        p.update(
+            runs_done=p.get("runs_done", 0) + runs,
+            chunks_done=p.get("chunks_done", 0) + 1,
+            failed=p.get("failed", 0) + failed,
+        )
         if time.monotonic() - self._written > MANIFEST_EVERY_S:
             self.save()
 

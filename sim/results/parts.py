@@ -5,11 +5,12 @@ when every table has its part (so a rerun skips it). Consolidation concatenates
 the parts in chunk order, one row group at a time, so the tables do not depend on
 the order in which chunks finished and memory holds one chunk at a time.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq

@@ -1,6 +1,7 @@
 """A results folder is visible while it is written: ``status`` goes ``running`` ->
 ``complete`` (written last); readers refuse a folder that is not complete; folders
 written before the status field existed count as complete when all tables are there."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,7 @@ def test_status_is_running_while_chunks_come_in_and_complete_last(tmp_path, monk
     def spy(self, chunk, tables, runs, failed=0):
         on_disk = read_manifest(self.path)
         seen.append((on_disk["status"], on_disk["progress"]["runs"], (self.path / "summary.parquet").exists()))
-        with pytest.raises(UsageError, match="is not complete .status: running."):
+        with pytest.raises(UsageError, match=r"is not complete .status: running."):
             require_complete(self.path)
         write_chunk(self, chunk, tables, runs, failed)
 
@@ -52,8 +53,9 @@ def _fake_folder(path: Path, manifest: dict, tables=("summary", "events", "serie
 
 
 def test_require_complete_refuses_and_says_why(tmp_path):
-    p = _fake_folder(tmp_path / "r", {"status": "running", "progress": {"runs_done": 3, "runs": 10}},
-                     tables=("summary",))
+    p = _fake_folder(
+        tmp_path / "r", {"status": "running", "progress": {"runs_done": 3, "runs": 10}}, tables=("summary",)
+    )
     with pytest.raises(UsageError) as exc:
         require_complete(p)
     assert str(exc.value).startswith(f"{p} is not complete (status: running)") and "rerun" in str(exc.value)
@@ -93,8 +95,21 @@ def test_a_failed_monte_carlo_removes_its_folder(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_a_killed_run_leaves_a_running_folder_that_readers_refuse(tmp_path):
-    cmd = [sys.executable, "-m", "sim", "run", BASELINE, "--runs", "3000", "--workers", "1", "--out",
-           str(tmp_path), "--quiet", "--no-report"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        BASELINE,
+        "--runs",
+        "3000",
+        "--workers",
+        "1",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+        "--no-report",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     t0 = time.monotonic()
     while not list(tmp_path.rglob("parts/summary-*.parquet")):
@@ -108,6 +123,5 @@ def test_a_killed_run_leaves_a_running_folder_that_readers_refuse(tmp_path):
     assert m["status"] == "running" and m["progress"]["runs"] == 3000 and not (folder / "summary.parquet").exists()
     with pytest.raises(UsageError, match="status: running"):
         sim.load_results(folder)
-    r = subprocess.run([sys.executable, "-m", "sim", "report", str(folder)], cwd=ROOT, capture_output=True,
-                       text=True)
+    r = subprocess.run([sys.executable, "-m", "sim", "report", str(folder)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2 and "Traceback" not in r.stderr
