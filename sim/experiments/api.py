@@ -12,6 +12,7 @@ from sim.experiments.chunk import ChunkJob
 from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.execute import Execution, Plan, cut, execute, grid_tasks, monte_carlo_chunk_runs
 from sim.experiments.progress import default_workers
+from sim.experiments.schemas import summary_schema
 from sim.experiments.seeding import SCHEMES
 from sim.results.folder import Results, ResultsFolder, load_results
 from sim.results.manifest import RUN_TABLES
@@ -89,6 +90,7 @@ def run(
         record_series=record_series,
         sweep=False,
         scenario=sc,
+        summary_schema=summary_schema(sc),
         start=sc.meta.start,
     )
     points = design.matrix(None).to_dict(orient="records")  # type: ignore[arg-type]
