@@ -8,9 +8,11 @@ of a resumable command reopens the folder and skips the chunks on disk.
 Reading (:func:`load_results`): the tables as pandas DataFrames, refused unless
 the folder is complete.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -42,20 +44,33 @@ class ResultsFolder:
         self.path = Path(path)
         self.manifest = manifest
         self._written = time.monotonic()
+        self._lock: int | None = None
 
     @classmethod
-    def create(cls, path: Path, manifest: dict[str, Any], tables: Iterable[str], runs: int,
-               chunks: int) -> "ResultsFolder":
+    def create(
+        cls, path: Path, manifest: dict[str, Any], tables: Iterable[str], runs: int, chunks: int
+    ) -> "ResultsFolder":
         """Open ``path`` for writing; reuse its manifest if it exists (resume), else start one."""
         path = Path(path)
         (path / PARTS).mkdir(parents=True, exist_ok=True)
-        if (path / "manifest.json").is_file():
-            manifest = read_manifest(path)
-        manifest.update(status=RUNNING, tables=list(tables))
-        manifest.setdefault("progress", {})
-        manifest["progress"].update(runs=runs, chunks=chunks)
+        lock = take_lock(path)
+        try:
+            if (path / "manifest.json").is_file():
+                manifest = read_manifest(path)
+            manifest.update(status=RUNNING, tables=list(tables))
+            manifest.setdefault("progress", {})
+            manifest["progress"].update(runs=runs, chunks=chunks)
+        except BaseException:
+            release_lock(lock)
+            raise
         folder = cls(path, manifest)
+        folder._lock = lock
         return folder
+
+    def close(self) -> None:
+        """Let another process write this folder (the lock also goes if this process dies)."""
+        release_lock(self._lock)
+        self._lock = None
 
     # ------------------------------------------------------------ chunks
     @property
@@ -75,8 +90,11 @@ class ResultsFolder:
         """Store one finished chunk and count it in the progress."""
         write_parts(self.path, chunk, tables, self.tables)
         p = self.manifest["progress"]
-        p.update(runs_done=p.get("runs_done", 0) + runs, chunks_done=p.get("chunks_done", 0) + 1,
-                 failed=p.get("failed", 0) + failed)
+        p.update(
+            runs_done=p.get("runs_done", 0) + runs,
+            chunks_done=p.get("chunks_done", 0) + 1,
+            failed=p.get("failed", 0) + failed,
+        )
         if time.monotonic() - self._written > MANIFEST_EVERY_S:
             self.save()
 
@@ -100,7 +118,42 @@ class ResultsFolder:
 
     def discard(self) -> None:
         """Remove the folder (a run that is not resumable and did not finish)."""
+        self.close()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def take_lock(path: Path) -> int | None:
+    """Lock the folder ``path`` for this process, or refuse: two writers would mix their parts.
+
+    An advisory ``flock`` on the folder itself (no lock file to leave behind): the
+    kernel drops it when the process exits, ``kill -9`` included, so a crashed
+    writer never leaves the folder locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (documented in docs/limits-execution.md)
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise UsageError(
+            f"{path} is being written by another tradesim process; wait for it to finish "
+            f"(a rerun then resumes or finds it complete) or use another --out"
+        ) from None
+    return fd
+
+
+def release_lock(fd: int | None) -> None:
+    if fd is None:
+        return
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 @dataclass

@@ -17,6 +17,7 @@ Traceback (most recent call last):
 ...
 sim.errors.UsageError: ... is not complete (status: running) — it is still being written or was interrupted; rerun the command that wrote it (a sweep resumes where it stopped)
 """
+
 from __future__ import annotations
 
 import json
@@ -74,6 +75,8 @@ def require_complete(path: str | Path) -> dict[str, Any]:
     manifest = read_manifest(path)
     s = status(path, manifest)
     if s != COMPLETE:
-        raise UsageError(f"{path} is not complete (status: {s}) — it is still being written or was "
-                         f"interrupted; rerun the command that wrote it (a sweep resumes where it stopped)")
+        raise UsageError(
+            f"{path} is not complete (status: {s}) — it is still being written or was "
+            f"interrupted; rerun the command that wrote it (a sweep resumes where it stopped)"
+        )
     return manifest

@@ -5,6 +5,7 @@ when every table has its part (so a rerun skips it). Consolidation concatenates
 the parts in chunk order, one row group at a time, so the tables do not depend on
 the order in which chunks finished and memory holds one chunk at a time.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from typing import Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results.atomic import atomic_write_table
+from sim.results.atomic import atomic_write_table, temporary_beside
 
 PARTS = "parts"
 
@@ -52,7 +53,7 @@ def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
         if not files:
             continue
         schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
-        tmp = folder / f".{name}.parquet.tmp"
+        tmp = temporary_beside(folder / f"{name}.parquet")  # unique: two writers never share it
         try:
             with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
                 for f in files:

@@ -1,4 +1,5 @@
 """Provenance recorded in every manifest: versions, git commit, scenario hash, run id."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,9 @@ def scenario_hash(resolved: dict[str, Any]) -> str:
 def git_commit() -> str | None:
     """The commit of the source tree tradesim runs from, if it is a git checkout."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                             cwd=Path(__file__).resolve().parent)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, cwd=Path(__file__).resolve().parent
+        )
         return out.stdout.strip() or None if out.returncode == 0 else None
     except (OSError, subprocess.SubprocessError):
         return None
@@ -40,9 +42,17 @@ def tradesim_version() -> str:
 def versions() -> dict[str, str]:
     """Versions of tradesim, Python and the libraries that shape the numbers."""
     import numpy, pandas, pyarrow, pydantic, scipy, simpy  # noqa: E401
-    return {"tradesim": tradesim_version(), "python": platform.python_version(), "numpy": numpy.__version__,
-            "scipy": scipy.__version__, "simpy": simpy.__version__, "pydantic": pydantic.__version__,
-            "pandas": pandas.__version__, "pyarrow": pyarrow.__version__}
+
+    return {
+        "tradesim": tradesim_version(),
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "simpy": simpy.__version__,
+        "pydantic": pydantic.__version__,
+        "pandas": pandas.__version__,
+        "pyarrow": pyarrow.__version__,
+    }
 
 
 def now_utc() -> str:

@@ -1,4 +1,5 @@
 """Results on disk and in memory: parquet read back, manifest, determinism, schema file."""
+
 from __future__ import annotations
 
 import json
@@ -27,13 +28,28 @@ def saved(tmp_path_factory):
 def test_parquet_tables_read_back(saved):
     path = saved.path
     assert path.parent.name == "student_template"
-    assert sorted(p.name for p in path.iterdir()) == ["events.parquet", "manifest.json", "series.parquet",
-                                                      "summary.parquet"]
+    assert sorted(p.name for p in path.iterdir()) == [
+        "events.parquet",
+        "manifest.json",
+        "series.parquet",
+        "summary.parquet",
+    ]
     summary = pq.read_table(path / "summary.parquet").to_pandas()
     assert len(summary) == 40 and list(summary["run"]) == list(range(40))
-    for col in ("run", "seed", "outcome", "deal_day", "payoff_US", "payoff_CN", "loss_trade_US",
-                "loss_shortage_US", "loss_audience_CN", "threat_tariff_100_carried_out",
-                "shortage_days_magnets", "actors.US.resolve_bn"):
+    for col in (
+        "run",
+        "seed",
+        "outcome",
+        "deal_day",
+        "payoff_US",
+        "payoff_CN",
+        "loss_trade_US",
+        "loss_shortage_US",
+        "loss_audience_CN",
+        "threat_tariff_100_carried_out",
+        "shortage_days_magnets",
+        "actors.US.resolve_bn",
+    ):
         assert col in summary.columns, col
     assert set(summary["outcome"]) <= {"deal", "escalation", "stalemate", "capitulation_US", "capitulation_CN"}
     assert summary.loc[summary.outcome != "deal", "deal_day"].isna().all()
@@ -76,8 +92,9 @@ def test_same_seed_identical_tables_for_any_worker_count():
 
 
 def test_schema_file_is_current():
-    assert (ROOT / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text(), \
+    assert (ROOT / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text(), (
         "scenarios/scenario.schema.json is stale: run `tradesim schema > scenarios/scenario.schema.json`"
+    )
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
@@ -88,8 +105,26 @@ def test_shipped_scenarios_point_at_the_schema(path):
 
 @pytest.mark.slow
 def test_cli_run_prints_summary_and_path(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "sim", "run", TEMPLATE, "--runs", "10", "--seed", "3",
-                        "--workers", "1", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "run",
+            TEMPLATE,
+            "--runs",
+            "10",
+            "--seed",
+            "3",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert r.returncode == 0, r.stderr
     for heading in ("Outcomes", "Deal day", "Threats", "Days in shortage", "Payoff and loss"):
         assert heading in r.stdout
@@ -104,8 +139,9 @@ def test_cli_run_prints_summary_and_path(tmp_path):
 def test_cli_schema_and_validate():
     r = subprocess.run([sys.executable, "-m", "sim", "schema"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and json.loads(r.stdout)["title"] == "tradesim scenario"
-    r = subprocess.run([sys.executable, "-m", "sim", "validate", *map(str, SHIPPED)], capture_output=True,
-                       text=True, cwd=ROOT)
+    r = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", *map(str, SHIPPED)], capture_output=True, text=True, cwd=ROOT
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -118,11 +154,28 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
     monkeypatch.setattr(parts, "atomic_write_table", boom)
     with pytest.raises(OSError):
         sim.run(TEMPLATE, runs=3, seed=1, workers=1, out=tmp_path)
-    assert list((tmp_path / "student_template").iterdir()) == []
+    (folder,) = list((tmp_path / "student_template").iterdir())
+    # the folder says it failed; no table, no hidden temporary file is left behind
+    assert sorted(p.name for p in folder.rglob("*")) == ["manifest.json", "parts"]
+    assert json.loads((folder / "manifest.json").read_text())["status"] == "failed"
+
+
+def test_atomic_writes_honour_the_umask(tmp_path):
+    import os
+
+    from sim.results.atomic import atomic_write_text
+
+    old = os.umask(0o027)
+    try:
+        atomic_write_text(tmp_path / "a.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o640
 
 
 def test_scenario_reference_doc_is_current():
     from sim.scenario.reference import REFERENCE_FILE, reference_markdown
 
-    assert (ROOT / REFERENCE_FILE).read_text(encoding="utf-8") == reference_markdown() + "\n", \
+    assert (ROOT / REFERENCE_FILE).read_text(encoding="utf-8") == reference_markdown() + "\n", (
         "docs/scenario-reference.md is stale: run `tradesim schema --markdown > docs/scenario-reference.md`"
+    )

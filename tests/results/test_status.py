@@ -1,6 +1,7 @@
 """A results folder is visible while it is written: ``status`` goes ``running`` ->
 ``complete`` (written last); readers refuse a folder that is not complete; folders
 written before the status field existed count as complete when all tables are there."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,9 @@ def _fake_folder(path: Path, manifest: dict, tables=("summary", "events", "serie
 
 
 def test_require_complete_refuses_and_says_why(tmp_path):
-    p = _fake_folder(tmp_path / "r", {"status": "running", "progress": {"runs_done": 3, "runs": 10}},
-                     tables=("summary",))
+    p = _fake_folder(
+        tmp_path / "r", {"status": "running", "progress": {"runs_done": 3, "runs": 10}}, tables=("summary",)
+    )
     with pytest.raises(UsageError) as exc:
         require_complete(p)
     assert str(exc.value).startswith(f"{p} is not complete (status: running)") and "rerun" in str(exc.value)
@@ -77,7 +79,7 @@ def test_old_folders_without_status_count_as_complete_when_all_tables_are_there(
         require_complete(torn)
 
 
-def test_a_failed_monte_carlo_removes_its_folder(tmp_path, monkeypatch):
+def test_a_failed_monte_carlo_keeps_its_folder_marked_failed(tmp_path, monkeypatch):
     import sim.experiments.chunk as chunk
 
     def boom(*args, **kwargs):
@@ -88,13 +90,30 @@ def test_a_failed_monte_carlo_removes_its_folder(tmp_path, monkeypatch):
 
     with pytest.raises(RunFailed, match=r"run 0 \(seed 1\) failed: ZeroDivisionError: model bug"):
         sim.run(TEMPLATE, runs=3, seed=1, workers=1, out=tmp_path)
-    assert list((tmp_path / "student_template").iterdir()) == []
+    (folder,) = list((tmp_path / "student_template").iterdir())
+    m = read_manifest(folder)
+    assert m["status"] == "failed" and "model bug" in m["stopped"]
+    with pytest.raises(UsageError, match="status: failed"):
+        sim.load_results(folder)
 
 
 @pytest.mark.slow
 def test_a_killed_run_leaves_a_running_folder_that_readers_refuse(tmp_path):
-    cmd = [sys.executable, "-m", "sim", "run", BASELINE, "--runs", "3000", "--workers", "1", "--out",
-           str(tmp_path), "--quiet", "--no-report"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "run",
+        BASELINE,
+        "--runs",
+        "3000",
+        "--workers",
+        "1",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+        "--no-report",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     t0 = time.monotonic()
     while not list(tmp_path.rglob("parts/summary-*.parquet")):
@@ -108,6 +127,5 @@ def test_a_killed_run_leaves_a_running_folder_that_readers_refuse(tmp_path):
     assert m["status"] == "running" and m["progress"]["runs"] == 3000 and not (folder / "summary.parquet").exists()
     with pytest.raises(UsageError, match="status: running"):
         sim.load_results(folder)
-    r = subprocess.run([sys.executable, "-m", "sim", "report", str(folder)], cwd=ROOT, capture_output=True,
-                       text=True)
+    r = subprocess.run([sys.executable, "-m", "sim", "report", str(folder)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2 and "Traceback" not in r.stderr
