@@ -52,7 +52,10 @@ class ResultsFolder:
     ) -> "ResultsFolder":
         """Open ``path`` for writing; reuse its manifest if it exists (resume), else start one."""
         path = Path(path)
-        (path / PARTS).mkdir(parents=True, exist_ok=True)
+        try:
+            (path / PARTS).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file in the way, no permission, a name too long: before any run
+            raise UsageError(f"cannot create the results folder {path}: {exc.strerror or exc}") from None
         lock = take_lock(path)
         try:
             if (path / "manifest.json").is_file():
@@ -120,6 +123,36 @@ class ResultsFolder:
         """Remove the folder (a run that is not resumable and did not finish)."""
         self.close()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+#: Longest name of one folder level, in bytes (NAME_MAX of Linux and macOS file systems).
+NAME_MAX = 255
+
+
+def check_output_root(root: Path, *names: str) -> None:
+    """Refuse, before any work, an output root that is a file or cannot be written.
+
+    ``names``: folder levels that will be created under it (e.g. the scenario name),
+    checked for length. Creates nothing.
+    """
+    root = Path(root)
+    for name in names:
+        if len(name.encode("utf-8")) > NAME_MAX:
+            raise UsageError(
+                f"the folder name '{name[:40]}...' is {len(name.encode('utf-8'))} bytes; "
+                f"file systems allow {NAME_MAX} (shorten meta.name)"
+            )
+    probe = root
+    while not probe.exists():
+        if probe.is_symlink():
+            raise UsageError(f"{root}: '{probe}' is a broken symbolic link")
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise UsageError(f"{root}: '{probe}' is a file, not a folder")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"{root}: '{probe}' is not writable")
 
 
 def take_lock(path: Path) -> int | None:
