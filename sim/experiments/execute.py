@@ -187,6 +187,11 @@ def _execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
                 if n_err and how.fail_fast:
                     raise _first_failure(tables["summary"], plan.job.seed)
         finished = True
+        progress.close()
+        ex.shutdown(wait=True)
+        ex = None
+        folder.manifest["progress"]["failed"] = failed
+        folder.finish(n, keep_parts=plan.keep_parts, failed_runs=failed)
     except BaseException as exc:
         _stopped(plan, folder, exc)
         raise
@@ -194,8 +199,6 @@ def _execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
         progress.close()
         if ex is not None:
             ex.shutdown(wait=finished)
-    folder.manifest["progress"]["failed"] = failed
-    folder.finish(n, keep_parts=plan.keep_parts, failed_runs=failed)
     return Outcome(folder.path, plan.runs, failed, resumed)
 
 
