@@ -21,6 +21,7 @@ import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sim.engine.budget import event_budget
 from sim.engine.compile import load_scenario
 from sim.engine.core import Engine, run_replication, sample_params
 from sim.experiments.api import run as monte_carlo_run
@@ -143,6 +144,12 @@ def main() -> None:
     )
     print(f"parallel efficiency           {marginal / (cores / per_run):.0%}")
     print(f"SimPy events per run          {mean_events:,.1f} (min {min(counts)}, max {max(counts)})")
+    horizon = sc.meta.horizon_days
+    budget = event_budget(horizon)
+    print(
+        f"events per simulated day      {mean_events / horizon:,.2f} mean, {max(counts) / horizon:,.2f} max; "
+        f"event budget {budget:,} = {budget / max(counts):,.0f}x the largest run"
+    )
     print(f"bare SimPy, same events       {bare * 1e3:.3f} ms/run")
     print(f"model overhead, whole run     {per_run / bare:,.1f}x  (incl. seeding, sampling, set-up, summary)")
     print(f"model overhead, event loop    {loop / bare:,.1f}x  (time inside env.run only)")

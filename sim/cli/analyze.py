@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sim.cli.parser import Parser
+from sim.errors import UsageError
 
 
 def add_parsers(sub) -> None:
@@ -29,6 +30,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from sim.analysis.discovery import discover
     from sim.analysis.sensitivity import sensitivity
 
+    if args.analysis == "discover" and not 0 < args.threshold <= 1:
+        raise UsageError(f"--threshold is a density in (0, 1], found {args.threshold}")
     if args.analysis == "sensitivity":
         table, path = sensitivity(args.results, args.outputs)
     else:

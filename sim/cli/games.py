@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.parser import positive, seed
+from sim.cli.parser import output_root, positive, runs, seed, workers
 from sim.errors import UsageError
 
 
@@ -18,20 +18,31 @@ def add_parsers(sub) -> None:
         metavar="ACTOR=p1,p2{key: value},...",
         help="policies of one actor (give it twice: rows, then columns)",
     )
-    gm.add_argument("--runs", type=positive, default=200, help="runs per policy pair (default 200)")
+    gm.add_argument("--runs", type=runs, default=200, help="runs per policy pair (default 200)")
     gm.add_argument("--seed", type=seed, default=20251009)
-    gm.add_argument("--workers", type=positive, default=None)
+    gm.add_argument("--workers", type=workers, default=None)
     gm.add_argument("--bootstrap", type=positive, default=200, help="resamples for equilibrium stability")
-    gm.add_argument("--out", default="results")
+    gm.add_argument("--out", type=output_root, default="results")
     tn = sub.add_parser("tournament", help="round robin of policies, ranked by mean payoff")
     tn.add_argument("scenario")
     tn.add_argument("--policies", required=True, metavar="p1,p2{key: value},...")
     tn.add_argument("--actors", default=None, metavar="A,B", help="the two actors (default: the scenario's two)")
-    tn.add_argument("--runs", type=positive, default=100, help="runs per match (default 100)")
+    tn.add_argument("--runs", type=runs, default=100, help="runs per match (default 100)")
     tn.add_argument("--seed", type=seed, default=20251009)
     tn.add_argument("--noise", type=float, default=0.0, help="chance a decision becomes a random step")
-    tn.add_argument("--workers", type=positive, default=None)
-    tn.add_argument("--out", default="results")
+    tn.add_argument("--workers", type=workers, default=None)
+    tn.add_argument("--out", type=output_root, default="results")
+
+
+def _policies(parse, text: str):
+    """``--policies`` parsed; a YAML mistake in a policy's parameters is a usage error."""
+    import yaml
+
+    try:
+        return parse(text)
+    except yaml.YAMLError as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"--policies {text!r}: the parameters in braces are not valid YAML ({why})") from None
 
 
 def _cmd_game(args: argparse.Namespace) -> int:
@@ -40,7 +51,7 @@ def _cmd_game(args: argparse.Namespace) -> int:
 
     if len(args.policies) != 2:
         raise UsageError("give --policies twice: ACTOR=... for the rows and ACTOR=... for the columns")
-    (ra, rows), (ca, cols) = (parse_policies(t) for t in args.policies)
+    (ra, rows), (ca, cols) = (_policies(parse_policies, t) for t in args.policies)
     game = play(args.scenario, ra, rows, ca, cols, args.runs, args.seed, args.workers)
     an = analyse(game, bootstrap=args.bootstrap, seed=args.seed)
     path = write_game(game, an, args.out)
@@ -62,7 +73,7 @@ def _cmd_tournament(args: argparse.Namespace) -> int:
     from sim.engine.compile import load_scenario
     from sim.report.games import tournament
 
-    _, pols = parse_policies("X=" + args.policies)
+    _, pols = _policies(parse_policies, "X=" + args.policies)
     actors = (
         args.actors.split(",") if args.actors else list(load_scenario(args.scenario).actors)
     )  # exactly two (validated)

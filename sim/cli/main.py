@@ -1,7 +1,9 @@
 """The ``tradesim`` command (also ``python -m sim``).
 
-Exit codes: 0 success, 1 a run failed, 2 bad input (file, key, argument),
-130 interrupted. Bad input never prints a traceback.
+Exit codes: 0 success, 1 a run failed or an internal error, 2 bad input (file,
+key, argument), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). Bad input never
+prints a traceback; an internal error prints one line and the path of a log file
+with the traceback (:mod:`sim.cli.failure`).
 
 Each command group lives in its own module of :mod:`sim.cli` (``run``,
 ``games``, ``report``, ``analyze``, ``scenario``) with an ``add_parsers``
@@ -11,10 +13,12 @@ function and a ``COMMANDS`` table; this module wires them together.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
 from sim.cli import analyze, games, report, run, scenario
+from sim.cli.failure import Terminated, internal_error, on_sigterm
 from sim.cli.parser import Parser
 from sim.errors import ScenarioError, UsageError
 
@@ -33,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
+    previous = _install_signals()
     try:
         return commands[args.command](args)
     except ScenarioError as exc:
@@ -42,18 +47,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"tradesim: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("tradesim: interrupted; nothing was written for this run", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        # files are written atomically: what exists is whole, the rest was not written
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"tradesim: {what}; files already written are complete, nothing is half-written", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        from sim.experiments.chunk import RunFailed
+        return _failure(args, exc)
+    finally:
+        _restore_signals(previous)
 
-        if isinstance(exc, RunFailed):
-            print(f"tradesim: {exc}; earlier results are untouched", file=sys.stderr)
-            return 1
-        raise
+
+def _failure(args: argparse.Namespace, exc: Exception) -> int:
+    from sim.experiments.chunk import RunFailed
+    from sim.experiments.execute import SweepInterrupted
+
+    if isinstance(exc, SweepInterrupted):
+        print(f"tradesim: {exc}", file=sys.stderr)
+        return 143 if isinstance(exc.__context__, Terminated) else 130
+    folder = getattr(exc, "results_path", None)
+    if isinstance(exc, RunFailed):
+        kept = f"; the runs before it are in {folder} (status: failed)" if folder else ""
+        print(f"tradesim: {exc}{kept}; earlier results are untouched", file=sys.stderr)
+        return 1
+    return internal_error(args.command, exc, folder)
+
+
+def _install_signals() -> dict[int, object]:
+    previous: dict[int, object] = {}
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit: a write fails with EFBIG instead of killing us
+        previous[signal.SIGXFSZ] = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # not the main thread (main() called from a thread): leave SIGTERM alone
+        pass
+    return previous
+
+
+def _restore_signals(previous: dict[int, object]) -> None:
+    for sig, handler in previous.items():
+        try:
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            pass
 
 
 if __name__ == "__main__":  # pragma: no cover

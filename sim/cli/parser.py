@@ -15,23 +15,57 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def whole(minimum: int, what: str):
-    """argparse type: a whole number of at least ``minimum``."""
+#: Most runs of one command (a chosen limit: the task list of a million runs takes
+#: ~150 MB before the first run; at ~100 runs/s per core it is hours of work, and
+#: larger experiments are several sweeps or a cluster).
+MAX_RUNS = 1_000_000
+#: Most local worker processes asked for (a chosen limit; local workers are capped at
+#: the cores anyway, a Dask scheduler's size is its own).
+MAX_WORKERS = 1024
+#: Seeds are stored as int64 in the tables (numpy's SeedSequence takes any size).
+MAX_SEED = 2**63 - 1
+
+
+def whole(minimum: int, what: str, maximum: int | None = None):
+    """argparse type: a whole number of at least ``minimum`` (and at most ``maximum``)."""
 
     def parse(text: str) -> int:
+        if len(text) > 30:
+            raise argparse.ArgumentTypeError(f"{what} is a whole number, found {len(text)} characters")
         try:
             v = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, found '{text}'") from None
         if v < minimum:
             raise argparse.ArgumentTypeError(f"{what} is a whole number of at least {minimum}, found {v}")
+        if maximum is not None and v > maximum:
+            raise argparse.ArgumentTypeError(f"{what} is at most {maximum:,}, found {v:,}")
         return v
 
     return parse
 
 
 positive = whole(1, "this")
-seed = whole(0, "a seed")
+runs = whole(1, "the number of runs", MAX_RUNS)
+workers = whole(1, "the number of workers", MAX_WORKERS)
+seed = whole(0, "a seed", MAX_SEED)
+
+
+def output_root(text: str) -> str:
+    """argparse type: an output folder that is (or can be made) a writable directory.
+
+    Checked before any work, so a bad ``--out`` never costs a computation.
+    """
+    from pathlib import Path
+
+    from sim.errors import UsageError
+    from sim.results.folder import check_output_root
+
+    try:
+        check_output_root(Path(text))
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def open_in_browser(path) -> None:

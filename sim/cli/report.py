@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from sim.cli.parser import open_in_browser
+from sim.errors import UsageError
+from sim.results.folder import check_output_root
+
+
+def readable(fn, *paths):
+    """``fn(*paths)``; stored results that cannot be read (corrupt parquet or manifest) are a
+    usage error naming the folders, not a traceback."""
+    import json
+
+    import pyarrow as pa
+
+    try:
+        return fn(*paths)
+    except (pa.ArrowException, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        named = " or ".join(str(p) for p in paths[:2] if p is not None)
+        raise UsageError(f"cannot read the results in {named}: {type(exc).__name__}: {exc}") from None
 
 
 def add_parsers(sub) -> None:
@@ -21,7 +38,7 @@ def add_parsers(sub) -> None:
 def _cmd_report(args: argparse.Namespace) -> int:
     from sim.report.build import build_report
 
-    path = build_report(args.results)
+    path = readable(build_report, args.results)
     print(f"report: {path}")
     if args.open:
         open_in_browser(path)
@@ -31,7 +48,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.report.compare import compare
 
-    path = compare(args.a, args.b, args.out)
+    if args.out is not None:
+        check_output_root(Path(args.out))
+    path = readable(compare, args.a, args.b, args.out)
     print(f"comparison: {path}")
     if args.open:
         open_in_browser(path)

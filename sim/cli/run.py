@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli.parser import positive, seed
+from sim.cli.parser import output_root, positive, runs, seed, workers
 
 
 def add_parsers(sub) -> None:
@@ -14,10 +14,10 @@ def add_parsers(sub) -> None:
 
     r = sub.add_parser("run", help="run a scenario as a seeded Monte Carlo and save the results")
     r.add_argument("scenario", help="scenario YAML file")
-    r.add_argument("--runs", type=positive, default=DEFAULT_RUNS, help=f"number of runs (default {DEFAULT_RUNS})")
+    r.add_argument("--runs", type=runs, default=DEFAULT_RUNS, help=f"number of runs (default {DEFAULT_RUNS})")
     r.add_argument("--seed", type=seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
-    r.add_argument("--workers", type=positive, default=None, help="processes (default: all cores)")
-    r.add_argument("--out", default="results", help="results root (default: results)")
+    r.add_argument("--workers", type=workers, default=None, help="processes (default: all cores; capped at the cores)")
+    r.add_argument("--out", type=output_root, default="results", help="results root (default: results)")
     r.add_argument(
         "--set",
         dest="overrides",
@@ -38,11 +38,20 @@ def add_parsers(sub) -> None:
         default="processes",
         help="where runs execute (default: local processes)",
     )
-    w.add_argument("--workers", type=positive, default=None, help="processes or Dask workers (default: all cores)")
+    w.add_argument(
+        "--workers", type=workers, default=None, help="processes or Dask workers (default: all cores; local: capped)"
+    )
     w.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
-    w.add_argument("--out", default="results", help="results root (default: results)")
+    w.add_argument("--out", type=output_root, default="results", help="results root (default: results)")
     w.add_argument("--dry-run", action="store_true", help="print the design size and an estimated time")
     w.add_argument("--fail-fast", action="store_true", help="stop at the first run that raises")
+    w.add_argument(
+        "--stall-timeout",
+        type=positive,
+        default=None,
+        metavar="SECONDS",
+        help="stop (resumably) when no chunk finishes for this long (default: 3600)",
+    )
     w.add_argument("--quiet", action="store_true", help="no progress output")
     w.add_argument("--no-report", action="store_true", help="do not write report.html")
 
@@ -80,7 +89,7 @@ def _write_report(args: argparse.Namespace, path) -> None:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.experiments.sweeps import SweepFailed, SweepInterrupted, run_sweep
+    from sim.experiments.sweeps import SweepFailed, run_sweep
 
     if args.dry_run:
         from sim.experiments.sweepfile import dry_run
@@ -96,10 +105,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             fail_fast=args.fail_fast,
             quiet=args.quiet,
+            stall_seconds=args.stall_timeout,
         )
-    except SweepInterrupted as exc:
-        print(f"tradesim: {exc}", file=sys.stderr)
-        return 130
     except SweepFailed as exc:
         print(f"tradesim: {exc}; the runs before it are on disk, rerun without --fail-fast to go on", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.engine.actors import Actor, Observed, Timing
+from sim.engine.budget import event_budget, run_with_budget
 from sim.engine.calendar import Calendar, Change
 from sim.engine.chokepoints import Chokepoints
 from sim.engine.deals import DealBook, Table
@@ -238,7 +239,7 @@ class Engine:
     # ----------------------------------------------------------------- run
     def run(self) -> RunResult:
         horizon = self.sc.meta.horizon_days
-        self.env.run(until=horizon)
+        run_with_budget(self.env, horizon, event_budget(horizon))
         self.world.advance(horizon)
         self.clock.snapshot()
         return RunResult(self.run_index, self.summarise(), self.clock.events, self.clock.series)

@@ -11,9 +11,10 @@ from sim.engine.compile import load_scenario
 from sim.experiments.chunk import ChunkJob
 from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.execute import Execution, Plan, cut, execute, grid_tasks, monte_carlo_chunk_runs
-from sim.experiments.progress import default_workers
+from sim.experiments.progress import cap_workers, default_workers
+from sim.experiments.schemas import summary_schema
 from sim.experiments.seeding import SCHEMES
-from sim.results.folder import Results, ResultsFolder, load_results
+from sim.results.folder import Results, ResultsFolder, check_output_root, load_results
 from sim.results.manifest import RUN_TABLES
 from sim.results.provenance import git_commit, new_run_id, now_utc, scenario_hash, versions
 from sim.scenario.schema import Scenario
@@ -63,7 +64,9 @@ def run(
             raise ValueError("overrides apply to scenario files; pass a path")
     else:
         sc, source = load_scenario(scenario, overrides), str(scenario)
-    workers = default_workers() if workers is None else max(1, workers)
+    workers = default_workers() if workers is None else max(1, cap_workers(workers) or 1)
+    if out is not None:
+        check_output_root(Path(out), sc.meta.name)
     resolved = sc.model_dump(mode="json")
     design = DESIGNS["monte_carlo"]
     manifest = {
@@ -89,6 +92,7 @@ def run(
         record_series=record_series,
         sweep=False,
         scenario=sc,
+        summary_schema=summary_schema(sc),
         start=sc.meta.start,
     )
     points = design.matrix(None).to_dict(orient="records")  # type: ignore[arg-type]

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from sim.engine.compile import build
 from sim.engine.core import RunResult, run_replication, series_columns
 from sim.engine.events import EVENT_COLUMNS
 from sim.errors import Problem, ScenarioError
+from sim.experiments.schemas import EVENTS_SCHEMA, conform, conform_rows, series_schema, summary_schema
 from sim.experiments.seeding import spawn_key
 from sim.scenario.loader import unshared_copy
 from sim.scenario.schema import Scenario
@@ -51,6 +51,8 @@ class ChunkJob:
     point. ``sweep``: add the ``point``/``replication``/``error``/``sweep.<path>``
     columns and record failures as rows (else raise :class:`RunFailed`).
     ``start``: add a ``date`` column after ``t`` to events and series.
+    ``summary_schema``: the summary table's schema, derived by the driver from the
+    (base) scenario and the design before the first run; every chunk casts to it.
     """
 
     seed: int
@@ -59,6 +61,7 @@ class ChunkJob:
     record_series: bool
     sweep: bool
     scenario: Scenario | None = None
+    summary_schema: pa.Schema | None = None
     raw: dict[str, Any] | None = None
     source: str = ""
     start: dt.date | None = None
@@ -84,7 +87,8 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             node[key] = value
 
 
-def _clean(v: Any) -> Any:
+def clean(v: Any) -> Any:
+    """A design value as a plain Python value (numpy scalars unwrapped)."""
     return v.item() if hasattr(v, "item") else v
 
 
@@ -96,9 +100,12 @@ def with_dates(table: pa.Table, start: dt.date) -> pa.Table:
     return table.add_column(table.schema.get_field_index("t") + 1, "date", pa.array(dates, pa.date32()))
 
 
-def tables_of(sc: Scenario, results: list[RunResult], record_series: bool) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(summary, events, series) of finished runs, in the order given."""
-    summary = pa.Table.from_pylist([r.summary for r in results])
+def tables_of(
+    sc: Scenario, results: list[RunResult], record_series: bool, summary: pa.Schema | None = None
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(summary, events, series) of finished runs, in the order given, with the scenario's
+    schemas (:mod:`sim.experiments.schemas`): the types never depend on the runs."""
+    summary_table = conform_rows([r.summary for r in results], summary or summary_schema(sc))
     ev_cols: dict[str, list[Any]] = {"run": [], **{c: [] for c in EVENT_COLUMNS}}
     for r in results:
         ev_cols["run"].extend([r.run] * len(r.events))
@@ -114,7 +121,8 @@ def tables_of(sc: Scenario, results: list[RunResult], record_series: bool) -> tu
             "old": pa.array([None if x is None else float(x) for x in ev_cols["old"]], pa.float64()),
             "new": pa.array([None if x is None else float(x) for x in ev_cols["new"]], pa.float64()),
             "note": pa.array(ev_cols["note"], pa.string()),
-        }
+        },
+        schema=EVENTS_SCHEMA,
     )
     cols = series_columns(sc)
     if record_series and results:
@@ -125,7 +133,7 @@ def tables_of(sc: Scenario, results: list[RunResult], record_series: bool) -> tu
         series = pa.table({"run": runs, **{c: mat[:, i] for i, c in enumerate(cols)}})
     else:
         series = pa.table({"run": pa.array([], pa.int64()), **{c: pa.array([], pa.float64()) for c in cols}})
-    return summary, events, series
+    return summary_table, events, conform(series, series_schema(sc, dated=False))
 
 
 def _scenario(job: ChunkJob, values: dict[str, Any]) -> Scenario:
@@ -134,7 +142,7 @@ def _scenario(job: ChunkJob, values: dict[str, Any]) -> Scenario:
     assert job.raw is not None, "a job with point values needs the raw base scenario"
     data = unshared_copy(job.raw)
     for p, v in values.items():
-        set_path(data, p, _clean(v))
+        set_path(data, p, clean(v))
     return build(data, Located(data, job.source, {}), {})
 
 
@@ -145,7 +153,7 @@ def run_chunk(job: ChunkJob, tasks: list[Task]) -> dict[str, pa.Table]:
     failed: list[dict[str, Any]] = []
     for run, point, rep, values in tasks:
         extra = (
-            {"point": point, "replication": rep, "error": None, **{f"sweep.{p}": _clean(v) for p, v in values.items()}}
+            {"point": point, "replication": rep, "error": None, **{f"sweep.{p}": clean(v) for p, v in values.items()}}
             if job.sweep
             else {}
         )
@@ -175,19 +183,20 @@ def _assemble(
     job: ChunkJob, scenarios: dict[int, Scenario], results: list[RunResult], failed: list[dict[str, Any]]
 ) -> dict[str, pa.Table]:
     out: dict[str, pa.Table] = {}
+    schema = job.summary_schema
     if results:
         sc = scenarios[results[0].summary["point"]] if job.sweep else next(iter(scenarios.values()))
-        summary, events, series = tables_of(sc, results, job.record_series)
+        schema = schema or summary_schema(sc)
+        _, events, series = tables_of(sc, results, job.record_series, schema)
         if job.start is not None:
             events, series = with_dates(events, job.start), with_dates(series, job.start)
         if job.record_events:
             out["events"] = events
         if job.record_series or not job.sweep:  # a Monte Carlo always has its (maybe empty) series table
             out["series"] = series
-    else:
-        summary = pa.table({"run": pa.array([], pa.int64())})
-    if failed:
-        summary = pa.concat_tables([summary, pa.Table.from_pylist(failed)], promote_options="default")
-        summary = summary.take(pc.sort_indices(summary, [("run", "ascending")]))
-    out["summary"] = summary
+    if schema is None:
+        schema = pa.schema([pa.field("run", pa.int64())])
+    rows = [r.summary for r in results] + failed
+    rows.sort(key=lambda row: row["run"])
+    out["summary"] = conform_rows(rows, schema)
     return out

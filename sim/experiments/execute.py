@@ -7,7 +7,8 @@ is written to the folder's ``parts/`` at once (memory holds only the chunks in
 flight); the parts are consolidated in chunk order at the end, so the tables are
 the same whatever the executor, the number of workers and the order in which
 chunks finish. A sweep resumes from the parts on disk; a Monte Carlo that stops
-early removes its folder (its run id is new every time, so nothing could resume it).
+early keeps its folder, marked ``interrupted`` or ``failed``, with the chunks done
+(its run id is new every time, so a rerun starts a new folder).
 """
 
 from __future__ import annotations
@@ -28,11 +29,28 @@ from sim.results.parts import part_path
 
 
 class SweepInterrupted(Exception):
-    """Ctrl-C during a resumable experiment: what was done is on disk."""
+    """Ctrl-C or SIGTERM: what was done is on disk, the folder's status is ``interrupted``."""
 
-    def __init__(self, done: int, total: int, path: Path) -> None:
-        super().__init__(f"interrupted after {done} of {total} runs; run the same command to resume ({path})")
-        self.done, self.total, self.path = done, total, path
+    def __init__(self, done: int, total: int, path: Path, resumable: bool = True) -> None:
+        then = (
+            "run the same command to resume"
+            if resumable
+            else "the runs done are kept there (status: interrupted); a Monte Carlo starts afresh when rerun"
+        )
+        super().__init__(f"interrupted after {done} of {total} runs; {then} ({path})")
+        self.done, self.total, self.path, self.resumable = done, total, path, resumable
+
+
+class ChunkStalled(Exception):
+    """The watchdog: no chunk finished for ``stall_seconds``."""
+
+    def __init__(self, chunks: list[int], all_chunks: list[list[Task]], seconds: float | None) -> None:
+        runs = [t[0] for k in chunks for t in all_chunks[k]]
+        super().__init__(
+            f"no chunk finished in {seconds:g} s (chunks {', '.join(map(str, chunks))} in flight, "
+            f"runs {min(runs)}-{max(runs)}); the runs done are on disk (status: interrupted). "
+            f"Rerun to resume, with a longer --stall-timeout if runs are this slow"
+        )
 
 
 class SweepFailed(Exception):
@@ -43,8 +61,9 @@ class SweepFailed(Exception):
 class Plan:
     """One experiment cut into chunks.
 
-    ``resumable``: a stopped run keeps its folder and parts (a sweep); otherwise the
-    folder is removed (a Monte Carlo). ``keep_parts``: leave ``parts/`` after
+    ``resumable``: a rerun of the same command finds the folder and resumes (a sweep);
+    a Monte Carlo's folder has a new run id each time, so a stopped one is kept with
+    its status and parts for inspection, and a rerun starts afresh. ``keep_parts``: leave ``parts/`` after
     consolidation (a sweep reruns to "all chunks on disk").
     """
 
@@ -68,6 +87,11 @@ class Execution:
     scheduler: str | None = None
     fail_fast: bool = False
     quiet: bool = True
+    #: The watchdog: seconds without a finished chunk before the job stops as
+    #: stalled (a chosen limit: a chunk of the shipped scenarios takes seconds; an
+    #: hour leaves room for scenarios a thousand times slower, and the event budget
+    #: bounds every run). ``None``: wait forever.
+    stall_seconds: float | None = 3600.0
 
     @property
     def executor_name(self) -> str:
@@ -116,7 +140,19 @@ def _first_failure(summary: pa.Table, seed: int) -> SweepFailed:
 
 
 def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
-    """Run the chunks not yet in ``folder``, consolidate, mark it complete."""
+    """Run the chunks not yet in ``folder``, consolidate, mark it complete.
+
+    Stopped early, the folder keeps what is on disk and an honest status:
+    ``interrupted`` (Ctrl-C, SIGTERM, a stalled chunk) or ``failed`` (a run failed a
+    Monte Carlo, ``--fail-fast``, an internal error). A sweep resumes from it.
+    """
+    try:
+        return _execute(plan, folder, how)
+    finally:
+        folder.close()
+
+
+def _execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
     n = len(plan.chunks)
     done = folder.done(n)
     resumed = sum(len(plan.chunks[k]) for k in done)
@@ -129,6 +165,7 @@ def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
     if resumed:
         progress.advance(resumed)
     ex = None
+    finished = False
     try:
         ex = make_executor(how.executor, min(workers, max(1, len(todo))), how.scheduler)
         in_flight: dict[Any, int] = {}
@@ -137,7 +174,10 @@ def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
             while todo and len(in_flight) < max(2, 2 * workers):
                 k = todo.pop(0)
                 in_flight[ex.submit(run_chunk, plan.job, plan.chunks[k])] = k
-            for fut in sorted(ex.wait_any(list(in_flight)), key=lambda f: in_flight[f]):
+            ready = ex.wait_any(list(in_flight), timeout=how.stall_seconds)
+            if not ready:
+                raise ChunkStalled(sorted(in_flight.values()), plan.chunks, how.stall_seconds)
+            for fut in sorted(ready, key=lambda f: in_flight[f]):
                 k = in_flight.pop(fut)
                 tables = fut.result()
                 n_err = errors_in(tables["summary"])
@@ -146,19 +186,32 @@ def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
                 progress.advance(len(plan.chunks[k]))
                 if n_err and how.fail_fast:
                     raise _first_failure(tables["summary"], plan.job.seed)
+        finished = True
+        progress.close()
+        ex.shutdown(wait=True)
+        ex = None
+        folder.manifest["progress"]["failed"] = failed
+        folder.finish(n, keep_parts=plan.keep_parts, failed_runs=failed)
     except BaseException as exc:
-        if not plan.resumable:
-            folder.discard()
-        elif isinstance(exc, KeyboardInterrupt):
-            folder.set_status(INTERRUPTED)
-            raise SweepInterrupted(folder.manifest["progress"]["runs_done"], plan.runs, folder.path) from None
-        elif isinstance(exc, SweepFailed):
-            folder.set_status(FAILED)
+        _stopped(plan, folder, exc)
         raise
     finally:
         progress.close()
         if ex is not None:
-            ex.shutdown()
-    folder.manifest["progress"]["failed"] = failed
-    folder.finish(n, keep_parts=plan.keep_parts, failed_runs=failed)
+            ex.shutdown(wait=finished)
     return Outcome(folder.path, plan.runs, failed, resumed)
+
+
+def _stopped(plan: Plan, folder: ResultsFolder, exc: BaseException) -> None:
+    """Record why the experiment stopped in the manifest (the parts on disk stay)."""
+    interrupted = isinstance(exc, (KeyboardInterrupt, ChunkStalled))
+    if isinstance(exc, Exception):
+        exc.results_path = folder.path  # type: ignore[attr-defined]  # where the CLI points
+    folder.manifest["stopped"] = f"{type(exc).__name__}: {exc}"[:2000]
+    try:
+        folder.set_status(INTERRUPTED if interrupted else FAILED)
+    except OSError:  # a full disk: the manifest keeps ``running``, which is still true of the parts
+        return
+    if isinstance(exc, KeyboardInterrupt):
+        done = folder.manifest["progress"].get("runs_done", 0)
+        raise SweepInterrupted(done, plan.runs, folder.path, plan.resumable) from None

@@ -12,6 +12,18 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def cap_workers(workers: int | None, executor: str = "processes", scheduler: str | None = None) -> int | None:
+    """Local workers are capped at the cores (more only queue for the same cores and
+    each costs a process's memory), with a note on stderr; a Dask scheduler's size is its own."""
+    if workers is None or scheduler or executor == "serial":
+        return workers
+    cores = default_workers()
+    if workers > cores:
+        print(f"tradesim: note: {workers} workers asked for, using the {cores} cores of this machine", file=sys.stderr)
+        return cores
+    return workers
+
+
 class Progress:
     """Runs done, runs/s and ETA: a bar on a terminal, plain lines otherwise."""
 

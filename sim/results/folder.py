@@ -12,6 +12,7 @@ the folder is complete.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import time
 from collections.abc import Iterable
@@ -44,6 +45,7 @@ class ResultsFolder:
         self.path = Path(path)
         self.manifest = manifest
         self._written = time.monotonic()
+        self._lock: int | None = None
 
     @classmethod
     def create(
@@ -51,14 +53,28 @@ class ResultsFolder:
     ) -> ResultsFolder:
         """Open ``path`` for writing; reuse its manifest if it exists (resume), else start one."""
         path = Path(path)
-        (path / PARTS).mkdir(parents=True, exist_ok=True)
-        if (path / "manifest.json").is_file():
-            manifest = read_manifest(path)
-        manifest.update(status=RUNNING, tables=list(tables))
-        manifest.setdefault("progress", {})
-        manifest["progress"].update(runs=runs, chunks=chunks)
+        try:
+            (path / PARTS).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file in the way, no permission, a name too long: before any run
+            raise UsageError(f"cannot create the results folder {path}: {exc.strerror or exc}") from None
+        lock = take_lock(path)
+        try:
+            if (path / "manifest.json").is_file():
+                manifest = read_manifest(path)
+            manifest.update(status=RUNNING, tables=list(tables))
+            manifest.setdefault("progress", {})
+            manifest["progress"].update(runs=runs, chunks=chunks)
+        except BaseException:
+            release_lock(lock)
+            raise
         folder = cls(path, manifest)
+        folder._lock = lock
         return folder
+
+    def close(self) -> None:
+        """Let another process write this folder (the lock also goes if this process dies)."""
+        release_lock(self._lock)
+        self._lock = None
 
     # ------------------------------------------------------------ chunks
     @property
@@ -106,7 +122,72 @@ class ResultsFolder:
 
     def discard(self) -> None:
         """Remove the folder (a run that is not resumable and did not finish)."""
+        self.close()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+#: Longest name of one folder level, in bytes (NAME_MAX of Linux and macOS file systems).
+NAME_MAX = 255
+
+
+def check_output_root(root: Path, *names: str) -> None:
+    """Refuse, before any work, an output root that is a file or cannot be written.
+
+    ``names``: folder levels that will be created under it (e.g. the scenario name),
+    checked for length. Creates nothing.
+    """
+    root = Path(root)
+    for name in names:
+        if len(name.encode("utf-8")) > NAME_MAX:
+            raise UsageError(
+                f"the folder name '{name[:40]}...' is {len(name.encode('utf-8'))} bytes; "
+                f"file systems allow {NAME_MAX} (shorten meta.name)"
+            )
+    probe = root
+    while not probe.exists():
+        if probe.is_symlink():
+            raise UsageError(f"{root}: '{probe}' is a broken symbolic link")
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise UsageError(f"{root}: '{probe}' is a file, not a folder")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"{root}: '{probe}' is not writable")
+
+
+def take_lock(path: Path) -> int | None:
+    """Lock the folder ``path`` for this process, or refuse: two writers would mix their parts.
+
+    An advisory ``flock`` on the folder itself (no lock file to leave behind): the
+    kernel drops it when the process exits, ``kill -9`` included, so a crashed
+    writer never leaves the folder locked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (documented in docs/limits-execution.md)
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise UsageError(
+            f"{path} is being written by another tradesim process; wait for it to finish "
+            f"(a rerun then resumes or finds it complete) or use another --out"
+        ) from None
+    return fd
+
+
+def release_lock(fd: int | None) -> None:
+    if fd is None:
+        return
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 @dataclass

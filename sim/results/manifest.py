@@ -2,8 +2,10 @@
 
 A results folder exists from the moment its command starts. Its manifest carries
 ``status``: ``running`` while chunks are written (with ``progress``), then
-``complete``, written last, after every table is in place. Sweeps also record
-``interrupted`` (Ctrl-C) and ``failed`` (``--fail-fast``). A folder written before
+``complete``, written last, after every table is in place. A job that stops early
+records ``interrupted`` (Ctrl-C, SIGTERM, the watchdog) or ``failed`` (a failing
+Monte Carlo run, ``--fail-fast``, an internal error), with the reason in ``stopped``
+(:mod:`sim.experiments.execute`). A folder written before
 the status field existed counts as complete when all its tables are there.
 
 >>> import json, tempfile, pathlib

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.results.atomic import atomic_write_table
+from sim.results.atomic import atomic_write_table, temporary_beside
 
 PARTS = "parts"
 
@@ -53,7 +53,7 @@ def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
         if not files:
             continue
         schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
-        tmp = folder / f".{name}.parquet.tmp"
+        tmp = temporary_beside(folder / f"{name}.parquet")  # unique: two writers never share it
         try:
             with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
                 for f in files:

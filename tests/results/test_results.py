@@ -154,7 +154,23 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
     monkeypatch.setattr(parts, "atomic_write_table", boom)
     with pytest.raises(OSError):
         sim.run(TEMPLATE, runs=3, seed=1, workers=1, out=tmp_path)
-    assert list((tmp_path / "student_template").iterdir()) == []
+    (folder,) = list((tmp_path / "student_template").iterdir())
+    # the folder says it failed; no table, no hidden temporary file is left behind
+    assert sorted(p.name for p in folder.rglob("*")) == ["manifest.json", "parts"]
+    assert json.loads((folder / "manifest.json").read_text())["status"] == "failed"
+
+
+def test_atomic_writes_honour_the_umask(tmp_path):
+    import os
+
+    from sim.results.atomic import atomic_write_text
+
+    old = os.umask(0o027)
+    try:
+        atomic_write_text(tmp_path / "a.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o640
 
 
 def test_scenario_reference_doc_is_current():

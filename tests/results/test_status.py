@@ -79,7 +79,7 @@ def test_old_folders_without_status_count_as_complete_when_all_tables_are_there(
         require_complete(torn)
 
 
-def test_a_failed_monte_carlo_removes_its_folder(tmp_path, monkeypatch):
+def test_a_failed_monte_carlo_keeps_its_folder_marked_failed(tmp_path, monkeypatch):
     import sim.experiments.chunk as chunk
 
     def boom(*args, **kwargs):
@@ -90,7 +90,11 @@ def test_a_failed_monte_carlo_removes_its_folder(tmp_path, monkeypatch):
 
     with pytest.raises(RunFailed, match=r"run 0 \(seed 1\) failed: ZeroDivisionError: model bug"):
         sim.run(TEMPLATE, runs=3, seed=1, workers=1, out=tmp_path)
-    assert list((tmp_path / "student_template").iterdir()) == []
+    (folder,) = list((tmp_path / "student_template").iterdir())
+    m = read_manifest(folder)
+    assert m["status"] == "failed" and "model bug" in m["stopped"]
+    with pytest.raises(UsageError, match="status: failed"):
+        sim.load_results(folder)
 
 
 @pytest.mark.slow

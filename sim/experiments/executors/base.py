@@ -34,12 +34,14 @@ class Executor:
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         raise NotImplementedError
 
-    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
-        """The futures among ``futures`` that have finished (at least one)."""
+    def wait_any(self, futures: Iterable[Any], timeout: float | None = None) -> set[Any]:
+        """The futures among ``futures`` that have finished: at least one, or none if
+        ``timeout`` seconds pass first."""
         raise NotImplementedError
 
-    def shutdown(self) -> None:
-        """Stop the workers (cancelling what has not started)."""
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the workers, cancelling what has not started; ``wait=False``: stopping
+        early, do not wait for the chunks in flight."""
 
 
 #: Every executor, by name; the modules of this package are imported on first lookup.

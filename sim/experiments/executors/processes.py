@@ -1,8 +1,20 @@
-"""Local processes: a ``ProcessPoolExecutor`` (spawned workers); one worker runs inline."""
+"""Local processes: a ``ProcessPoolExecutor`` (spawned workers); one worker runs inline.
+
+Workers die with their driver, ``kill -9`` included: each worker runs a daemon
+thread that checks once a second whether its parent is still the driver
+(:func:`watch_parent`) and exits at once when it is not. ``PR_SET_PDEATHSIG``
+(Linux ``prctl``) was the alternative; it is tied to the *thread* that started the
+worker (the pool starts workers from whichever thread submits), is Linux only, and
+would kill a worker whose starting thread ended; a poll of ``os.getppid()`` is
+portable and costs one wake-up a second.
+"""
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -10,12 +22,25 @@ from typing import Any
 from sim.experiments.executors.base import Executor, register
 from sim.experiments.executors.serial import SerialExecutor
 
+#: Seconds between a worker's checks that its driver is alive (a chosen limit: an
+#: orphan lives at most this long; a check is one system call).
+PARENT_POLL_S = 1.0
 
-def ignore_sigint() -> None:
-    """Worker initialiser: Ctrl-C is the driver's to handle (it stops cleanly and says how far it got)."""
+
+def watch_parent(parent: int, every: float = PARENT_POLL_S) -> None:
+    """Exit this process as soon as its parent is no longer ``parent`` (it died)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(every)
+
+
+def init_worker(parent: int) -> None:
+    """Worker initialiser: Ctrl-C is the driver's to handle; die with the driver."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
 
 
 @register
@@ -30,7 +55,12 @@ class ProcessesExecutor(Executor):
         self.pool = (
             None
             if self.inline
-            else ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=ignore_sigint)
+            else ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=mp.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(os.getpid(),),
+            )
         )
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
@@ -38,9 +68,20 @@ class ProcessesExecutor(Executor):
             return self.inline.submit(fn, *args)
         return self.pool.submit(fn, *args)
 
-    def wait_any(self, futures: Iterable[Future]) -> set[Future]:
-        return wait(list(futures), return_when=FIRST_COMPLETED)[0]
+    def wait_any(self, futures: Iterable[Future], timeout: float | None = None) -> set[Future]:
+        return wait(list(futures), timeout=timeout, return_when=FIRST_COMPLETED)[0]
 
-    def shutdown(self) -> None:
-        if self.pool is not None:
+    def shutdown(self, wait: bool = True) -> None:
+        if self.pool is None:
+            return
+        if wait:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # stopping early (Ctrl-C, SIGTERM, a failure): the chunks in flight are not wanted
+        processes = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        for p in processes:
+            p.join(timeout=5)

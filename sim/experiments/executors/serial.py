@@ -22,5 +22,5 @@ class SerialExecutor(Executor):
             f.set_exception(exc)
         return f
 
-    def wait_any(self, futures: Iterable[Future]) -> set[Future]:
+    def wait_any(self, futures: Iterable[Future], timeout: float | None = None) -> set[Future]:
         return set(futures)
