@@ -17,7 +17,7 @@ the status field existed counts as complete when all its tables are there.
 >>> require_complete(d)
 Traceback (most recent call last):
 ...
-sim.errors.UsageError: ... is not complete (status: running) — it is still being written or was interrupted; rerun the command that wrote it (a sweep resumes where it stopped)
+sim.errors.UsageError: ... is not complete (status: running): it is still being written, ...
 """
 
 from __future__ import annotations
@@ -77,8 +77,12 @@ def require_complete(path: str | Path) -> dict[str, Any]:
     manifest = read_manifest(path)
     s = status(path, manifest)
     if s != COMPLETE:
-        raise UsageError(
-            f"{path} is not complete (status: {s}) — it is still being written or was "
-            f"interrupted; rerun the command that wrote it (a sweep resumes where it stopped)"
-        )
+        why = f" ({manifest['stopped']})" if manifest.get("stopped") else ""
+        advice = {
+            RUNNING: "it is still being written, or the process writing it was killed; "
+            "rerun the command that wrote it once it has stopped (a sweep resumes where it stopped)",
+            INTERRUPTED: f"it was interrupted{why}; rerun the command that wrote it (a sweep resumes where it stopped)",
+            FAILED: f"it failed{why}; see error.log in the folder if there is one, fix the cause and rerun",
+        }.get(s, "rerun the command that wrote it")
+        raise UsageError(f"{path} is not complete (status: {s}): {advice}")
     return manifest
