@@ -64,11 +64,12 @@ class Registry(Generic[T]):
         if not name:
             raise TypeError(f"a {self.kind} needs a name: pass one to register() or set a 'name' attribute")
         if name in self._entries and self._entries[name] is not obj:
-            old, new = self._entries[name], obj
-            if (getattr(old, "__module__", None), getattr(old, "__qualname__", None)) != (
-                getattr(new, "__module__", None),
-                getattr(new, "__qualname__", None),
-            ):
+            old = self._entries[name]
+            same = getattr(old, "__qualname__", None) is not None and (old.__module__, old.__qualname__) == (
+                getattr(obj, "__module__", None),
+                getattr(obj, "__qualname__", None),
+            )  # the same class or function imported again (a reloaded module) replaces itself
+            if not same:
                 raise ValueError(f"{self.kind} name '{name}' is already registered")
         self._entries[name] = obj
         return obj
@@ -76,12 +77,12 @@ class Registry(Generic[T]):
     def _load(self) -> None:
         if self._loaded:
             return
-        self._loaded = True
         assert self.package is not None
         pkg = importlib.import_module(self.package)
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):
-                importlib.import_module(f"{self.package}.{info.name}")
+                importlib.import_module(f"{self.package}.{info.name}")  # a broken module raises here, every time
+        self._loaded = True
 
     # ------------------------------------------------------------ lookups
     def __getitem__(self, name: str) -> T:
