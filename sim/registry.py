@@ -65,10 +65,9 @@ class Registry(Generic[T]):
             raise TypeError(f"a {self.kind} needs a name: pass one to register() or set a 'name' attribute")
         if name in self._entries and self._entries[name] is not obj:
             old = self._entries[name]
-            same = getattr(old, "__qualname__", None) is not None and (old.__module__, old.__qualname__) == (
-                getattr(obj, "__module__", None),
-                getattr(obj, "__qualname__", None),
-            )  # the same class or function imported again (a reloaded module) replaces itself
+            key = (getattr(old, "__module__", None), getattr(old, "__qualname__", None))
+            # the same class or function imported again (a reloaded module) replaces itself
+            same = key[1] is not None and key == (getattr(obj, "__module__", None), getattr(obj, "__qualname__", None))
             if not same:
                 raise ValueError(f"{self.kind} name '{name}' is already registered")
         self._entries[name] = obj

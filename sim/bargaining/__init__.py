@@ -1,26 +1,31 @@
-"""Bargaining protocols as pure functions over a finite set of packages, and their registry."""
+"""Bargaining protocols as pure functions over a finite set of packages, and their registry.
+
+Names are imported from their modules on first use, so importing the package (or its
+registry) does not import every protocol; the registry finds them on its first lookup.
+"""
 
 from __future__ import annotations
 
-from sim.bargaining.alternating import (
-    Agreement,
-    alternating_offers,
-    round_discount,
-    rubinstein_share,
-)
-from sim.bargaining.base import REGISTRY, Settings, protocol_checks, register
-from sim.bargaining.nash import nash_bargain, nash_split, patience_weight
+import importlib
+from typing import Any
 
-__all__ = [
-    "REGISTRY",
-    "Agreement",
-    "Settings",
-    "alternating_offers",
-    "nash_bargain",
-    "nash_split",
-    "patience_weight",
-    "protocol_checks",
-    "register",
-    "round_discount",
-    "rubinstein_share",
-]
+_NAMES = {
+    "Agreement": "alternating",
+    "alternating_offers": "alternating",
+    "round_discount": "alternating",
+    "rubinstein_share": "alternating",
+    "nash_bargain": "nash",
+    "nash_split": "nash",
+    "patience_weight": "nash",
+    "REGISTRY": "base",
+    "Settings": "base",
+    "register": "base",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        return getattr(importlib.import_module(f"sim.bargaining.{_NAMES[name]}"), name)
+    raise AttributeError(f"module 'sim.bargaining' has no attribute {name!r}")

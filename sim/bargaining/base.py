@@ -9,15 +9,13 @@ names one by its ``protocol``. Adding a protocol is one new file here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar, cast
 
 import numpy as np
 
-from sim.errors import did_you_mean, known
 from sim.registry import Registry
-from sim.scenario.schema import Scenario, Summit
 
 
 @dataclass(frozen=True)
@@ -59,16 +57,3 @@ def register(name: str) -> Callable[[F], F]:
         return fn
 
     return deco
-
-
-def protocol_checks(sc: Scenario) -> Iterator[tuple[tuple[object, ...], str]]:
-    """Each summit names a registered bargaining protocol (a check for the scenario loader)."""
-    for i, move in enumerate(sc.calendar):
-        if isinstance(move, Summit) and move.protocol not in REGISTRY:
-            yield (
-                ("calendar", i, "protocol"),
-                (
-                    f"unknown bargaining protocol '{move.protocol}'{did_you_mean(move.protocol, REGISTRY)}; "
-                    f"known: {known(REGISTRY)}"
-                ),
-            )

@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.bargaining import protocol_checks
+from sim.bargaining.base import REGISTRY as PROTOCOLS
 from sim.errors import Problem, did_you_mean, known
 from sim.policies import REGISTRY
 from sim.scenario import loader
 from sim.scenario.checks import Found, instrument_exists
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, Summit
 from sim.scenario.yamlio import Located
 
 
@@ -49,6 +49,18 @@ def policy_checks(sc: Scenario) -> Found:
                 yield base + ("policy", "params") + loc, msg
         for i, name in enumerate(pol.params.get("instruments") or []):
             yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)
+
+
+def protocol_checks(sc: Scenario) -> Found:
+    """Each summit names a registered bargaining protocol."""
+    for i, move in enumerate(sc.calendar):
+        if isinstance(move, Summit) and move.protocol not in PROTOCOLS:
+            known_names = known(PROTOCOLS)
+            yield (
+                ("calendar", i, "protocol"),
+                f"unknown bargaining protocol '{move.protocol}'{did_you_mean(move.protocol, PROTOCOLS)}; "
+                f"known: {known_names}",
+            )
 
 
 CHECKS = (policy_checks, protocol_checks)

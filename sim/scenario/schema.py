@@ -280,7 +280,9 @@ class Summit(Base):
     date: dt.date
     parties: list[str] = Field(min_length=2, max_length=2)
     protocol: str = Field(
-        default="nash", pattern=NAME, description="A bargaining protocol of sim.bargaining: nash, alternating_offers."
+        default="nash",
+        pattern=NAME,
+        description="A registered bargaining protocol (sim/bargaining/): nash, alternating_offers, or one added there.",
     )
     probability_held: Number = 1.0
     round_days: float = Field(default=1.0, gt=0, description="alternating_offers: days between offers.")
