@@ -6,8 +6,6 @@ themselves are drawn by :mod:`sim.report.games`.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +14,9 @@ import pyarrow as pa
 
 from sim.analysis.games import Analysis, MetaGame
 from sim.analysis.tournament import Tournament
-from sim.results.atomic import atomic_write_table, atomic_write_text
-from sim.results.provenance import git_commit, new_run_id, versions
+from sim.results.atomic import atomic_write_table
+from sim.results.manifest import COMPLETE, write_manifest
+from sim.results.provenance import git_commit, new_run_id, now_utc, versions
 
 
 def new_folder(out: str, scenario: str, kind: str, seed: int) -> Path:
@@ -28,10 +27,6 @@ def new_folder(out: str, scenario: str, kind: str, seed: int) -> Path:
     path = Path(out) / name / f"{kind}-{new_run_id(seed)}"
     path.mkdir(parents=True, exist_ok=False)
     return path
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _write_frame(path: Path, df: pd.DataFrame) -> None:
@@ -85,32 +80,27 @@ def write_game_tables(game: MetaGame, an: Analysis, path: Path) -> None:
         "lcp_agrees": an.lcp_agrees,
         "versions": versions(),
         "git_commit": git_commit(),
-        "created": _now(),
-        "status": "complete",
+        "created": now_utc(),
+        "status": COMPLETE,
     }
-    atomic_write_text(path / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    write_manifest(path, manifest)
 
 
 def write_tournament_tables(path: Path, t: Tournament, rank: pd.DataFrame, matches: pd.DataFrame) -> None:
     """``ranking.parquet``, ``matches.parquet`` and ``manifest.json`` of a tournament."""
     _write_frame(path / "ranking.parquet", rank)
     _write_frame(path / "matches.parquet", matches)
-    atomic_write_text(
-        path / "manifest.json",
-        json.dumps(
-            {
-                "kind": "tournament",
-                "scenario_file": t.scenario,
-                "actors": list(t.actors),
-                "policies": [p.label for p in t.policies],
-                "runs_per_match": t.runs,
-                "seed": t.seed,
-                "noise": t.noise,
-                "versions": versions(),
-                "git_commit": git_commit(),
-                "status": "complete",
-                "created": _now(),
-            },
-            indent=2,
-        ),
-    )
+    manifest = {
+        "kind": "tournament",
+        "scenario_file": t.scenario,
+        "actors": list(t.actors),
+        "policies": [p.label for p in t.policies],
+        "runs_per_match": t.runs,
+        "seed": t.seed,
+        "noise": t.noise,
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "status": COMPLETE,
+        "created": now_utc(),
+    }
+    write_manifest(path, manifest)

@@ -10,18 +10,17 @@ from sim.analysis.tables import current_names, failed_runs, scenario_of, success
 from sim.errors import UsageError
 from sim.report.sections import Report
 from sim.results import require_complete
+from sim.results.folder import load_results
 
 
 def read_results(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(manifest, summary, events, series)`` of a complete results folder (empty tables where absent)."""
+    """``(manifest, summary, events, series)`` of a complete run or sweep folder (empty tables where absent)."""
     manifest = require_complete(folder)
-    if (folder / "summary.parquet").is_file() is False:
-        raise UsageError(f"{folder}: summary.parquet is missing (is the sweep complete?)")
-    summary = current_names(pd.read_parquet(folder / "summary.parquet"), "summary")
-    events = pd.read_parquet(folder / "events.parquet") if (folder / "events.parquet").is_file() else pd.DataFrame()
-    series = pd.read_parquet(folder / "series.parquet") if (folder / "series.parquet").is_file() else pd.DataFrame()
-    series = current_names(series, "series")
-    return manifest, summary, events, series
+    kind = manifest.get("kind")
+    if kind in ("game", "tournament"):
+        raise UsageError(f"{folder} holds a {kind}, not runs: its page is {folder / 'report.html'}")
+    res = load_results(folder)
+    return manifest, current_names(res.summary, "summary"), res.events, current_names(res.series, "series")
 
 
 def load_report(folder: str | Path) -> Report:

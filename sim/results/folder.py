@@ -24,7 +24,14 @@ import pandas as pd
 import pyarrow as pa
 
 from sim.errors import UsageError
-from sim.results.manifest import COMPLETE, RUN_TABLES, RUNNING, read_manifest, require_complete, write_manifest
+from sim.results.manifest import (
+    COMPLETE,
+    RUNNING,
+    expected_tables,
+    read_manifest,
+    require_complete,
+    write_manifest,
+)
 from sim.results.parts import PARTS, consolidate, done_chunks, write_parts
 
 #: Seconds between manifest rewrites while chunks come in (progress is advisory;
@@ -215,19 +222,30 @@ class Results:
     @property
     def failed(self) -> pd.DataFrame:
         """Summary rows of runs that failed (``error`` set); empty for a Monte Carlo."""
-        if "error" not in self.summary.columns:
-            return self.summary.iloc[0:0]
-        return self.summary[self.summary["error"].notna()]
+        return failed_runs(self.summary)
 
     @property
     def ok(self) -> pd.DataFrame:
         """Summary rows of the runs that completed: what analyses should use."""
-        if "error" not in self.summary.columns:
-            return self.summary
-        return self.summary[self.summary["error"].isna()]
+        return successful_runs(self.summary)
 
     def __repr__(self) -> str:
         return f"Results({len(self.summary)} runs, path={str(self.path)!r})"
+
+
+def successful_runs(summary: pd.DataFrame) -> pd.DataFrame:
+    """The runs that finished: rows whose ``error`` is null (all rows without the column).
+
+    A failed sweep run has a row with its error and NaN outcomes; counted, it would
+    look like a run without a deal (censored at the horizon). Every aggregate, report
+    section and analysis takes its runs from here.
+    """
+    return summary[summary["error"].isna()] if "error" in summary.columns else summary
+
+
+def failed_runs(summary: pd.DataFrame) -> pd.DataFrame:
+    """Rows of runs that failed (an ``error`` recorded); empty without the column."""
+    return summary[summary["error"].notna()] if "error" in summary.columns else summary.iloc[0:0]
 
 
 def _read(path: Path, name: str) -> pd.DataFrame:
@@ -244,7 +262,7 @@ def load_results(path: str | Path, allow_incomplete: bool = False) -> Results:
     p = Path(path)
     manifest = read_manifest(p) if allow_incomplete else require_complete(p)
     if manifest.get("status", COMPLETE) == COMPLETE:
-        for name in manifest.get("tables", RUN_TABLES):
+        for name in expected_tables(manifest):
             if not (p / f"{name}.parquet").is_file():
                 raise UsageError(f"{p}: {name}.parquet is missing")
     return Results(_read(p, "summary"), _read(p, "events"), _read(p, "series"), p, manifest)
