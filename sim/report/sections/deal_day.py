@@ -32,34 +32,12 @@ def deal_day(page: Page, report: Report) -> None:
         fig.update_xaxes(title="date of the deal")
         fig.update_yaxes(title="runs")
         page.figure(fig, "Deal day")
-    t, s = agg.survival_to_horizon(summary["deal_day"], horizon)
-    fig = go.Figure(
-        go.Scatter(
-            x=dates(start, t),
-            y=s,
-            mode="lines",
-            line_shape="hv",
-            name="Kaplan–Meier",
-            customdata=np.round(t, 1),
-            hovertemplate="%{x} (day %{customdata}): P(no deal yet) = %{y:.2f}<extra></extra>",
-        )
-    )
+    fig = go.Figure(km_trace(summary["deal_day"], horizon, start, "P(no deal yet)"))
     fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02])
     fig.update_xaxes(title="date")
     page.figure(fig, "Time to deal (Kaplan–Meier, censored at the horizon)")
     if theory is not None and "capitulation_day" in summary:
-        t, s = agg.survival_to_horizon(summary["capitulation_day"], horizon)
-        fig = go.Figure(
-            go.Scatter(
-                x=dates(start, t),
-                y=s,
-                mode="lines",
-                line_shape="hv",
-                name="Kaplan–Meier",
-                customdata=np.round(t, 1),
-                hovertemplate="%{x} (day %{customdata}): P(nobody conceded) = %{y:.2f}<extra></extra>",
-            )
-        )
+        fig = go.Figure(km_trace(summary["capitulation_day"], horizon, start, "P(nobody conceded)"))
         fig.add_trace(
             go.Scatter(
                 x=dates(start, theory["t"]),
@@ -89,3 +67,17 @@ def theory_curve(scenario: dict, summary: pd.DataFrame, horizon: float) -> dict[
     rate = sum(costs[a] / prizes[a] for a in actors)
     t = np.linspace(0, horizon, 200)
     return {"t": t, "S": np.exp(-rate * t), "name": f"theory: exp(−{rate:.3g}·t), first concession"}
+
+
+def km_trace(days, horizon: float, start, label: str) -> go.Scatter:
+    """The Kaplan–Meier step curve of ``days`` (NaN: no event, censored at the horizon), on dates."""
+    t, s = agg.survival_to_horizon(days, horizon)
+    return go.Scatter(
+        x=dates(start, t),
+        y=s,
+        mode="lines",
+        line_shape="hv",
+        name="Kaplan–Meier",
+        customdata=np.round(t, 1),
+        hovertemplate="%{x} (day %{customdata}): " + label + " = %{y:.2f}<extra></extra>",
+    )
