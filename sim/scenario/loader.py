@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import Problem, ScenarioError, did_you_mean, known
 from sim.scenario import checks
-from sim.scenario.schema import Scenario, collect_uncertain
+from sim.scenario.schema import Scenario
+from sim.scenario.uncertain import collect_uncertain
 from sim.scenario.yamlio import Located, dotted, load_file
 
 _INTERNAL_SEGMENTS = ("float", "int", "str", "bool", "list", "dict", "date")
