@@ -39,7 +39,9 @@ def instrument_exists(sc: Scenario, path: Path, actor: str, name: str) -> Found:
     if actor not in sc.actors:
         return
     inst = sc.actors[actor].instruments
-    if name not in inst:
+    if not isinstance(name, str):
+        yield path, f"expected the name of an instrument of {actor}, found {name!r}"[:200]
+    elif name not in inst:
         yield path, (f"actor {actor} has no instrument '{name}'{did_you_mean(name, inst)}; known: {known(inst)}")
 
 

@@ -66,8 +66,8 @@ def link_instruments(sc: Scenario, base: tuple[Any, ...], link: TradeLink) -> Fo
         if lo < 0 or hi > MAX_TARIFF:
             yield (
                 base + ("tariff",),
-                f"the effective tariff (tariff plus tariff equivalents) must lie in [0, {MAX_TARIFF:g}], "
-                f"found values from {lo:g} to {hi:g}",
+                f"the effective tariff ({link.tariff or 'base_tariff'} plus tariff equivalents) must lie in "
+                f"[0, {MAX_TARIFF:g}], found values from {lo:g} to {hi:g}",
             )
         else:
             growth = trade_growth(_span(link.base_tariff)[1], lo, _span(link.elasticity)[1])

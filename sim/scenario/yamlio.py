@@ -19,7 +19,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.errors import Problem, ScenarioError
 
-#: Upper bound on the number of nodes a document may expand to through aliases.
+#: Most nodes a document may have, or expand to through aliases (chosen: the
+#: largest shipped scenario has ~1,500).
 MAX_EXPANDED_NODES = 200_000
 #: Largest scenario or sweep file read (bytes). The largest shipped scenario is
 #: 15 KB; 1 MiB is 70 times that and parses in well under a second. Only
@@ -28,9 +29,10 @@ MAX_FILE_BYTES = 1 << 20
 #: Deepest nesting of mappings and lists (a scenario nests 6 deep; the parser
 #: recurses once per level, and Python's stack ends near 1000 frames).
 MAX_DEPTH = 32
-#: Most items in one mapping or list (chosen: the largest list a scenario needs is
-#: a deal grid; a test uses 30,001 values).
-MAX_ITEMS = 100_000
+#: Most items in one mapping or list of a file (chosen: the largest list a scenario
+#: needs is a deal grid of a few hundred values; composing 20,000 items takes
+#: under a second here, 100,000 took 4 s).
+MAX_ITEMS = 20_000
 #: Most digits in an integer (a seed is at most 19 digits; Python refuses to
 #: convert more than 4300 and the work grows with the square of the length).
 MAX_INT_DIGITS = 20
@@ -131,8 +133,14 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> byt
     return raw
 
 
+def _at(source: str, mark: Any, message: str) -> ScenarioError:
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return _fail(source, line, col, message)
+
+
 def check_shape(text: str, source: str) -> None:
-    """Refuse nesting deeper than :data:`MAX_DEPTH` and collections longer than :data:`MAX_ITEMS`.
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, collections longer than :data:`MAX_ITEMS` and
+    more than :data:`MAX_EXPANDED_NODES` nodes in all.
 
     Runs on the parser's event stream (no recursion, nothing built), before the
     document is composed; stops at the first excess.
@@ -140,21 +148,21 @@ def check_shape(text: str, source: str) -> None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     counts: list[int] = []
     try:
-        for ev in yaml.parse(text, Loader=loader):
+        for n, ev in enumerate(yaml.parse(text, Loader=loader)):
+            if n > MAX_EXPANDED_NODES:
+                raise _at(source, ev.start_mark, f"has more than {MAX_EXPANDED_NODES} nodes")
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if counts:
                     counts[-1] += 1
                 counts.append(0)
                 if len(counts) > MAX_DEPTH:
-                    m = ev.start_mark
-                    raise _fail(source, m.line + 1, m.column + 1, f"nests deeper than {MAX_DEPTH} levels")
+                    raise _at(source, ev.start_mark, f"nests deeper than {MAX_DEPTH} levels")
             elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 counts.pop()
             elif isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent)) and counts:
                 counts[-1] += 1
                 if counts[-1] > 2 * MAX_ITEMS:  # a mapping counts keys and values
-                    m = ev.start_mark
-                    raise _fail(source, m.line + 1, m.column + 1, f"a list or mapping has more than {MAX_ITEMS} items")
+                    raise _at(source, ev.start_mark, f"a list or mapping has more than {MAX_ITEMS} items")
     except yaml.MarkedYAMLError:
         return  # composing reports the syntax error with its position
 
