@@ -36,6 +36,7 @@ from sim.engine.view import EngineView, Sources
 from sim.engine.world import COMPONENTS, World, num
 from sim.policies import Policy, make_policy
 from sim.policies.view import View
+from sim.scenario.plausibility import payoff_bound, plausible
 from sim.scenario.schema import Scenario, ThreatMove
 
 
@@ -276,6 +277,10 @@ class Engine:
         for ref, v in self.peak.items():
             row[f"peak_{ref}"] = v
         row["n_events"] = len(self.clock.events)
+        deals = sum(e.kind in ("deal", "deal_renewed") for e in self.clock.events)
+        bound = payoff_bound(self.sc, self.params, self.threats.issued, deals)  # docs/limits.md
+        row["plausibility_bound_bn"] = bound
+        row["plausible"] = plausible({a: row[f"payoff_{a}"] for a in w.actors}, bound)
         row.update(self.params)
         return row
 

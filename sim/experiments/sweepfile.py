@@ -28,10 +28,10 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
 from sim.errors import Problem, ScenarioError, did_you_mean, known
 from sim.experiments.designs.base import REGISTRY as DESIGNS
@@ -39,7 +39,20 @@ from sim.experiments.designs.base import design_matrix
 from sim.results.provenance import tradesim_version
 from sim.scenario.distributions import Dist
 from sim.scenario.loader import convert_errors
+from sim.scenario.numbers import Finite
 from sim.scenario.yamlio import Located, load_file
+
+#: Most runs (points x replications) a sweep may ask for. Chosen: a million runs
+#: is a summary of ~400 MB (50 columns) and, at ~5 ms a run, hours on a laptop;
+#: larger studies are several sweeps. Checked when the file is loaded, before any
+#: design is built (so ``--dry-run`` allocates nothing for a huge design).
+MAX_RUNS = 1_000_000
+#: Largest root seed: seeds are stored as int64 in the results.
+MAX_SEED = 2**63 - 1
+#: Most levels of one grid parameter (chosen limit).
+MAX_LEVELS = 10_000
+
+Int = Annotated[int, Strict()]
 
 __all__ = ["DESIGNS", "SweepParameter", "SweepSpec", "design_matrix", "dry_run", "load_sweep", "sweep_hash"]
 
@@ -50,10 +63,12 @@ class SweepParameter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     path: str = Field(description="Dotted path in the scenario, as for --set.")
-    values: list[Any] | None = Field(default=None, description="Levels (grid) or choices (sampling designs).")
-    low: float | None = None
-    high: float | None = None
-    num: int | None = Field(default=None, ge=2, description="grid: levels between low and high.")
+    values: list[Any] | None = Field(
+        default=None, max_length=MAX_LEVELS, description="Levels (grid) or choices (sampling designs)."
+    )
+    low: Finite | None = None
+    high: Finite | None = None
+    num: Int | None = Field(default=None, ge=2, le=MAX_LEVELS, description="grid: levels between low and high.")
     dist: Dist | None = Field(default=None, description="Sampling designs: map the unit interval through this law.")
 
     @model_validator(mode="after")
@@ -65,7 +80,14 @@ class SweepParameter(BaseModel):
             raise ValueError("a range needs low < high")
         if self.values is not None and not self.values:
             raise ValueError("values must not be empty")
+        for v in self.values or ():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"values must be finite numbers, found {v}")
         return self
+
+    def n_levels(self) -> int:
+        """Levels of this parameter in a grid."""
+        return len(self.values) if self.values is not None else (self.num or 5)
 
     def from_unit(self, u: np.ndarray) -> list[Any]:
         """Map points of [0, 1) onto this parameter."""
@@ -96,18 +118,21 @@ class SweepSpec(BaseModel):
         description="A registered design: grid, lhs, sobol, halton, saltelli, "
         "morris, monte_carlo (see sim/experiments/designs/).",
     )
-    points: int = Field(
-        default=64, ge=1, description="Sampling designs: points (saltelli: base N; morris: trajectories)."
+    points: Int = Field(
+        default=64,
+        ge=1,
+        le=MAX_RUNS,
+        description="Sampling designs: points (saltelli: base N; morris: trajectories).",
     )
-    replications: int = Field(default=1, ge=1)
-    seed: int = Field(default=20251009, ge=0)
+    replications: Int = Field(default=1, ge=1, le=MAX_RUNS)
+    seed: Int = Field(default=20251009, ge=0, le=MAX_SEED, description="Root seed, 0 to 2^63 - 1.")
     parameters: list[SweepParameter] = Field(
         default_factory=list, description="Varied parameters; none: a Monte Carlo of the base scenario."
     )
     outputs: list[str] = Field(default_factory=lambda: ["deal", "deal_day"])
     second_order: bool = Field(default=False, description="saltelli: also second-order indices.")
-    morris_levels: int = Field(default=4, ge=2)
-    chunk_runs: int = Field(default=100, ge=1, description="Runs per task sent to a worker.")
+    morris_levels: Int = Field(default=4, ge=2, le=MAX_LEVELS)
+    chunk_runs: Int = Field(default=100, ge=1, le=MAX_RUNS, description="Runs per task sent to a worker.")
     record_events: bool = False
     record_series: bool = Field(default=False, description="Series are large: off by default in sweeps.")
 
@@ -129,7 +154,26 @@ class SweepSpec(BaseModel):
                     raise ValueError(f"{self.design} needs a low/high range for every parameter ({p.path})")
         if len({p.path for p in self.parameters}) != len(self.parameters):
             raise ValueError("a parameter path is listed twice")
+        runs = self.design_points() * self.replications
+        if runs > MAX_RUNS:
+            raise ValueError(
+                f"the design has {self.design_points():,} points x {self.replications:,} replications = {runs:,} runs; "
+                f"a sweep has at most {MAX_RUNS:,} (docs/limits.md): lower points, levels or replications"
+            )
         return self
+
+    def design_points(self) -> int:
+        """Points the design will have, computed without building it."""
+        d = len(self.parameters)
+        if not DESIGNS[self.design].takes_parameters:
+            return 1
+        if self.design == "grid":
+            return math.prod(p.n_levels() for p in self.parameters)
+        if self.design == "saltelli":
+            return self.points * (2 * d + 2 if self.second_order else d + 2)
+        if self.design == "morris":
+            return self.points * (d + 1)
+        return self.points
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem dict (names are the dotted paths)."""

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sim.errors import did_you_mean, known
+from sim.scenario import roles
 from sim.scenario.distributions import is_dist
 from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
 
@@ -19,7 +20,7 @@ Check = Callable[[Scenario], Iterable[tuple[tuple[Any, ...], str]]]
 
 
 def _range(x: Any) -> tuple[float, float]:
-    return x.bounds() if is_dist(x) else (float(x), float(x))
+    return x.likely_range() if is_dist(x) else (float(x), float(x))
 
 
 def _within(path: Path, x: Any, lo: float, hi: float, what: str) -> Found:
@@ -38,7 +39,9 @@ def instrument_exists(sc: Scenario, path: Path, actor: str, name: str) -> Found:
     if actor not in sc.actors:
         return
     inst = sc.actors[actor].instruments
-    if name not in inst:
+    if not isinstance(name, str):
+        yield path, f"expected the name of an instrument of {actor}, found {name!r}"[:200]
+    elif name not in inst:
         yield path, (f"actor {actor} has no instrument '{name}'{did_you_mean(name, inst)}; known: {known(inst)}")
 
 
@@ -91,7 +94,6 @@ def _check(sc: Scenario) -> Found:
                 f"a scenario has exactly two"
             ),
         )
-    yield from _within(("meta", "discount_rate_per_year"), sc.meta.discount_rate_per_year, 0, 1, "discount rate")
     base: Path
     for a, actor in sc.actors.items():
         base = ("actors", a)
@@ -102,7 +104,6 @@ def _check(sc: Scenario) -> Found:
             elif not ins.min <= ins.initial <= ins.max:
                 yield p + ("initial",), f"initial value {ins.initial:g} is outside [{ins.min:g}, {ins.max:g}]"
         yield from _within(base + ("resolve_bn",), actor.resolve_bn, 0, math.inf, "resolve_bn")
-        yield from _within(base + ("reaction_lag_days",), actor.reaction_lag_days, 0, 365, "reaction_lag_days")
 
     for k, link in sc.trade_links.items():
         base = ("trade_links", k)
@@ -112,17 +113,11 @@ def _check(sc: Scenario) -> Found:
             yield base + ("importer",), "importer must differ from exporter"
         yield from _ref(sc, base + ("tariff",), link.tariff)
         yield from _ref(sc, base + ("quota",), link.quota)
+        yield from roles.link_instruments(sc, base, link)
         if link.tariff and link.tariff.split(".")[0] != link.importer:
             yield base + ("tariff",), f"the tariff must be an instrument of the importer {link.importer}"
         for i, te in enumerate(link.tariff_equivalents):
             yield from _ref(sc, base + ("tariff_equivalents", i, "instrument"), te.instrument)
-            yield from _within(base + ("tariff_equivalents", i, "rate"), te.rate, 0, 10, "rate")
-        yield from _within(base + ("value_bn_per_year",), link.value_bn_per_year, 0, math.inf, "value")
-        yield from _within(base + ("elasticity",), link.elasticity, 0, 50, "elasticity")
-        yield from _within(base + ("pass_through",), link.pass_through, 0, 1, "pass_through")
-        yield from _within(base + ("margin",), link.margin, 0, 5, "margin")
-        yield from _within(base + ("base_tariff",), link.base_tariff, 0, 100, "base_tariff")
-        yield from _within(base + ("substitution_cost",), link.substitution_cost, 0, 5, "substitution_cost")
 
     for k, cp in sc.chokepoints.items():
         base = ("chokepoints", k)
@@ -135,21 +130,7 @@ def _check(sc: Scenario) -> Found:
             yield from _ref(sc, base + (f,), ref)
             if ref.split(".")[0] != cp.supplier:
                 yield base + (f,), f"'{ref}' must be an instrument of the supplier {cp.supplier}"
-        for f in ("supplier_share", "third_country_content"):
-            yield from _within(base + (f,), getattr(cp, f), 0, 1, f)
-        for f in (
-            "initial_stock_days",
-            "value_at_risk_bn_per_day",
-            "supplier_revenue_bn_per_year",
-            "strategic_value_bn_per_day",
-            "supplier_rent_bn_per_year",
-        ):
-            yield from _within(base + (f,), getattr(cp, f), 0, math.inf, f)
-        yield from _within(base + ("gamma",), cp.gamma, 1, 10, "gamma (convex shortage cost)")
-        yield from _within(base + ("delay_shape",), cp.delay_shape, 0.1, 1000, "delay_shape")
-        for i, s in enumerate(cp.licensed_share_by_tier):
-            if not 0 <= s <= 1:
-                yield base + ("licensed_share_by_tier", i), f"a share must lie in [0, 1], found {s:g}"
+        yield from roles.chokepoint_instruments(sc, base, cp)
         try:
             ctl = sc.instrument(cp.control)
             if ctl.max > len(cp.licensed_share_by_tier) - 1:
@@ -171,10 +152,6 @@ def _check(sc: Scenario) -> Found:
                 )
         except KeyError:
             pass
-        alt = cp.alternative
-        yield from _within(base + ("alternative", "ramp_per_year"), alt.ramp_per_year, 0, 10, "ramp_per_year")
-        yield from _within(base + ("alternative", "acceleration"), alt.acceleration, 0, 100, "acceleration")
-        yield from _within(base + ("alternative", "max_share"), alt.max_share, 0, 1, "max_share")
 
     threat_ids: dict[str, int] = {}
     for i, m in enumerate(sc.calendar):
@@ -219,18 +196,14 @@ def _check(sc: Scenario) -> Found:
                 yield base + ("condition", "actor"), f"the condition is on the target {m.target}, found {c.actor}"
             if (c.at_most is None) == (c.at_least is None):
                 yield base + ("condition",), "a condition gives exactly one of 'at_most' or 'at_least'"
-            yield from _within(base + ("audience_cost_bn",), m.audience_cost_bn, 0, math.inf, "audience_cost_bn")
-            yield from _within(base + ("concession_cost_bn",), m.concession_cost_bn, 0, math.inf, "concession_cost_bn")
         elif isinstance(m, Summit):
             yield from _date(sc, base + ("date",), m.date)
             for j, party in enumerate(m.parties):
                 yield from _actor(sc, base + ("parties", j), party)
             if len(set(m.parties)) != len(m.parties):
                 yield base + ("parties",), "summit parties must be different actors"
-            yield from _within(base + ("probability_held",), m.probability_held, 0, 1, "probability_held")
             if sc.deal_space is None:
                 yield base, "a summit needs a 'deal_space' to bargain over"
-            yield from _within(base + ("breakdown",), m.breakdown, 0, 0.999, "breakdown")
             if m.first_proposer is not None and m.first_proposer not in m.parties:
                 yield (
                     base + ("first_proposer",),

@@ -17,20 +17,35 @@ import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, Strict, model_validator
 from scipy import stats
+
+from sim.scenario.numbers import Finite, Positive, Weight
+
+#: A distribution standing for a bounded field may put at most this much of its
+#: mass outside the field's physical range (chosen: with a million runs the chance
+#: that any run draws there is 1e-3); the rare draws that do are clipped into it.
+TAIL = 1e-9
+#: Most values a ``choice`` distribution may list (chosen limit).
+MAX_CHOICES = 10_000
 
 
 class _DistBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     _path: str = PrivateAttr(default="")
+    _limits: tuple[float, float] = PrivateAttr(default=(-math.inf, math.inf))
 
     @property
     def path(self) -> str:
         """Dotted path of this parameter in the scenario (set when compiled)."""
         return self._path
 
-    def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
+    def sample(self, rng: np.random.Generator) -> float:
+        """One draw, clipped into the physical range of the field it stands for."""
+        lo, hi = self._limits
+        return min(max(self.draw(rng), lo), hi)
+
+    def draw(self, rng: np.random.Generator) -> float:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def frozen(self) -> Any:  # pragma: no cover - abstract
@@ -41,14 +56,23 @@ class _DistBase(BaseModel):
         f = self.frozen()
         return float(f.ppf(0.0)), float(f.ppf(1.0))
 
+    def likely_range(self) -> tuple[float, float]:
+        """The range holding all but :data:`TAIL` of the mass at each end (the bounds where finite)."""
+        lo, hi = self.bounds()
+        if not math.isfinite(lo):
+            lo = float(self.frozen().ppf(TAIL))
+        if not math.isfinite(hi):
+            hi = float(self.frozen().isf(TAIL))
+        return lo, hi
+
 
 class Fixed(_DistBase):
     """A constant written in distribution form (useful in sweeps)."""
 
     dist: Literal["fixed"]
-    value: float
+    value: Finite
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         return self.value
 
     def frozen(self) -> Any:
@@ -62,10 +86,10 @@ class Normal(_DistBase):
     """Normal with ``mean`` and ``sd``, optionally truncated to ``[low, high]``."""
 
     dist: Literal["normal"]
-    mean: float
-    sd: float = Field(gt=0)
-    low: float | None = None
-    high: float | None = None
+    mean: Finite
+    sd: Positive
+    low: Finite | None = None
+    high: Finite | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Normal:
@@ -80,7 +104,7 @@ class Normal(_DistBase):
         b = math.inf if self.high is None else (self.high - self.mean) / self.sd
         return stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         if self.low is None and self.high is None:
             return float(rng.normal(self.mean, self.sd))
         return float(self.frozen().ppf(rng.random()))
@@ -90,13 +114,13 @@ class LogNormal(_DistBase):
     """Log-normal given by its ``median`` and the ``sigma`` of the log."""
 
     dist: Literal["lognormal"]
-    median: float = Field(gt=0)
-    sigma: float = Field(gt=0)
+    median: Positive
+    sigma: Positive = Field(le=100)
 
     def frozen(self) -> Any:
         return stats.lognorm(s=self.sigma, scale=self.median)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         return float(self.median * math.exp(self.sigma * rng.standard_normal()))
 
 
@@ -104,19 +128,19 @@ class Exponential(_DistBase):
     """Exponential with the given ``mean`` (memoryless waiting times and resolves)."""
 
     dist: Literal["exponential"]
-    mean: float = Field(gt=0)
+    mean: Positive
 
     def frozen(self) -> Any:
         return stats.expon(scale=self.mean)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         return float(rng.exponential(self.mean))
 
 
 class Uniform(_DistBase):
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: Finite
+    high: Finite
 
     @model_validator(mode="after")
     def _check(self) -> Uniform:
@@ -127,15 +151,15 @@ class Uniform(_DistBase):
     def frozen(self) -> Any:
         return stats.uniform(self.low, self.high - self.low)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
 
 
 class Triangular(_DistBase):
     dist: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
+    low: Finite
+    mode: Finite
+    high: Finite
 
     @model_validator(mode="after")
     def _check(self) -> Triangular:
@@ -147,7 +171,7 @@ class Triangular(_DistBase):
         c = (self.mode - self.low) / (self.high - self.low)
         return stats.triang(c, loc=self.low, scale=self.high - self.low)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         return float(rng.triangular(self.low, self.mode, self.high))
 
 
@@ -155,10 +179,10 @@ class Beta(_DistBase):
     """Beta(``a``, ``b``) rescaled to ``[low, high]`` (default ``[0, 1]``)."""
 
     dist: Literal["beta"]
-    a: float = Field(gt=0)
-    b: float = Field(gt=0)
-    low: float = 0.0
-    high: float = 1.0
+    a: Positive
+    b: Positive
+    low: Finite = 0.0
+    high: Finite = 1.0
 
     @model_validator(mode="after")
     def _check(self) -> Beta:
@@ -169,7 +193,7 @@ class Beta(_DistBase):
     def frozen(self) -> Any:
         return stats.beta(self.a, self.b, loc=self.low, scale=self.high - self.low)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         return float(self.low + (self.high - self.low) * rng.beta(self.a, self.b))
 
 
@@ -177,8 +201,8 @@ class Choice(_DistBase):
     """One of ``values``, with optional ``weights`` (normalised)."""
 
     dist: Literal["choice"]
-    values: list[float] = Field(min_length=1)
-    weights: list[float] | None = None
+    values: list[Finite] = Field(min_length=1, max_length=MAX_CHOICES)
+    weights: list[Weight] | None = Field(default=None, max_length=MAX_CHOICES)
 
     @model_validator(mode="after")
     def _check(self) -> Choice:
@@ -204,7 +228,7 @@ class Choice(_DistBase):
     def bounds(self) -> tuple[float, float]:
         return min(self.values), max(self.values)
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def draw(self, rng: np.random.Generator) -> float:
         return float(self.values[int(rng.choice(len(self.values), p=self._p()))])
 
 
@@ -216,7 +240,47 @@ DIST_TYPES = (Fixed, Normal, LogNormal, Exponential, Uniform, Triangular, Beta, 
 DIST_NAMES = ("fixed", "normal", "lognormal", "exponential", "uniform", "triangular", "beta", "choice")
 
 #: A number in a scenario: a constant or a distribution sampled once per run.
-Number = float | Dist
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)] | Dist
+
+
+def _show(x: float) -> str:
+    return "inf" if x == math.inf else "-inf" if x == -math.inf else f"{x:g}"
+
+
+def in_range(lo: float, hi: float) -> Any:
+    """Validator of a :data:`Number` whose values lie in ``[lo, hi]``.
+
+    A distribution passes if all but :data:`TAIL` of its mass at each end lies in
+    the range; it is then told the range, so that its rare draws outside are
+    clipped into it.
+    """
+    shown = f"[{_show(lo)}, {_show(hi)}]"
+
+    def check(x: Any) -> Any:
+        if is_dist(x):
+            a, b = x.likely_range()
+            if a < lo or b > hi:
+                found = f"{_show(a)}" if a == b else f"values from {_show(a)} to {_show(b)}"
+                raise ValueError(f"must lie in {shown}, found {found}{_tail_hint(x, a, b)}")
+            object.__setattr__(x, "_limits", (lo, hi))
+            if x.__pydantic_private__ is not None:
+                x.__pydantic_private__["_limits"] = (lo, hi)
+        elif x < lo or x > hi:
+            raise ValueError(f"must lie in {shown}, found {_show(x)}")
+        return x
+
+    return AfterValidator(check)
+
+
+def schema_range(lo: float, hi: float) -> Any:
+    """JSON Schema bounds of the plain-number side of a ranged :data:`Number`."""
+    return Field(allow_inf_nan=False, json_schema_extra={"minimum": lo, "maximum": hi})
+
+
+def _tail_hint(x: Any, a: float, b: float) -> str:
+    if (a, b) == x.bounds():
+        return ""
+    return f" (all but {TAIL:g} of its mass at each end); truncate it with low/high or narrow it"
 
 
 def is_dist(x: Any) -> bool:

@@ -11,13 +11,13 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import Problem, ScenarioError, did_you_mean, known
 from sim.scenario import checks
-from sim.scenario.schema import Scenario, collect_uncertain
-from sim.scenario.yamlio import Located, dotted, load_file
+from sim.scenario.schema import Scenario
+from sim.scenario.uncertain import collect_uncertain
+from sim.scenario.yamlio import Located, dotted, load_file, load_yaml
 
 _INTERNAL_SEGMENTS = ("float", "int", "str", "bool", "list", "dict", "date")
 
@@ -32,9 +32,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not key or any(not part for part in key.split(".")):
         raise ScenarioError([Problem("--set", text, "expected dotted.path=value")])
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem("--set", key, f"value is not valid YAML: {exc}")]) from None
+        value = load_yaml(f"v: {raw}", "--set").data["v"] if raw.strip() else ""
+    except ScenarioError as exc:
+        why = "; ".join(p.message for p in exc.problems)
+        raise ScenarioError([Problem("--set", key, f"value is not valid: {why}")]) from None
     return key.split("."), value
 
 

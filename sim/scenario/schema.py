@@ -3,10 +3,9 @@
 A scenario says who the actors are and which instruments each owns, how trade and
 chokepoint goods flow between them, what is already on the calendar (moves,
 threats, licensing regimes, summits) and what can be bargained over. Every number
-that the sources disagree on may be a distribution (see :mod:`sim.distributions`).
-
-Loading and error reporting live in :mod:`sim.loader`; cross-field checks in
-:mod:`sim.checks`.
+that the sources disagree on may be a distribution (:mod:`sim.scenario.distributions`);
+every number is finite and within a physical range (:mod:`sim.scenario.numbers`,
+:mod:`sim.scenario.fields`; reasons in ``docs/limits.md``).
 """
 
 from __future__ import annotations
@@ -15,16 +14,42 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    AllowInfNan,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-)
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict
 
-from sim.scenario.distributions import Dist, Number, is_dist
+from sim.scenario.fields import (
+    Acceleration,
+    BnNumber,
+    BnPerDayNumber,
+    BnPerYearNumber,
+    Breakdown,
+    Convexity,
+    DaysNumber,
+    DelayShape,
+    Elasticity,
+    EquivalentRate,
+    LagDays,
+    PerDollar,
+    RampPerYear,
+    RatePerYear,
+    Resolve,
+    ShareNumber,
+    TariffNumber,
+)
+from sim.scenario.numbers import (
+    MAX_DAYS,
+    MAX_INT,
+    MAX_ITEMS,
+    MAX_NAME,
+    MAX_VALUES,
+    Bn,
+    Days,
+    InstrumentValue,
+    Interval,
+    Rate,
+    Share,
+    SignedBn,
+    Weight,
+)
 
 NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
 REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"
@@ -40,14 +65,18 @@ class Base(BaseModel):
 class Meta(Base):
     """What the scenario is, when it starts, how long a run lasts."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Short name; results go to results/<name>/.")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        max_length=MAX_NAME,
+        description="Short name; results go to results/<name>/.",
+    )
     description: str = ""
     start: dt.date = Field(description="Day 0 of the simulation (ISO date).")
-    horizon_days: float = Field(gt=0, le=3650, description="Length of a run in days.")
-    discount_rate_per_year: Number = Field(
+    horizon_days: Annotated[float, Strict()] = Field(gt=0, le=MAX_DAYS, description="Length of a run in days.")
+    discount_rate_per_year: RatePerYear = Field(
         default=0.05, description="Continuous discount rate applied to payoffs (per year)."
     )
-    series_every_days: float = Field(default=7.0, gt=0, description="Spacing of the regular grid in series.parquet.")
+    series_every_days: Interval = Field(default=7.0, description="Spacing of the regular grid in series.parquet.")
     sources: list[str] = Field(default_factory=list)
 
     @property
@@ -59,10 +88,10 @@ class Meta(Base):
 class Instrument(Base):
     """A policy lever an actor owns: a tariff rate, a control tier, a share."""
 
-    initial: float
-    min: float
-    max: float
-    step: float = Field(default=1.0, gt=0, description="Size of one escalation step.")
+    initial: InstrumentValue
+    min: InstrumentValue
+    max: InstrumentValue
+    step: InstrumentValue = Field(default=1.0, gt=0, description="Size of one escalation step.")
     hostile: Literal["up", "down"] = Field(
         default="up", description="Direction that hurts the other side (licence approval: down)."
     )
@@ -73,13 +102,13 @@ class Instrument(Base):
 class Preferences(Base):
     """Weights on each loss component in the actor's payoff (1 = counted at face value)."""
 
-    trade: float = Field(default=1.0, ge=0)
-    shortage: float = Field(default=1.0, ge=0)
-    withheld_sales: float = Field(default=1.0, ge=0)
-    diversification: float = Field(default=1.0, ge=0)
-    strategic: float = Field(default=1.0, ge=0, description="Weight on the security value of the other's shortage.")
-    audience: float = Field(default=1.0, ge=0)
-    transfer: float = Field(default=1.0, ge=0, description="Weight on side payments made (received: negative).")
+    trade: Rate = 1.0
+    shortage: Rate = 1.0
+    withheld_sales: Rate = 1.0
+    diversification: Rate = 1.0
+    strategic: Rate = Field(default=1.0, description="Weight on the security value of the other's shortage.")
+    audience: Rate = 1.0
+    transfer: Rate = Field(default=1.0, description="Weight on side payments made (received: negative).")
 
 
 class PolicySpec(Base):
@@ -87,16 +116,6 @@ class PolicySpec(Base):
 
     name: str
     params: dict[str, Any] = Field(default_factory=dict)
-
-
-def _not_nan(x: float) -> float:
-    if math.isnan(x):
-        raise ValueError("expected a number (.inf means never), found nan")
-    return x
-
-
-#: resolve_bn: a number, infinity ("never concedes", the default) or a distribution
-Resolve = Annotated[float, AllowInfNan(True), AfterValidator(_not_nan)] | Dist
 
 
 class Actor(Base):
@@ -110,10 +129,10 @@ class Actor(Base):
         default=math.inf,
         description="Private resolve: accumulated loss ($bn) the actor bears before conceding (.inf: never).",
     )
-    review_days: float = Field(default=14.0, gt=0, description="Days between periodic reviews.")
-    reaction_lag_days: Number = Field(default=1.0, description="Days between observing a move and reacting to it.")
-    pre_deadline_days: float = Field(default=2.0, ge=0, description="Days before a deadline at which a target decides.")
-    noise: float = Field(default=0.0, ge=0, le=1, description="Chance that a decision is replaced by a random step.")
+    review_days: Interval = Field(default=14.0, description="Days between periodic reviews.")
+    reaction_lag_days: LagDays = Field(default=1.0, description="Days between observing a move and reacting to it.")
+    pre_deadline_days: Days = Field(default=2.0, description="Days before a deadline at which a target decides.")
+    noise: Share = Field(default=0.0, description="Chance that a decision is replaced by a random step.")
 
 
 # ------------------------------------------------------------------- trade links
@@ -121,7 +140,7 @@ class TariffEquivalent(Base):
     """A non-tariff instrument (port fees) acting as an ad-valorem tariff equivalent."""
 
     instrument: InstrumentRef
-    rate: Number = Field(description="Tariff equivalent per unit of the instrument.")
+    rate: EquivalentRate = Field(description="Tariff equivalent per unit of the instrument.")
 
 
 class TradeLink(Base):
@@ -130,27 +149,31 @@ class TradeLink(Base):
     exporter: str
     importer: str
     description: str = ""
-    value_bn_per_year: Number = Field(description="Trade value V0 at the base tariff ($bn/yr).")
+    value_bn_per_year: BnPerYearNumber = Field(description="Trade value V0 at the base tariff ($bn/yr).")
     tariff: InstrumentRef | None = None
-    base_tariff: Number = Field(default=0.0, description="Tariff tau0 at which V0 was observed.")
-    elasticity: Number = Field(default=2.5, description="Import demand elasticity epsilon.")
-    pass_through: Number = Field(default=1.0, description="Share phi of the tariff paid by importers.")
-    margin: Number = Field(default=0.3, description="Exporter value added lost per $ of lost sales.")
+    base_tariff: TariffNumber = Field(default=0.0, description="Tariff tau0 at which V0 was observed.")
+    elasticity: Elasticity = Field(default=2.5, description="Import demand elasticity epsilon.")
+    pass_through: ShareNumber = Field(default=1.0, description="Share phi of the tariff paid by importers.")
+    margin: PerDollar = Field(default=0.3, description="Exporter value added lost per $ of lost sales.")
     quota: InstrumentRef | None = Field(
         default=None, description="Instrument giving the share of normal purchases made (0..1)."
     )
-    substitution_cost: Number = Field(default=0.0, description="Importer's cost per $ of purchases cut by the quota.")
-    tariff_equivalents: list[TariffEquivalent] = Field(default_factory=list)
+    substitution_cost: PerDollar = Field(
+        default=0.0, description="Importer's cost per $ of purchases cut by the quota."
+    )
+    tariff_equivalents: list[TariffEquivalent] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 # -------------------------------------------------------------------- chokepoints
 class Alternative(Base):
     """Supply outside the supplier's reach that the consumer can build up."""
 
-    ramp_per_year: Number = Field(default=0.0, description="Added share of demand per year.")
-    acceleration: Number = Field(default=0.0, description="Extra ramp per unit of time spent in shortage (x ramp).")
-    max_share: Number = Field(default=1.0, description="Ceiling of added alternative supply.")
-    review_days: float = Field(default=30.0, gt=0, description="Days between capacity updates.")
+    ramp_per_year: RampPerYear = Field(default=0.0, description="Added share of demand per year.")
+    acceleration: Acceleration = Field(
+        default=0.0, description="Extra ramp per unit of time spent in shortage (x ramp)."
+    )
+    max_share: ShareNumber = Field(default=1.0, description="Ceiling of added alternative supply.")
+    review_days: Interval = Field(default=30.0, description="Days between capacity updates.")
 
 
 class Chokepoint(Base):
@@ -159,33 +182,33 @@ class Chokepoint(Base):
     supplier: str
     consumer: str
     description: str = ""
-    supplier_share: Number = Field(description="Supplier's share s of the consumer's supply.")
-    initial_stock_days: Number = Field(description="Stock I0 in days of demand.")
+    supplier_share: ShareNumber = Field(description="Supplier's share s of the consumer's supply.")
+    initial_stock_days: DaysNumber = Field(description="Stock I0 in days of demand.")
     control: InstrumentRef = Field(description="Supplier's control-tier instrument.")
-    licensed_share_by_tier: list[float] = Field(
-        min_length=1, description="Share of the supplier's flow needing a licence, by tier."
+    licensed_share_by_tier: list[Share] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Share of the supplier's flow needing a licence, by tier."
     )
     approval: InstrumentRef = Field(description="Instrument: share of applications approved.")
     delay_days: InstrumentRef = Field(description="Instrument: mean processing delay (days).")
-    delay_shape: Number = Field(default=4.0, description="Gamma shape of the processing delay.")
-    cohort_days: float = Field(default=7.0, gt=0, description="Applications are filed in cohorts.")
-    third_country_content: Number = Field(
+    delay_shape: DelayShape = Field(default=4.0, description="Gamma shape of the processing delay.")
+    cohort_days: Interval = Field(default=7.0, description="Applications are filed in cohorts.")
+    third_country_content: ShareNumber = Field(
         default=0.0, description="Share of other supply with supplier-origin content."
     )
-    extraterritorial_from_tier: int | None = Field(
+    extraterritorial_from_tier: Annotated[int, Strict(), Field(ge=0, le=MAX_ITEMS)] | None = Field(
         default=None, description="Tier from which the extraterritorial rule reaches that content."
     )
-    value_at_risk_bn_per_day: Number = Field(
+    value_at_risk_bn_per_day: BnPerDayNumber = Field(
         description="Consumer's downstream output that depends on the good ($bn/day)."
     )
-    gamma: Number = Field(default=2.0, description="Convexity of the shortage cost g = sigma^gamma.")
-    supplier_revenue_bn_per_year: Number = Field(
+    gamma: Convexity = Field(default=2.0, description="Convexity of the shortage cost g = sigma^gamma.")
+    supplier_revenue_bn_per_year: BnPerYearNumber = Field(
         default=0.0, description="Supplier's export revenue from this flow at full supply."
     )
-    strategic_value_bn_per_day: Number = Field(
+    strategic_value_bn_per_day: BnPerDayNumber = Field(
         default=0.0, description="Supplier's security value of the consumer's shortage, x g."
     )
-    supplier_rent_bn_per_year: Number = Field(
+    supplier_rent_bn_per_year: BnPerYearNumber = Field(
         default=0.0, description="Supplier's long-run rent per unit share of demand lost."
     )
     alternative: Alternative = Alternative()
@@ -199,7 +222,7 @@ class SetMove(Base):
     date: dt.date
     actor: str
     instrument: str
-    value: float
+    value: InstrumentValue
     note: str = ""
 
 
@@ -209,8 +232,8 @@ class LicensingMove(Base):
     type: Literal["licensing"]
     date: dt.date
     actor: str
-    approval: float | None = None
-    delay_days: float | None = None
+    approval: Share | None = None
+    delay_days: Days | None = None
     approval_instrument: str = "licence_approval"
     delay_instrument: str = "licence_delay_days"
     note: str = ""
@@ -221,8 +244,8 @@ class Condition(Base):
 
     actor: str
     instrument: str
-    at_most: float | None = None
-    at_least: float | None = None
+    at_most: InstrumentValue | None = None
+    at_least: InstrumentValue | None = None
 
 
 class ThreatMove(Base):
@@ -235,11 +258,11 @@ class ThreatMove(Base):
     announced: dt.date
     deadline: dt.date
     instrument: str = Field(description="Issuer's instrument moved if the threat is carried out.")
-    value: float | None = Field(default=None, description="Value set if carried out.")
-    add: float | None = Field(default=None, description="Amount added if carried out.")
+    value: InstrumentValue | None = Field(default=None, description="Value set if carried out.")
+    add: InstrumentValue | None = Field(default=None, description="Amount added if carried out.")
     condition: Condition
-    audience_cost_bn: Number = Field(default=0.0, description="Issuer's cost of backing down.")
-    concession_cost_bn: Number = Field(default=0.0, description="Target's cost of conceding.")
+    audience_cost_bn: BnNumber = Field(default=0.0, description="Issuer's cost of backing down.")
+    concession_cost_bn: BnNumber = Field(default=0.0, description="Target's cost of conceding.")
     note: str = ""
 
 
@@ -247,12 +270,12 @@ class ThreatTemplate(Base):
     """A threat a policy may issue: what it moves, its condition, its deadline from issue."""
 
     instrument: str = Field(description="Issuer's instrument moved if carried out.")
-    value: float | None = None
-    add: float | None = None
+    value: InstrumentValue | None = None
+    add: InstrumentValue | None = None
     condition: Condition
-    deadline_days: float = Field(default=21.0, gt=0, description="Days from issue to deadline.")
-    audience_cost_bn: float = Field(default=0.0, ge=0)
-    concession_cost_bn: float = Field(default=0.0, ge=0)
+    deadline_days: Interval = Field(default=21.0, description="Days from issue to deadline.")
+    audience_cost_bn: Bn = 0.0
+    concession_cost_bn: Bn = 0.0
 
     def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> ThreatMove:
         """The threat this template describes, issued by ``actor``."""
@@ -278,16 +301,20 @@ class Summit(Base):
 
     type: Literal["summit"]
     date: dt.date
-    parties: list[str] = Field(min_length=2, max_length=2)
+    parties: list[str] = Field(min_length=2, max_length=2)  # two-sided bargaining
     protocol: str = Field(
         default="nash",
         pattern=NAME,
         description="A registered bargaining protocol (sim/bargaining/): nash, alternating_offers, or one added there.",
     )
-    probability_held: Number = 1.0
-    round_days: float = Field(default=1.0, gt=0, description="alternating_offers: days between offers.")
-    rounds: int | None = Field(default=None, ge=1, description="alternating_offers: last round (none: infinite).")
-    breakdown: Number = Field(default=0.0, description="alternating_offers: chance talks collapse each round.")
+    probability_held: ShareNumber = 1.0
+    round_days: Annotated[float, Strict()] = Field(
+        default=1.0, gt=0, le=MAX_DAYS, description="alternating_offers: days between offers."
+    )
+    rounds: Annotated[int, Strict()] | None = Field(
+        default=None, ge=1, le=MAX_INT, description="alternating_offers: last round (none: infinite)."
+    )
+    breakdown: Breakdown = Field(default=0.0, description="alternating_offers: chance talks collapse each round.")
     first_proposer: str | None = Field(
         default=None, description="alternating_offers: who opens (default: first party)."
     )
@@ -303,7 +330,7 @@ class DealItem(Base):
 
     actor: str
     instrument: str
-    values: list[float] = Field(min_length=1)
+    values: list[InstrumentValue] = Field(min_length=1, max_length=MAX_VALUES)
 
 
 class Transfer(Base):
@@ -311,23 +338,25 @@ class Transfer(Base):
 
     payer: str
     payee: str
-    values_bn: list[float] = Field(min_length=1, description="Amounts on the table, $bn per deal.")
+    values_bn: list[SignedBn] = Field(
+        min_length=1, max_length=MAX_VALUES, description="Amounts on the table, $bn per deal."
+    )
 
 
 class DealSpace(Base):
     """What can be bargained over at summits, and for how long a deal holds."""
 
-    duration_days: float = Field(default=365.0, gt=0, description="How long a deal lasts.")
-    items: list[DealItem] = Field(default_factory=list)
-    transfers: list[Transfer] = Field(default_factory=list)
-    weights: Literal["equal", "patience"] | dict[str, float] = Field(
+    duration_days: Interval = Field(default=365.0, description="How long a deal lasts.")
+    items: list[DealItem] = Field(default_factory=list, max_length=MAX_ITEMS)
+    transfers: list[Transfer] = Field(default_factory=list, max_length=MAX_ITEMS)
+    weights: Literal["equal", "patience"] | dict[str, Weight] = Field(
         default="equal", description="Bargaining weights: equal, from patience, or by actor."
     )
     threats_in_disagreement: bool = Field(
         default=True, description="Pending threats are assumed carried out if talks fail."
     )
     renew: bool = Field(default=True, description="Renegotiate at expiry; otherwise snap back.")
-    defection_cost_bn: Number = Field(
+    defection_cost_bn: BnNumber = Field(
         default=0.0, description="Cost to a side that breaks a deal in force (reputation, audience)."
     )
 
@@ -342,7 +371,7 @@ class Scenario(Base):
     actors: dict[str, Actor] = Field(min_length=1)
     trade_links: dict[str, TradeLink] = Field(default_factory=dict)
     chokepoints: dict[str, Chokepoint] = Field(default_factory=dict)
-    calendar: list[Move] = Field(default_factory=list)
+    calendar: list[Move] = Field(default_factory=list, max_length=MAX_ITEMS * 10)
     deal_space: DealSpace | None = None
 
     _uncertain: list[tuple[str, Any]] = PrivateAttr(default_factory=list)
@@ -366,27 +395,3 @@ class Scenario(Base):
 
     def threats(self) -> list[ThreatMove]:
         return [m for m in self.calendar if isinstance(m, ThreatMove)]
-
-
-def collect_uncertain(model: BaseModel, prefix: str = "") -> list[tuple[str, Any]]:
-    """Find every distribution in ``model``, tag it with its dotted path."""
-    found: list[tuple[str, Any]] = []
-
-    def visit(obj: Any, path: str) -> None:
-        if is_dist(obj):
-            object.__setattr__(obj, "_path", path)
-            if obj.__pydantic_private__ is not None:
-                obj.__pydantic_private__["_path"] = path
-            found.append((path, obj))
-        elif isinstance(obj, BaseModel):
-            for name in type(obj).model_fields:
-                visit(getattr(obj, name), f"{path}.{name}" if path else name)
-        elif isinstance(obj, dict):
-            for k, v in obj.items():
-                visit(v, f"{path}.{k}" if path else str(k))
-        elif isinstance(obj, (list, tuple)):
-            for i, v in enumerate(obj):
-                visit(v, f"{path}.{i}" if path else str(i))
-
-    visit(model, prefix)
-    return found

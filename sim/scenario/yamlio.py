@@ -9,8 +9,9 @@ so that validation errors can point at the line a student got wrong.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -18,12 +19,36 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.errors import Problem, ScenarioError
 
-#: Upper bound on the number of nodes a document may expand to through aliases.
+#: Most nodes a document may have, or expand to through aliases (chosen: the
+#: largest shipped scenario has ~1,500).
 MAX_EXPANDED_NODES = 200_000
-#: Largest scenario file we read (bytes); scenarios are small hand-written files.
-MAX_FILE_BYTES = 5_000_000
+#: Largest scenario or sweep file read (bytes). The largest shipped scenario is
+#: 15 KB; 1 MiB is 70 times that and parses in well under a second. Only
+#: ``MAX_FILE_BYTES + 1`` bytes are ever read.
+MAX_FILE_BYTES = 1 << 20
+#: Deepest nesting of mappings and lists (a scenario nests 6 deep; the parser
+#: recurses once per level, and Python's stack ends near 1000 frames).
+MAX_DEPTH = 32
+#: Most items in one mapping or list of a file (chosen: the largest list a scenario
+#: needs is a deal grid of a few hundred values; composing 20,000 items takes
+#: under a second here, 100,000 took 4 s).
+MAX_ITEMS = 20_000
+#: Most digits in an integer (a seed is at most 19 digits; Python refuses to
+#: convert more than 4300 and the work grows with the square of the length).
+MAX_INT_DIGITS = 20
 
 Path_ = tuple[Any, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """``SafeLoader`` that also reads ``1e-6`` and ``2E5`` as numbers (YAML 1.2; 1.1 wants a dot)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 @dataclass
@@ -53,18 +78,8 @@ def _fail(source: str, line: int, col: int, message: str, path: str = "") -> Sce
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a scenario file as UTF-8, with one clear message per failure mode."""
-    p = Path(path)
+    raw = read_bytes(path)
     src = str(path)
-    if not p.exists():
-        raise ScenarioError([Problem(src, "", "no such file")])
-    if p.is_dir():
-        raise ScenarioError([Problem(src, "", "is a directory, expected a YAML file")])
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:  # permissions, I/O errors
-        raise ScenarioError([Problem(src, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError([Problem(src, "", f"is {len(raw)} bytes; a scenario file is at most {MAX_FILE_BYTES}")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -74,6 +89,102 @@ def read_text(path: str | os.PathLike[str]) -> str:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise ScenarioError([Problem(f"{src}:1:1", "", "is empty; expected a YAML mapping")])
     return text
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, reading at most ``limit + 1``.
+
+    The file's type is checked before it is opened, so a FIFO cannot block and a
+    device cannot stream forever; the size is checked before anything is parsed.
+    """
+    src = str(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ScenarioError([Problem(src, "", "no such file")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(src, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ScenarioError([Problem(src, "", f"is {_kind(st.st_mode)}, expected a YAML file")])
+    too_big = f"is larger than {limit} bytes, the most a scenario or sweep file may be (docs/limits.md)"
+    if st.st_size > limit:
+        raise ScenarioError([Problem(src, "", too_big)])
+    try:
+        # O_NONBLOCK: if the path was swapped for a FIFO since the stat, opening it must not wait
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:  # permissions, I/O errors
+        raise ScenarioError([Problem(src, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    if len(raw) > limit:
+        raise ScenarioError([Problem(src, "", too_big)])
+    return raw
+
+
+def _at(source: str, mark: Any, message: str) -> ScenarioError:
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return _fail(source, line, col, message)
+
+
+def check_shape(text: str, source: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, collections longer than :data:`MAX_ITEMS` and
+    more than :data:`MAX_EXPANDED_NODES` nodes in all.
+
+    Runs on the parser's event stream (no recursion, nothing built), before the
+    document is composed; stops at the first excess.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    counts: list[int] = []
+    try:
+        for n, ev in enumerate(yaml.parse(text, Loader=loader)):
+            if n > MAX_EXPANDED_NODES:
+                raise _at(source, ev.start_mark, f"has more than {MAX_EXPANDED_NODES} nodes")
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if counts:
+                    counts[-1] += 1
+                counts.append(0)
+                if len(counts) > MAX_DEPTH:
+                    raise _at(source, ev.start_mark, f"nests deeper than {MAX_DEPTH} levels")
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                counts.pop()
+            elif isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent)) and counts:
+                counts[-1] += 1
+                if counts[-1] > 2 * MAX_ITEMS:  # a mapping counts keys and values
+                    raise _at(source, ev.start_mark, f"a list or mapping has more than {MAX_ITEMS} items")
+    except yaml.MarkedYAMLError:
+        return  # composing reports the syntax error with its position
+
+
+def _check_scalar(node: ScalarNode, path: Path_, source: str) -> None:
+    """Integers of at most :data:`MAX_INT_DIGITS` digits; every unquoted date a real date."""
+    mark = node.start_mark
+    if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+        raise _fail(
+            source,
+            mark.line + 1,
+            mark.column + 1,
+            f"an integer of {len(node.value)} digits; numbers here have at most {MAX_INT_DIGITS}",
+            dotted(path),
+        )
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        try:
+            yaml.SafeLoader("").construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise _fail(
+                source, mark.line + 1, mark.column + 1, f"'{node.value}' is not a valid date ({exc})", dotted(path)
+            ) from None
 
 
 def _expanded_size(node: Node, memo: dict[int, int]) -> int:
@@ -93,6 +204,8 @@ def _expanded_size(node: Node, memo: dict[int, int]) -> int:
 
 def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int, int]]) -> None:
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, ScalarNode):
+        _check_scalar(node, path, source)
     if isinstance(node, MappingNode):
         seen: dict[Any, int] = {}
         for knode, vnode in node.value:
@@ -104,6 +217,7 @@ def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int
                     "mapping keys must be plain names",
                     dotted(path),
                 )
+            _check_scalar(knode, path, source)
             k = knode.value
             if k in seen:
                 raise _fail(
@@ -124,8 +238,9 @@ def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int
 
 def load_yaml(text: str, source: str) -> Located:
     """Parse ``text`` safely; raise :class:`ScenarioError` with a position on failure."""
+    check_shape(text, source)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -152,7 +267,7 @@ def load_yaml(text: str, source: str) -> Located:
             f"unsupported YAML tag: {exc.problem}; only plain "
             "mappings, lists, strings, numbers, booleans and dates are allowed",
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise ScenarioError([Problem(source, "", f"not valid YAML: {exc}")]) from None
     if not isinstance(data, dict):
         raise _fail(source, 1, 1, f"top level must be a mapping of keys, found {type(data).__name__}")
@@ -160,7 +275,7 @@ def load_yaml(text: str, source: str) -> Located:
 
 
 def _construct(text: str) -> Any:
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         return loader.get_single_data()
     finally:

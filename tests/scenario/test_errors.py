@@ -100,7 +100,7 @@ def test_distribution_outside_the_allowed_range(tmp_path):
         "pass_through: {dist: normal, mean: 0.9, sd: 0.1}",
     )
     (msg,) = problems(p)
-    assert "pass_through must lie in [0, 1]" in msg and "-inf" in msg
+    assert "pass_through: must lie in [0, 1], found values from 0.3" in msg and "truncate it with low/high" in msg
 
 
 def test_unknown_actor_instrument_and_policy_with_suggestions(tmp_path):
