@@ -68,6 +68,28 @@ def series_columns(sc: Scenario) -> list[str]:
     return cols
 
 
+def summary_columns(sc: Scenario) -> list[str]:
+    """The columns of a run's summary row, in order (:meth:`Engine.summarise` fills them).
+
+    ``seed`` is added by :func:`run_replication`; sweeps add their own columns after it.
+    """
+    names = ["run", "outcome", "deal_day", "capitulation_day"]
+    names += [f"payoff_{a}" for a in sc.actors]
+    names += [f"loss_{comp}_{a}" for a in sc.actors for comp in COMPONENTS]
+    names += [f"threat_{t.id}_carried_out" for t in sc.threats()]
+    names += [f"threats_issued_{a}" for a in sc.actors]
+    for c in sc.chokepoints:
+        names += [f"shortage_days_{c}", f"unmet_demand_days_{c}", f"stockout_day_{c}"]
+    ds = sc.deal_space
+    if ds is not None:
+        names += [f"deal_{i.actor}.{i.instrument}" for i in ds.items]
+        names += [f"deal_{transfer_key(t.payer, t.payee)}" for t in ds.transfers]
+    names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
+    names += ["n_events", "plausibility_bound_bn", "plausible"]
+    names += [path for path, _ in sc.uncertain]
+    return [*dict.fromkeys(names), "seed"]
+
+
 class Engine:
     """Wires a World, its components and its actors into a SimPy environment."""
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from sim.engine.core import series_columns
+from sim.engine.core import series_columns, summary_columns
 from sim.engine.events import EVENT_COLUMNS
 from sim.scenario.schema import Scenario
 
@@ -65,21 +65,7 @@ def column_type(name: str, example: Any = None) -> pa.DataType:
 
 def summary_schema(sc: Scenario, sweep_values: dict[str, Any] | None = None) -> pa.Schema:
     """The summary table of runs of ``sc`` (a sweep: with the design's ``values`` of one point)."""
-    names = ["run", "outcome", "deal_day", "capitulation_day"]
-    names += [f"payoff_{a}" for a in sc.actors]
-    names += [f"loss_{comp}_{a}" for a in sc.actors for comp in _components()]
-    names += [f"threat_{t.id}_carried_out" for t in sc.threats()]
-    names += [f"threats_issued_{a}" for a in sc.actors]
-    for c in sc.chokepoints:
-        names += [f"shortage_days_{c}", f"unmet_demand_days_{c}", f"stockout_day_{c}"]
-    ds = sc.deal_space
-    if ds is not None:
-        names += [f"deal_{i.actor}.{i.instrument}" for i in ds.items]
-        names += [f"deal_{_transfer_key(t.payer, t.payee)}" for t in ds.transfers]
-    names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
-    names += ["n_events"]
-    names += [path for path, _ in sc.uncertain]
-    names += ["seed"]
+    names = summary_columns(sc)
     fields = [pa.field(n, column_type(n)) for n in dict.fromkeys(names)]
     if sweep_values is not None:
         fields += [pa.field(n, column_type(n)) for n in ("point", "replication", "error")]
@@ -138,15 +124,3 @@ def _value(v: Any, typ: pa.DataType) -> Any:
     if typ == pa.bool_():
         return v if isinstance(v, bool) else None
     return v
-
-
-def _components() -> tuple[str, ...]:
-    from sim.engine.world import COMPONENTS
-
-    return tuple(COMPONENTS)
-
-
-def _transfer_key(payer: str, payee: str) -> str:
-    from sim.engine.negotiation import transfer_key
-
-    return transfer_key(payer, payee)

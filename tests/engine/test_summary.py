@@ -7,7 +7,7 @@ import pytest
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
 
-from ..conftest import base_dict
+from ..conftest import SHIPPED, base_dict
 
 
 def _set(d, day, instrument, value):
@@ -47,3 +47,14 @@ def test_shortfall_columns_say_what_they_measure():
     assert "shortfall_share_magnets" in cols and "shortfall_magnets" not in cols
     share = {row[0]: row[cols.index("shortfall_share_magnets")] for row in res.series}
     assert share[21.0] == 0.0 and share[28.0] == pytest.approx(s)
+
+
+@pytest.mark.parametrize("scenario", SHIPPED, ids=lambda p: p.stem)
+def test_summary_row_has_exactly_the_declared_columns_in_order(scenario):
+    """summary_columns (the table's schema, fixed before the first run) and summarise agree."""
+    from sim.engine.compile import load_scenario
+    from sim.engine.core import run_replication, summary_columns
+
+    sc = load_scenario(scenario)
+    row = run_replication(sc, 3, 0, record_series=False).summary
+    assert list(row) == summary_columns(sc)
