@@ -24,7 +24,7 @@ from simpy.events import URGENT, Event
 
 #: Events every run may use whatever its horizon (set-up, the first epochs). A chosen
 #: limit: the shipped scenarios schedule at most ~570 events in a whole run (200 seeds
-#: each, with the policy variants of ``benchmarks/bench_run.py``; docs/limits-execution.md),
+#: each, with the policy variants of ``benchmarks/bench_run.py``; docs/limits.md),
 #: so this alone is a margin of about 90x over a full run.
 BUDGET_BASE = 50_000
 #: Events per simulated day on top of :data:`BUDGET_BASE`. A chosen limit: the shipped
@@ -43,7 +43,7 @@ class EventBudgetExceeded(RuntimeError):
     def __init__(self, budget: int, day: float, culprit: str) -> None:
         super().__init__(
             f"event budget of {budget:,} events exceeded at day {day:g}: {culprit} "
-            f"(a loop that does not move the clock; see docs/limits-execution.md)"
+            f"(a loop that does not move the clock; see docs/limits.md)"
         )
         self.budget, self.day, self.culprit = budget, day, culprit
 

@@ -172,7 +172,7 @@ def take_lock(path: Path) -> int | None:
     """
     try:
         import fcntl
-    except ImportError:  # not POSIX: no lock (documented in docs/limits-execution.md)
+    except ImportError:  # not POSIX: no lock (documented in docs/limits.md)
         return None
     fd = os.open(path, os.O_RDONLY)
     try:
