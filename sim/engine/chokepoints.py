@@ -18,7 +18,7 @@ import numpy as np
 from sim.engine.events import EventKind
 from sim.engine.scheduler import Scheduler
 from sim.engine.world import WITHHELD, Choke, World
-from sim.model.chokepoints import stockout_time
+from sim.model.chokepoints import stockout_time, withheld_sales
 
 
 class Watcher(Protocol):
@@ -112,7 +112,7 @@ class Chokepoints:
                 w.refresh()
             self.reschedule()
         else:  # a lump loss needs no integration first
-            self.world.lump(ch.supplier, WITHHELD, volume * ch.revenue_per_unit, now)
+            self.world.lump(ch.supplier, WITHHELD, withheld_sales(ch.revenue_per_unit, volume), now)
             if self.watchers:
                 self.reschedule()
         self.clock.log(

@@ -288,7 +288,7 @@ class Engine:
             row[f"threats_issued_{a}"] = self.threats.issued[a]
         for c in w.chokes:
             row[f"shortage_days_{c.name}"] = c.shortage_days
-            row[f"unmet_demand_days_{c.name}"] = c.shortfall  # ∫σ dt, days of demand
+            row[f"unmet_demand_days_{c.name}"] = c.unmet_demand_days
             row[f"stockout_day_{c.name}"] = self.chokepoints.stockout_day[c.name]
         ds = self.sc.deal_space
         if ds is not None:

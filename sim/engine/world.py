@@ -78,7 +78,7 @@ class Choke:
     inflow: float = 1.0  # continuous (unlicensed) inflow, days of demand per day
     licensed: float = 0.0  # volume rate needing licences
     shortage_days: float = 0.0
-    shortfall: float = 0.0
+    unmet_demand_days: float = 0.0  # ∫σ dt: days of demand unmet
     shortage_since_review: float = 0.0
     version: int = 0
     due: float = math.inf  # scheduled stockout day
@@ -198,7 +198,7 @@ class World:
             if short:
                 c.shortage_days += short
                 c.shortage_since_review += short
-                c.shortfall += gap
+                c.unmet_demand_days += gap
         self.t = t
 
     def lump(self, actor: str, component: int, amount_bn: float, t: float | None = None) -> None:

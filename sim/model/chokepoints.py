@@ -61,9 +61,14 @@ def chokepoint_inflows(
     return unlicensed, s_eff * licensed_share + other * et
 
 
+def withheld_sales(revenue_per_unit: Any, volume: Any) -> Any:
+    """Supplier's sales lost on a ``volume`` (days of demand) whose licence is denied, $bn."""
+    return revenue_per_unit * volume
+
+
 def withheld_rate(revenue_per_unit: Any, licensed: Any, approval: Any) -> Any:
-    """Supplier's sales lost on the licensed volume it does not approve, $bn per day."""
-    return revenue_per_unit * licensed * (1.0 - approval)
+    """Expected sales lost per day on a licensed flow approved with probability ``approval``, $bn per day."""
+    return withheld_sales(revenue_per_unit, licensed * (1.0 - approval))
 
 
 def diversification_rate(rent: float, alternative: float, baseline: float) -> float:
@@ -83,7 +88,10 @@ def shortfall_share(inflow: float, demand: float = 1.0) -> float:
 
 
 def shortage_severity(stock: float, inflow: float, gamma: float, demand: float = 1.0) -> float:
-    """``σ^γ`` while short (0 otherwise): multiply by the value at risk for the cost rate.
+    """``g(σ) = σ^γ`` while short (0 otherwise): multiply by the value at risk for the cost rate.
+
+    Convex for γ ≥ 1, so small gaps are absorbed (docs/model.md §3). :func:`stock_path`
+    integrates the same ``σ^γ`` over time; ``tests/model`` holds the two to agree.
 
     (:func:`is_short` and :func:`shortfall_share` written out: the engine calls this at every change.)
     """
@@ -91,11 +99,6 @@ def shortage_severity(stock: float, inflow: float, gamma: float, demand: float =
         severity: float = min((demand - inflow) / demand, 1.0) ** gamma
         return severity
     return 0.0
-
-
-def shortage_cost_rate(value_at_risk: Any, shortfall: Any, gamma: Any) -> Any:
-    """``VaR · g(σ)`` with convex ``g(σ) = σ^γ`` (γ ≥ 1): small gaps are absorbed."""
-    return value_at_risk * np.power(np.minimum(np.maximum(shortfall, 0.0), 1.0), gamma)
 
 
 def stockout_time(stock: float, inflow: float, demand: float = 1.0) -> float:
@@ -133,7 +136,7 @@ def stock_path(
 
     ``segments`` is a list of ``(duration_days, inflow_per_day)``. A stock that
     runs out inside a segment is short from its :func:`stockout_time` on. Returns
-    the end stock, the days in shortage, the shortfall integral ``∫σ dt``, and the
+    the end stock, the days in shortage, the days of demand unmet ``∫σ dt`` (``unmet_demand_days``), and the
     discounted integral of ``σ^γ`` (multiply by the value at risk for the cost).
     Inflows may be arrays (one entry per package); scalars take a fast path.
     """
@@ -142,7 +145,7 @@ def stock_path(
     stock = np.asarray(stock0, dtype=float) * 1.0
     t = t0
     shortage_days = np.zeros_like(stock)
-    shortfall_int = np.zeros_like(stock)
+    unmet_int = np.zeros_like(stock)
     cost_int = np.zeros_like(stock)
     for dur, inflow in segments:
         inflow = np.asarray(inflow, dtype=float)
@@ -153,7 +156,7 @@ def stock_path(
         start = np.minimum(t_out, dur)
         length = np.where(net < 0, dur - start, 0.0)
         shortage_days = shortage_days + length
-        shortfall_int = shortfall_int + sigma * length
+        unmet_int = unmet_int + sigma * length
         if rho == 0.0:
             pv = length
         else:
@@ -161,14 +164,14 @@ def stock_path(
         cost_int = cost_int + np.power(sigma, gamma) * np.where(length > 0, pv, 0.0)
         stock = np.maximum(stock + net * dur, 0.0)
         t += dur
-    return {"stock": stock, "shortage_days": shortage_days, "shortfall": shortfall_int, "cost": cost_int}
+    return {"stock": stock, "shortage_days": shortage_days, "unmet_demand_days": unmet_int, "cost": cost_int}
 
 
 def _stock_path_scalar(
     stock: float, segments: list[tuple[float, Any]], demand: float, rho: float, t: float, gamma: float
 ) -> dict[str, Any]:
     # stockout_time and shortfall_share written out: this is the projector's innermost loop
-    shortage_days = shortfall_int = cost_int = 0.0
+    shortage_days = unmet_int = cost_int = 0.0
     for dur, inflow in segments:
         if inflow < demand:
             gap = demand - inflow
@@ -177,8 +180,8 @@ def _stock_path_scalar(
             if length > 0.0:
                 sigma = min(gap / demand, 1.0)
                 shortage_days += length
-                shortfall_int += sigma * length
+                unmet_int += sigma * length
                 cost_int += sigma**gamma * (length if rho == 0.0 else pv_factor(t + start, t + dur, rho))
         stock = max(stock + (inflow - demand) * dur, 0.0)
         t += dur
-    return {"stock": stock, "shortage_days": shortage_days, "shortfall": shortfall_int, "cost": cost_int}
+    return {"stock": stock, "shortage_days": shortage_days, "unmet_demand_days": unmet_int, "cost": cost_int}

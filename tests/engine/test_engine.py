@@ -9,7 +9,8 @@ import pytest
 
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
-from sim.model.economics import discount_integral, importer_loss
+from sim.model.trade import importer_loss
+from sim.model.welfare import discount_integral
 
 from ..conftest import base_dict
 

@@ -14,7 +14,7 @@ import pytest
 from sim.bargaining import rubinstein_share
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
-from sim.model.economics import exporter_loss, importer_loss
+from sim.model.trade import exporter_loss, importer_loss
 
 D = 100.0
 STEP = 0.01

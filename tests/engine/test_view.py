@@ -39,7 +39,7 @@ def _state(eng: Engine) -> tuple:
         copy.deepcopy(w.losses),
         dict(w.values),
         w.next_grid,
-        [(c.stock, c.shortage_days, c.shortfall, c.version, c.due) for c in w.chokes],
+        [(c.stock, c.shortage_days, c.unmet_demand_days, c.version, c.due) for c in w.chokes],
         len(eng.clock.series),
         len(eng.clock.events),
         eng.env.now,

@@ -16,7 +16,7 @@ import pytest
 
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
-from sim.model.economics import exporter_loss, importer_loss
+from sim.model.trade import exporter_loss, importer_loss
 
 N = 3000
 Z99 = 2.576

@@ -9,7 +9,7 @@ import pytest
 
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
-from sim.model.economics import exporter_loss, importer_loss
+from sim.model.trade import exporter_loss, importer_loss
 
 Z99 = 2.576
 PHI = 0.3  # foreign exporters bear 70% of a tariff: a terms-of-trade gain for the importer
