@@ -12,13 +12,7 @@ on first use, so ``import sim`` stays cheap.
 from __future__ import annotations
 
 import importlib
-from importlib import metadata as _metadata
 from typing import Any
-
-try:
-    __version__ = _metadata.version("tradesim")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-    __version__ = "0.0.0+unknown"
 
 _FACADE = {
     "run": "sim.experiments.api",
@@ -32,6 +26,10 @@ __all__ = [*_FACADE, "__version__"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # one source: the package metadata, read by sim.results.provenance
+        version: str = importlib.import_module("sim.results.provenance").tradesim_version()
+        globals()[name] = version
+        return version
     if name in _FACADE:
         value = getattr(importlib.import_module(_FACADE[name]), name)
         globals()[name] = value

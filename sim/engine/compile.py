@@ -71,7 +71,7 @@ def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -
 
     Raises :class:`sim.errors.ScenarioError` listing every problem.
     """
-    return loader.load_scenario(path, overrides, CHECKS)
+    return loader.load_scenario(path, overrides, extra=CHECKS)
 
 
 def build(data: dict[str, Any], located: Located, sources: dict[tuple[Any, ...], str] | None = None) -> Scenario:
@@ -81,9 +81,9 @@ def build(data: dict[str, Any], located: Located, sources: dict[tuple[Any, ...],
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
     """Validate a scenario given as a Python dict (tests, notebooks, sweeps), policies included."""
-    return loader.scenario_from_dict(data, source, CHECKS)
+    return loader.scenario_from_dict(data, source, extra=CHECKS)
 
 
 def validate_files(paths: Iterable[str]) -> list[Problem]:
     """Problems in every file, policies included (empty if all are valid)."""
-    return loader.validate_files(paths, CHECKS)
+    return loader.validate_files(paths, extra=CHECKS)

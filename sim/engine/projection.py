@@ -229,7 +229,7 @@ class Projector:
 
     def _choke(
         self, ch: Any, base: dict[str, Any], changes: list[Change], by_ref: dict, t0: float, t1: float, rho: float
-    ) -> tuple[Any, Any]:
+    ) -> tuple[Any, Any, Any, Any]:
         d = float(base[ch.delay])
         cuts = {t0, t1, t0 + d}
         for c in changes:

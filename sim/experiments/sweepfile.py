@@ -54,7 +54,7 @@ MAX_LEVELS = 10_000
 
 Int = Annotated[int, Strict()]
 
-__all__ = ["DESIGNS", "SweepParameter", "SweepSpec", "design_matrix", "dry_run", "load_sweep", "sweep_hash"]
+__all__ = ["SweepParameter", "SweepSpec", "dry_run", "load_sweep", "sweep_hash"]
 
 
 class SweepParameter(BaseModel):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from sim.engine.compile import build
-from sim.experiments.chunk import ChunkJob, clean, set_path
+from sim.experiments.chunk import ChunkJob, clean
 from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.execute import Execution, Outcome, Plan, SweepFailed, SweepInterrupted, cut, execute, grid_tasks
 from sim.experiments.progress import cap_workers
@@ -26,10 +26,7 @@ from sim.results.folder import ResultsFolder, check_output_root
 from sim.results.provenance import git_commit, now_utc, versions
 from sim.scenario.yamlio import load_file
 
-__all__ = ["SweepFailed", "SweepInterrupted", "SweepOutcome", "run_sweep", "set_path"]
-
-#: What :func:`run_sweep` returns (the path, runs, failed runs, runs resumed from disk).
-SweepOutcome = Outcome
+__all__ = ["SweepFailed", "SweepInterrupted", "run_sweep"]
 
 
 def run_sweep(

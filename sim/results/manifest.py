@@ -34,8 +34,6 @@ RUNNING = "running"
 COMPLETE = "complete"
 INTERRUPTED = "interrupted"
 FAILED = "failed"
-#: Every status a manifest can carry (the reliability issue adds transitions to the last two).
-STATUSES = (RUNNING, COMPLETE, INTERRUPTED, FAILED)
 #: The tables of a Monte Carlo run, in the order they are written.
 RUN_TABLES = ("summary", "events", "series")
 MANIFEST = "manifest.json"

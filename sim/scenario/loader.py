@@ -332,26 +332,30 @@ def build(
 
 
 def load_scenario(
-    path: str | os.PathLike[str], overrides: Iterable[str] = (), extra: Iterable[checks.Check] = ()
+    path: str | os.PathLike[str], overrides: Iterable[str] = (), *, extra: Iterable[checks.Check]
 ) -> Scenario:
-    """Read, override, validate. Raises :class:`ScenarioError` listing every problem."""
+    """Read, override, validate. Raises :class:`ScenarioError` listing every problem.
+
+    ``extra``: the checks of the packages above (the engine passes its policy and
+    protocol checks); :func:`sim.engine.compile.load_scenario` is the complete one.
+    """
     located = load_file(path)
     data, sources = apply_overrides(located.data, overrides)
     sc = build(data, located, sources, extra)
     return sc
 
 
-def validate_files(paths: Iterable[str], extra: Iterable[checks.Check] = ()) -> list[Problem]:
+def validate_files(paths: Iterable[str], *, extra: Iterable[checks.Check]) -> list[Problem]:
     """Problems in every file (empty if all are valid)."""
     problems: list[Problem] = []
     for p in paths:
         try:
-            load_scenario(p, (), extra)
+            load_scenario(p, (), extra=extra)
         except ScenarioError as exc:
             problems.extend(exc.problems)
     return problems
 
 
-def scenario_from_dict(data: dict[str, Any], source: str = "<dict>", extra: Iterable[checks.Check] = ()) -> Scenario:
+def scenario_from_dict(data: dict[str, Any], source: str = "<dict>", *, extra: Iterable[checks.Check]) -> Scenario:
     """Validate a scenario given as a Python dict (tests, notebooks, sweeps)."""
     return build(unshared_copy(data), Located(data, source, {}), {}, extra)

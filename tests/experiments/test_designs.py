@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from sim.errors import ScenarioError
-from sim.experiments.designs.base import REGISTRY
-from sim.experiments.sweepfile import SweepSpec, design_matrix, load_sweep
+from sim.experiments.designs.base import REGISTRY, design_matrix
+from sim.experiments.sweepfile import SweepSpec, load_sweep
 
 PARAMETERS = [{"path": "a", "low": -2.0, "high": 3.0}, {"path": "b", "low": 10, "high": 60}]
 

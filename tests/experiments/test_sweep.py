@@ -19,7 +19,8 @@ import yaml
 from sim.analysis.discovery import discover
 from sim.analysis.sensitivity import sensitivity, sobol_indices
 from sim.errors import ScenarioError
-from sim.experiments.sweepfile import SweepSpec, design_matrix, load_sweep
+from sim.experiments.designs.base import design_matrix
+from sim.experiments.sweepfile import SweepSpec, load_sweep
 from sim.experiments.sweeps import SweepFailed, run_sweep
 
 from ..conftest import ROOT, calendar_index

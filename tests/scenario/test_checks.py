@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from sim.engine.compile import load_scenario
 from sim.errors import ScenarioError
-from sim.scenario.loader import load_scenario
 
 from ..conftest import base_dict
 

@@ -7,8 +7,8 @@ import math
 import pytest
 import yaml
 
+from sim.engine.compile import load_scenario, scenario_from_dict
 from sim.errors import ScenarioError
-from sim.scenario.loader import load_scenario, scenario_from_dict
 
 from ..conftest import base_dict
 

@@ -19,11 +19,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.engine.compile import scenario_from_dict
+from sim.engine.compile import load_scenario, scenario_from_dict
 from sim.engine.core import run_replication
 from sim.errors import ScenarioError
 from sim.experiments.sweepfile import load_sweep
-from sim.scenario.loader import load_scenario
 
 from ..conftest import SHIPPED, base_dict
 
