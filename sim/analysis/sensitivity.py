@@ -96,13 +96,23 @@ def morris_indices(
     )
 
 
+#: The estimators a design can be built for (``Design.indices``).
+ESTIMATORS = ("sobol", "morris")
+
+
 def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[pd.DataFrame, Path]:
     """Sobol indices (saltelli designs) or Morris elementary effects (morris designs) per output."""
     p, manifest, design, summary = load_sweep(results)
     spec = manifest["sweep"]
-    if spec["design"] not in ("saltelli", "morris"):
-        raise UsageError(f"{p}: sensitivity indices need a saltelli or morris design, this sweep used {spec['design']}")
+    from sim.experiments.designs.base import REGISTRY as DESIGNS
     from sim.experiments.sweepfile import SweepSpec
+
+    estimator = DESIGNS[spec["design"]].indices if spec["design"] in DESIGNS else None
+    if estimator not in ESTIMATORS:
+        built_for = ", ".join(n for n, d in DESIGNS.items() if d.indices in ESTIMATORS)
+        raise UsageError(
+            f"{p}: sensitivity indices need a design built for them ({built_for}); this sweep used {spec['design']}"
+        )
 
     sweep = SweepSpec.model_validate(spec)
     horizon = horizon_of(manifest, summary)
@@ -114,7 +124,7 @@ def sensitivity(results: str | Path, outputs: list[str] | None = None) -> tuple[
                 f"output '{out}' is missing at {int(np.isnan(y).sum())} design points "
                 "(failed runs?); Sobol indices need every point"
             )
-        if sweep.design == "saltelli":
+        if estimator == "sobol":
             df = sobol_indices(sweep.problem(), y, sweep.second_order, sweep.seed)
         else:
             x = design[[q.path for q in sweep.parameters]].to_numpy()

@@ -46,15 +46,19 @@ def _policies(parse, text: str):
 
 
 def _cmd_game(args: argparse.Namespace) -> int:
+    from sim.analysis.game_results import new_folder, write_game_tables
     from sim.analysis.games import analyse, parse_policies, play
-    from sim.report.games import write_game
+    from sim.report.games import game_page
+    from sim.results.atomic import atomic_write_text
 
     if len(args.policies) != 2:
         raise UsageError("give --policies twice: ACTOR=... for the rows and ACTOR=... for the columns")
     (ra, rows), (ca, cols) = (_policies(parse_policies, t) for t in args.policies)
     game = play(args.scenario, ra, rows, ca, cols, args.runs, args.seed, args.workers)
     an = analyse(game, bootstrap=args.bootstrap, seed=args.seed)
-    path = write_game(game, an, args.out)
+    path = new_folder(args.out, game.scenario, "game", game.seed)
+    write_game_tables(game, an, path)
+    atomic_write_text(path / "report.html", game_page(game, an).html())
     for k, (p, q) in enumerate(an.equilibria):
         print(
             f"equilibrium {k}: {ra} "
@@ -69,9 +73,12 @@ def _cmd_game(args: argparse.Namespace) -> int:
 
 
 def _cmd_tournament(args: argparse.Namespace) -> int:
+    from sim.analysis.game_results import new_folder, write_tournament_tables
     from sim.analysis.games import parse_policies
+    from sim.analysis.tournament import Tournament, round_robin
     from sim.engine.compile import load_scenario
-    from sim.report.games import tournament
+    from sim.report.games import tournament_page
+    from sim.results.atomic import atomic_write_text
 
     _, pols = _policies(parse_policies, "X=" + args.policies)
     actors = (
@@ -81,9 +88,11 @@ def _cmd_tournament(args: argparse.Namespace) -> int:
         raise UsageError("--actors takes two actor names, e.g. US,CN")
     if not 0 <= args.noise <= 1:
         raise UsageError(f"--noise is a probability in [0, 1], found {args.noise}")
-    rank, path = tournament(
-        args.scenario, tuple(actors), pols, args.runs, args.seed, args.noise, args.workers, args.out
-    )
+    t = Tournament(args.scenario, (actors[0], actors[1]), pols, args.runs, args.seed, args.noise, args.workers)
+    rank, matches = round_robin(t)
+    path = new_folder(args.out, args.scenario, "tournament", args.seed)
+    write_tournament_tables(path, t, rank, matches)
+    atomic_write_text(path / "report.html", tournament_page(t, rank).html())
     print(rank.to_string(index=False))
     print(f"results: {path}")
     print(f"report: {path / 'report.html'}")

@@ -1,7 +1,7 @@
 """Pages of ``tradesim game`` and ``tradesim tournament``: the meta-game and the ranking.
 
 The play and the tables come from :mod:`sim.analysis` (games, tournament,
-game_results); this module draws the pages and writes them next to the tables.
+game_results); this module only draws the pages (the CLI writes them next to the tables).
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim.analysis.game_results import new_folder, write_game_tables, write_tournament_tables
-from sim.analysis.games import Analysis, MetaGame, PolicyChoice
-from sim.analysis.tournament import Tournament, round_robin
+from sim.analysis.games import Analysis, MetaGame
+from sim.analysis.tournament import Tournament
 from sim.report.page import PALETTE, Page, esc
-from sim.results.atomic import atomic_write_text
 
 
 def _frac(x: float) -> str:
@@ -23,14 +21,6 @@ def _frac(x: float) -> str:
 
     f = Fraction(x).limit_denominator(1000)
     return str(f) if abs(float(f) - x) < 1e-9 else f"{x:.4f}"
-
-
-def write_game(game: MetaGame, an: Analysis, out: str) -> Path:
-    """Tables and a report for a meta-game; returns the folder."""
-    path = new_folder(out, game.scenario, "game", game.seed)
-    write_game_tables(game, an, path)
-    atomic_write_text(path / "report.html", game_page(game, an).html())
-    return path
 
 
 def game_page(game: MetaGame, an: Analysis) -> Page:
@@ -118,28 +108,6 @@ def game_page(game: MetaGame, an: Analysis) -> Page:
 
 
 # ------------------------------------------------------------- tournament
-def tournament(
-    scenario: str,
-    actors: tuple[str, str],
-    policies: list[PolicyChoice],
-    runs: int,
-    seed: int,
-    noise: float = 0.0,
-    workers: int | None = None,
-    out: str = "results",
-) -> tuple[pd.DataFrame, Path]:
-    """Round robin (Axelrod 1980): every policy against every policy, on each side; rank by mean payoff.
-
-    Writes the tables and the page into a new folder under ``out``; returns ``(ranking, folder)``.
-    """
-    t = Tournament(scenario, actors, policies, runs, seed, noise, workers)
-    rank, matches = round_robin(t)
-    path = new_folder(out, scenario, "tournament", seed)
-    write_tournament_tables(path, t, rank, matches)
-    atomic_write_text(path / "report.html", tournament_page(t, rank).html())
-    return rank, path
-
-
 def tournament_page(t: Tournament, rank: pd.DataFrame) -> Page:
     a1, a2 = t.actors
     page = Page(f"tradesim tournament: {Path(t.scenario).stem}")

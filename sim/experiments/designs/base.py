@@ -35,7 +35,8 @@ class Design:
 
     ``needs_range``: every parameter must be a low/high range (SALib samplers);
     ``takes_parameters``: False for a design of one point (Monte Carlo);
-    ``seeding``: the :mod:`sim.experiments.seeding` scheme of its runs.
+    ``seeding``: the :mod:`sim.experiments.seeding` scheme of its runs;
+    ``indices``: the sensitivity estimator its sample is built for (``tradesim analyze sensitivity``).
     """
 
     name: str
@@ -44,6 +45,7 @@ class Design:
     needs_range: bool = False
     takes_parameters: bool = True
     seeding: str = "point_replication"
+    indices: str | None = None  # the sensitivity estimator its sample is built for: "sobol", "morris"
 
 
 #: Every design, by name; the modules of this package are imported on first lookup.
@@ -56,11 +58,12 @@ def design(
     needs_range: bool = False,
     takes_parameters: bool = True,
     seeding: str = "point_replication",
+    indices: str | None = None,
 ) -> Callable[[Callable[[DesignSpec], pd.DataFrame]], Callable[[DesignSpec], pd.DataFrame]]:
     """Decorator: register a design-matrix function under ``name``."""
 
     def deco(fn: Callable[[DesignSpec], pd.DataFrame]) -> Callable[[DesignSpec], pd.DataFrame]:
-        REGISTRY.register(Design(name, fn, summary, needs_range, takes_parameters, seeding))
+        REGISTRY.register(Design(name, fn, summary, needs_range, takes_parameters, seeding, indices))
         return fn
 
     return deco

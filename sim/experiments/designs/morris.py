@@ -7,7 +7,7 @@ import pandas as pd
 from sim.experiments.designs.base import DesignSpec, design
 
 
-@design("morris", summary="the trajectories SALib's Morris analyser needs", needs_range=True)
+@design("morris", summary="the trajectories SALib's Morris analyser needs", needs_range=True, indices="morris")
 def morris(spec: DesignSpec) -> pd.DataFrame:
     from SALib.sample import morris as morris_sample
 

@@ -7,7 +7,7 @@ import pandas as pd
 from sim.experiments.designs.base import DesignSpec, design
 
 
-@design("saltelli", summary="the sample SALib's Sobol analyser needs", needs_range=True)
+@design("saltelli", summary="the sample SALib's Sobol analyser needs", needs_range=True, indices="sobol")
 def saltelli(spec: DesignSpec) -> pd.DataFrame:
     from SALib.sample import sobol as sobol_sample
 
