@@ -7,7 +7,6 @@ from pathlib import Path
 
 from sim.cli.parser import open_in_browser
 from sim.errors import UsageError
-from sim.results.folder import check_output_root
 
 
 def readable(fn, *paths):
@@ -49,6 +48,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.report.compare import compare
 
     if args.out is not None:
+        from sim.results.folder import check_output_root
+
         check_output_root(Path(args.out))
     path = readable(compare, args.a, args.b, args.out)
     print(f"comparison: {path}")

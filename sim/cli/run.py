@@ -9,7 +9,7 @@ from sim.cli.parser import output_root, positive, runs, seed, workers
 
 
 def add_parsers(sub) -> None:
-    from sim.experiments.api import DEFAULT_RUNS, DEFAULT_SEED
+    from sim.experiments.defaults import DEFAULT_RUNS, DEFAULT_SEED
     from sim.experiments.executors.base import REGISTRY as EXECUTORS
 
     r = sub.add_parser("run", help="run a scenario as a seeded Monte Carlo and save the results")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sim.engine.compile import load_scenario
 from sim.experiments.chunk import ChunkJob
+from sim.experiments.defaults import DEFAULT_RUNS, DEFAULT_SEED
 from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.execute import Execution, Plan, cut, execute, grid_tasks, monte_carlo_chunk_runs
 from sim.experiments.progress import cap_workers, default_workers
@@ -18,11 +19,6 @@ from sim.results.folder import Results, ResultsFolder, check_output_root, load_r
 from sim.results.manifest import RUN_TABLES
 from sim.results.provenance import git_commit, new_run_id, now_utc, scenario_hash, versions
 from sim.scenario.schema import Scenario
-
-#: The root seed of ``tradesim run`` (the date of the baseline scenario, 2025-10-09).
-DEFAULT_SEED = 20251009
-#: Runs of ``tradesim run``: a share's 95% interval is at most ±3.1 points (1.96·√(0.25/1000)).
-DEFAULT_RUNS = 1000
 
 
 def run(
