@@ -37,6 +37,8 @@ def scenario(
     strategic=0.0,
     weights=None,
     horizon=400.0,
+    fee=0.0,
+    quota=1.0,
 ):
     d = base_dict()
     d["meta"].update(horizon_days=horizon, discount_rate_per_year=rho_year)
@@ -45,6 +47,18 @@ def scenario(
     cn["approval"]["initial"] = 0.0
     cn["delay"] = {"initial": 0, "min": 0, "max": 365, "step": 15}
     d["actors"]["US"]["instruments"]["tariff"]["initial"] = tariff
+    # a tariff-equivalent fee and a purchase quota on the same link (same economics, more terms)
+    d["actors"]["US"]["instruments"]["fees"] = {"initial": fee, "min": 0.0, "max": 1.0, "step": 0.1}
+    d["actors"]["US"]["instruments"]["purchases"] = {
+        "initial": quota,
+        "min": 0.0,
+        "max": 1.0,
+        "step": 0.1,
+        "hostile": "down",
+    }
+    d["trade_links"]["cn_us"].update(
+        tariff_equivalents=[{"instrument": "US.fees", "rate": 0.5}], quota="US.purchases", substitution_cost=0.2
+    )
     for a, w in (weights or {}).items():
         d["actors"][a]["preferences"] = w
     d["chokepoints"]["magnets"].update(
@@ -136,9 +150,11 @@ def test_options_relative_and_absolute_agree_in_differences():
     w_strat=st.floats(0.0, 2.0),
     start=st.floats(0.0, 120.0),
     horizon=st.floats(1.0, 200.0),
+    fee=st.floats(0.0, 1.0),
+    quota=st.floats(0.3, 1.0),
 )
 def test_projection_equals_what_the_engine_then_does(
-    stock, share, licensed, tariff, rho_year, gamma, var, strategic, w_short, w_strat, start, horizon
+    stock, share, licensed, tariff, rho_year, gamma, var, strategic, w_short, w_strat, start, horizon, fee, quota
 ):
     sc = scenario(
         stock=stock,
@@ -150,6 +166,8 @@ def test_projection_equals_what_the_engine_then_does(
         var=var,
         strategic=strategic,
         weights={"US": {"shortage": w_short, "trade": 1.5}, "CN": {"strategic": w_strat}},
+        fee=fee,
+        quota=quota,
     )
     e = engine_at(sc, start)
     projected = e.projector.project(horizon)
