@@ -287,7 +287,8 @@ class Bayesian(BestResponse):
 
     def concession_probability(self, loss_bn: float) -> np.ndarray:
         """P(the other side concedes at an epoch | type), for each type."""
-        return 1.0 / (1.0 + np.exp(-(loss_bn - self.types) / self.params.softness_bn))
+        with np.errstate(over="ignore"):  # exp → inf far below a type: probability 0, exactly the limit
+            return 1.0 / (1.0 + np.exp(-(loss_bn - self.types) / self.params.softness_bn))
 
     def update(self, conceded: bool, other_loss_bn: float) -> None:
         """Bayes' rule for one observation of the other side."""
