@@ -9,9 +9,10 @@ from pathlib import Path
 
 from sim.engine.compile import load_scenario
 from sim.experiments.chunk import ChunkJob
-from sim.experiments.defaults import DEFAULT_RUNS, DEFAULT_SEED
+from sim.errors import UsageError
+from sim.experiments.defaults import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS, MAX_SEED, MAX_WORKERS, whole_number
 from sim.experiments.designs.base import REGISTRY as DESIGNS
-from sim.experiments.execute import Execution, Plan, cut, execute, grid_tasks, monte_carlo_chunk_runs
+from sim.experiments.execute import Execution, Plan, cut, grid_tasks, monte_carlo_chunk_runs, run_plan
 from sim.experiments.progress import cap_workers, default_workers
 from sim.experiments.schemas import summary_schema
 from sim.experiments.seeding import SCHEMES
@@ -44,6 +45,9 @@ def run(
         the end). ``None``: a temporary folder, removed before returning.
     overrides : ``"dotted.path=value"`` strings, validated like the file.
 
+    Arguments are checked before any work, with the bounds of the command line
+    (:mod:`sim.experiments.defaults`): a bad one raises :class:`sim.errors.UsageError`.
+
     Examples
     --------
     >>> import sim
@@ -51,13 +55,21 @@ def run(
     >>> len(res.summary)
     20
     """
-    if runs < 1:
-        raise ValueError("runs must be at least 1")
+    if not isinstance(scenario, (str, os.PathLike, Scenario)):
+        raise UsageError(f"scenario is a file path or a Scenario, found {type(scenario).__name__}")
+    runs = whole_number(runs, "runs", 1, MAX_RUNS)
+    seed = whole_number(seed, "seed", 0, MAX_SEED)
+    if workers is not None:
+        workers = whole_number(workers, "workers", 1, MAX_WORKERS)
+    if isinstance(overrides, str):
+        raise UsageError("overrides is a list of 'dotted.path=value' strings, found one string")
     overrides = list(overrides)
+    if not all(isinstance(o, str) for o in overrides):
+        raise UsageError("overrides is a list of 'dotted.path=value' strings")
     if isinstance(scenario, Scenario):
         sc, source = scenario, None
         if overrides:
-            raise ValueError("overrides apply to scenario files; pass a path")
+            raise UsageError("overrides apply to scenario files; pass a path")
     else:
         sc, source = load_scenario(scenario, overrides), str(scenario)
     workers = default_workers() if workers is None else max(1, cap_workers(workers) or 1)
@@ -104,6 +116,5 @@ def run(
 
 def _execute(plan: Plan, how: Execution, root: Path, manifest: dict) -> Results:
     path = root / str(manifest["scenario_name"]) / str(manifest["run_id"])
-    folder = ResultsFolder.create(path, manifest, RUN_TABLES, plan.runs, len(plan.chunks))
-    execute(plan, folder, how)
+    run_plan(plan, how, lambda: ResultsFolder.create(path, manifest, RUN_TABLES, plan.runs, len(plan.chunks)))
     return load_results(path)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiments.chunk import ChunkJob, Task, run_chunk
-from sim.experiments.executors.base import SCHEDULER_EXECUTOR, make_executor
+from sim.experiments.executors.base import SCHEDULER_EXECUTOR, Executor, make_executor
 from sim.experiments.progress import Progress, default_workers
 from sim.results.folder import ResultsFolder
 from sim.results.manifest import FAILED, INTERRUPTED
@@ -41,16 +42,28 @@ class SweepInterrupted(Exception):
         self.done, self.total, self.path, self.resumable = done, total, path, resumable
 
 
-class ChunkStalled(Exception):
-    """The watchdog: no chunk finished for ``stall_seconds``."""
+class JobStopped(Exception):
+    """The job stopped for a reason the message explains, with what to do (exit 1, no traceback)."""
 
-    def __init__(self, chunks: list[int], all_chunks: list[list[Task]], seconds: float | None) -> None:
+
+class ChunkStalled(JobStopped):
+    """The watchdog: no chunk finished for ``stall_seconds`` (not a Ctrl-C: exit 1, status ``interrupted``)."""
+
+    def __init__(
+        self, chunks: list[int], all_chunks: list[list[Task]], seconds: float | None, resumable: bool = True
+    ) -> None:
         runs = [t[0] for k in chunks for t in all_chunks[k]]
+        then = "rerun to resume" if resumable else "a Monte Carlo starts afresh when rerun"
         super().__init__(
-            f"no chunk finished in {seconds:g} s (chunks {', '.join(map(str, chunks))} in flight, "
-            f"runs {min(runs)}-{max(runs)}); the runs done are on disk (status: interrupted). "
-            f"Rerun to resume, with a longer --stall-timeout if runs are this slow"
+            f"stalled: no chunk finished in {seconds:g} s; {then} (chunks {', '.join(map(str, chunks[:10]))}"
+            f"{' ...' if len(chunks) > 10 else ''} in flight, runs {min(runs)}-{max(runs)}; the runs done are "
+            f"on disk, status: interrupted; give a longer --stall-timeout if runs are this slow)"
         )
+
+
+class AllRunsFailed(JobStopped):
+    """Every run of a sweep failed: the folder is complete (each run's error is in the
+    summary), but there is nothing to analyse."""
 
 
 class SweepFailed(Exception):
@@ -139,7 +152,22 @@ def _first_failure(summary: pa.Table, seed: int) -> SweepFailed:
     )
 
 
-def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
+def run_plan(plan: Plan, how: Execution, open_folder: Callable[[], ResultsFolder]) -> Outcome:
+    """Start (or connect) the executor, then open the results folder, then :func:`execute`.
+
+    In this order, an executor that cannot start — a ``--scheduler`` that is not a
+    Dask scheduler — is refused before anything is written.
+    """
+    ex = make_executor(how.executor, min(how.workers or default_workers(), max(1, len(plan.chunks))), how.scheduler)
+    try:
+        folder = open_folder()
+    except BaseException:
+        ex.shutdown(wait=False)
+        raise
+    return execute(plan, folder, how, ex)
+
+
+def execute(plan: Plan, folder: ResultsFolder, how: Execution, executor: Executor | None = None) -> Outcome:
     """Run the chunks not yet in ``folder``, consolidate, mark it complete.
 
     Stopped early, the folder keeps what is on disk and an honest status:
@@ -147,12 +175,12 @@ def execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
     Monte Carlo, ``--fail-fast``, an internal error). A sweep resumes from it.
     """
     try:
-        return _execute(plan, folder, how)
+        return _execute(plan, folder, how, executor)
     finally:
         folder.close()
 
 
-def _execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
+def _execute(plan: Plan, folder: ResultsFolder, how: Execution, ex: Executor | None) -> Outcome:
     n = len(plan.chunks)
     done = folder.done(n)
     resumed = sum(len(plan.chunks[k]) for k in done)
@@ -164,10 +192,10 @@ def _execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
     progress = Progress(plan.runs, plan.label, how.quiet)
     if resumed:
         progress.advance(resumed)
-    ex = None
     finished = False
     try:
-        ex = make_executor(how.executor, min(workers, max(1, len(todo))), how.scheduler)
+        if ex is None:
+            ex = make_executor(how.executor, min(workers, max(1, len(todo))), how.scheduler)
         in_flight: dict[Any, int] = {}
         while todo or in_flight:
             # two chunks per worker: each has its next chunk queued while the driver writes parts
@@ -176,7 +204,7 @@ def _execute(plan: Plan, folder: ResultsFolder, how: Execution) -> Outcome:
                 in_flight[ex.submit(run_chunk, plan.job, plan.chunks[k])] = k
             ready = ex.wait_any(list(in_flight), timeout=how.stall_seconds)
             if not ready:
-                raise ChunkStalled(sorted(in_flight.values()), plan.chunks, how.stall_seconds)
+                raise ChunkStalled(sorted(in_flight.values()), plan.chunks, how.stall_seconds, plan.resumable)
             for fut in sorted(ready, key=lambda f: in_flight[f]):
                 k = in_flight.pop(fut)
                 tables = fut.result()

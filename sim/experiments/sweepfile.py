@@ -34,6 +34,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator, model_validator
 
 from sim.errors import Problem, ScenarioError, did_you_mean, known
+from sim.experiments.defaults import MAX_RUNS, MAX_SEED
 from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.designs.base import design_matrix
 from sim.results.provenance import tradesim_version
@@ -42,19 +43,22 @@ from sim.scenario.loader import convert_errors
 from sim.scenario.numbers import Finite
 from sim.scenario.yamlio import Located, load_file
 
-#: Most runs (points x replications) a sweep may ask for. Chosen: a million runs
-#: is a summary of ~400 MB (50 columns) and, at ~5 ms a run, hours on a laptop;
-#: larger studies are several sweeps. Checked when the file is loaded, before any
-#: design is built (so ``--dry-run`` allocates nothing for a huge design).
-MAX_RUNS = 1_000_000
-#: Largest root seed: seeds are stored as int64 in the results.
-MAX_SEED = 2**63 - 1
+#: Most runs (points x replications) a sweep may ask for (:data:`sim.experiments.defaults.MAX_RUNS`:
+#: a million runs is a summary of ~400 MB with 50 columns and, at ~5 ms a run, hours on
+#: a laptop; larger studies are several sweeps). Checked when the file is loaded,
+#: before any design is built (so ``--dry-run`` allocates nothing for a huge design).
+#: Largest root seed (:data:`sim.experiments.defaults.MAX_SEED`): seeds are stored as int64.
+#: Most cells (points x parameters) of a design (a chosen limit): the driver holds the
+#: design, its rows as dicts and the task list, measured at ~80 bytes a cell, so ten
+#: million cells is ~0.8 GB before the first run (and ~15 s to build); checked before
+#: the design is built.
+MAX_DESIGN_CELLS = 10_000_000
 #: Most levels of one grid parameter (chosen limit).
 MAX_LEVELS = 10_000
 
 Int = Annotated[int, Strict()]
 
-__all__ = ["SweepParameter", "SweepSpec", "dry_run", "load_sweep", "sweep_hash"]
+__all__ = ["SweepParameter", "SweepSpec", "dry_run", "load_sweep", "open_sweep", "sweep_hash"]
 
 
 class SweepParameter(BaseModel):
@@ -95,7 +99,10 @@ class SweepParameter(BaseModel):
             idx = np.minimum((u * len(self.values)).astype(int), len(self.values) - 1)
             return [self.values[i] for i in idx]
         if self.dist is not None:
-            return [float(x) for x in self.dist.frozen().ppf(u)]
+            x = self.dist.frozen().ppf(u)
+            if hasattr(self.dist, "values"):  # a choice: its frozen law is over the ranks of the sorted values
+                return [float(v) for v in np.sort(np.asarray(self.dist.values, dtype=float))[x.astype(int)]]
+            return [float(v) for v in x]
         return [float(x) for x in self.low + u * (self.high - self.low)]
 
     def levels(self) -> list[Any]:
@@ -154,11 +161,23 @@ class SweepSpec(BaseModel):
                     raise ValueError(f"{self.design} needs a low/high range for every parameter ({p.path})")
         if len({p.path for p in self.parameters}) != len(self.parameters):
             raise ValueError("a parameter path is listed twice")
-        runs = self.design_points() * self.replications
+        if d.indices is not None and self.parameters and self.points < 2:
+            raise ValueError(
+                f"{self.design} needs points >= 2 ({'trajectories' if self.design == 'morris' else 'base samples'}): "
+                "with one, the spread of the estimates is undefined"
+            )
+        points = self.design_points()
+        runs = points * self.replications
         if runs > MAX_RUNS:
             raise ValueError(
-                f"the design has {self.design_points():,} points x {self.replications:,} replications = {runs:,} runs; "
+                f"the design has {points:,} points x {self.replications:,} replications = {runs:,} runs; "
                 f"a sweep has at most {MAX_RUNS:,} (docs/limits.md): lower points, levels or replications"
+            )
+        cells = points * len(self.parameters)
+        if cells > MAX_DESIGN_CELLS:
+            raise ValueError(
+                f"the design has {points:,} points x {len(self.parameters):,} parameters = {cells:,} values; "
+                f"a design has at most {MAX_DESIGN_CELLS:,} (docs/limits.md): lower points or parameters"
             )
         return self
 
@@ -185,7 +204,21 @@ class SweepSpec(BaseModel):
 
 
 def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located]:
-    """Read and validate a sweep file; return it and the resolved base scenario path."""
+    """Read and validate a sweep file; return it and the resolved base scenario path.
+
+    The parameters and outputs are checked against the base scenario
+    (:mod:`sim.experiments.sweepcheck`): every problem is reported, at its line.
+    """
+    spec, base, located, _ = open_sweep(path)
+    return spec, base, located
+
+
+def open_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located, Located]:
+    """:func:`load_sweep`, and the loaded base scenario document."""
+    from sim.engine.compile import build
+    from sim.experiments.sweepcheck import check_against_base, check_outputs
+    from sim.scenario.loader import unshared_copy
+
     located = load_file(path)
     try:
         spec = SweepSpec.model_validate(located.data)
@@ -194,7 +227,14 @@ def load_sweep(path: str | os.PathLike[str]) -> tuple[SweepSpec, Path, Located]:
     base = (Path(path).parent / spec.scenario).resolve()
     if not base.is_file():
         raise ScenarioError([Problem(located.where(("scenario",)), "scenario", f"base scenario {base} does not exist")])
-    return spec, base, located
+    base_doc = load_file(base)
+    data = unshared_copy(base_doc.data)
+    base_sc = build(data, base_doc, {})  # the base scenario itself must be valid
+    problems = check_outputs(spec.outputs, spec.parameters, base_sc, located)
+    problems += check_against_base(spec.parameters, located, base_doc.data, str(base))
+    if problems:
+        raise ScenarioError(problems)
+    return spec, base, located, base_doc
 
 
 def sweep_hash(spec: SweepSpec, scenario_text: str) -> str:
@@ -209,14 +249,15 @@ def dry_run(sweep_file: str, workers: int | None = None, sample_runs: int = 20) 
     """Design size and an estimate of the wall time from timing a few runs of the base scenario."""
     import time
 
-    from sim.engine.compile import load_scenario
+    from sim.engine.compile import build
     from sim.engine.core import run_replication
+    from sim.scenario.loader import unshared_copy
     from sim.experiments.progress import default_workers
 
-    spec, base, _ = load_sweep(sweep_file)
+    spec, base, _, base_doc = open_sweep(sweep_file)
     design = design_matrix(spec)
     runs = len(design) * spec.replications
-    sc = load_scenario(base)
+    sc = build(unshared_copy(base_doc.data), base_doc, {})
     t0 = time.perf_counter()
     for i in range(sample_runs):
         run_replication(sc, spec.seed, i, spec.record_series)

@@ -28,6 +28,7 @@ from sim.results.manifest import (
     COMPLETE,
     RUNNING,
     expected_tables,
+    invalid,
     read_manifest,
     require_complete,
     write_manifest,
@@ -250,14 +251,21 @@ def failed_runs(summary: pd.DataFrame) -> pd.DataFrame:
 
 def _read(path: Path, name: str) -> pd.DataFrame:
     f = path / f"{name}.parquet"
-    return pd.read_parquet(f) if f.is_file() else pd.DataFrame()
+    if not f.is_file():
+        return pd.DataFrame()
+    try:
+        return pd.read_parquet(f)
+    except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid is a ValueError
+        raise invalid(path, f"{name}.parquet cannot be read ({type(exc).__name__}: {exc})") from None
 
 
 def load_results(path: str | Path, allow_incomplete: bool = False) -> Results:
     """Read a results folder written by ``tradesim run``/``sweep`` (or :func:`sim.run`).
 
     Refuses a folder that is not complete (see :func:`sim.results.require_complete`)
-    unless ``allow_incomplete``; then the tables missing so far are empty.
+    unless ``allow_incomplete``; then the tables missing so far are empty. A folder
+    whose manifest or tables are not what tradesim writes (corrupt, truncated, edited)
+    raises :class:`~sim.errors.UsageError` naming what is wrong, in one line.
     """
     p = Path(path)
     manifest = read_manifest(p) if allow_incomplete else require_complete(p)
@@ -265,4 +273,10 @@ def load_results(path: str | Path, allow_incomplete: bool = False) -> Results:
         for name in expected_tables(manifest):
             if not (p / f"{name}.parquet").is_file():
                 raise UsageError(f"{p}: {name}.parquet is missing")
-    return Results(_read(p, "summary"), _read(p, "events"), _read(p, "series"), p, manifest)
+    summary = _read(p, "summary")
+    if len(summary.columns) or (p / "summary.parquet").is_file():
+        needed = ["run"] if manifest.get("kind") == "sweep" else ["run", "outcome"]
+        missing = [c for c in needed if c not in summary.columns]
+        if missing:
+            raise invalid(p, f"summary.parquet has no column {', '.join(repr(c) for c in missing)}")
+    return Results(summary, _read(p, "events"), _read(p, "series"), p, manifest)

@@ -44,7 +44,23 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     f = Path(path) / MANIFEST
     if not f.is_file():
         raise UsageError(f"{path}: not a results folder (no manifest.json)")
-    return json.loads(f.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        raise invalid(path, f"manifest.json cannot be read ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise invalid(path, f"manifest.json holds a JSON {type(manifest).__name__}, not an object")
+    for key, kind in (("status", str), ("tables", list), ("progress", dict), ("kind", str)):
+        if key in manifest and not isinstance(manifest[key], kind):
+            raise invalid(path, f"manifest.json's '{key}' is a {type(manifest[key]).__name__}, not a {kind.__name__}")
+    if not all(isinstance(t, str) for t in manifest.get("tables", [])):
+        raise invalid(path, "manifest.json's 'tables' is not a list of table names")
+    return manifest
+
+
+def invalid(path: str | Path, why: str) -> UsageError:
+    """The error of a folder that is not what tradesim writes (one line)."""
+    return UsageError(" ".join(f"{path} is not a valid results folder: {why}".split())[:1000])
 
 
 def write_manifest(path: str | Path, manifest: dict[str, Any]) -> None:

@@ -87,12 +87,16 @@ def test_dask_local_cluster_equals_process_pool(tmp_path):
 
 
 def test_invalid_points_are_recorded_and_the_sweep_goes_on(tmp_path):
-    f = sweep_file(tmp_path, parameters=[{"path": "chokepoints.magnets.supplier_share", "values": [0.5, 1.5]}])
+    # each value is valid alone (checked when the file is loaded); initial 1.2 above max 1.0 is not
+    tariff = "actors.US.instruments.tariff_on_cn"
+    f = sweep_file(
+        tmp_path, parameters=[{"path": f"{tariff}.initial", "values": [0.3, 1.2]}, {"path": f"{tariff}.max", "values": [1.0]}]
+    )
     res = run_sweep(f, out=str(tmp_path / "o"), executor="serial", quiet=True)
     s = summary(res.path)
     assert res.failed == 3 and s["error"].notna().sum() == 3
     bad = s[s["error"].notna()]
-    assert set(bad["point"]) == {1} and bad["error"].str.contains("supplier_share").all()
+    assert set(bad["point"]) == {1} and bad["error"].str.contains("initial").all()
     assert s.loc[s["error"].isna(), "outcome"].notna().all()
     with pytest.raises(SweepFailed, match=r"run 3 .point 1"):
         run_sweep(f, out=str(tmp_path / "ff"), executor="serial", fail_fast=True, quiet=True)

@@ -47,7 +47,7 @@ def test_status_is_running_while_chunks_come_in_and_complete_last(tmp_path, monk
 def _fake_folder(path: Path, manifest: dict, tables=("summary", "events", "series")) -> Path:
     path.mkdir(parents=True)
     for t in tables:
-        pd.DataFrame({"run": [0]}).to_parquet(path / f"{t}.parquet")
+        pd.DataFrame({"run": [0], "outcome": ["deal"]}).to_parquet(path / f"{t}.parquet")
     (path / "manifest.json").write_text(json.dumps(manifest))
     return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -11,6 +12,40 @@ from sim.experiments.executors.base import Executor, register
 #: Seconds to wait for a ``--scheduler`` to answer (a chosen limit: a scheduler on the
 #: network answers in well under a second; a wrong address should fail fast).
 CONNECT_TIMEOUT_S = 5.0
+
+
+def probe(address: str, timeout: float) -> None:
+    """Connect to ``address`` and complete Dask's handshake within ``timeout`` seconds, or raise.
+
+    ``Client(address, timeout=...)`` bounds the TCP connection but not the handshake
+    after it: a server that accepts and never answers would hang it forever, one that
+    answers in another protocol makes it read a length of exabytes (MemoryError). The
+    handshake runs here in a thread of its own (there may be an event loop running in
+    this one, in a notebook), under ``asyncio.wait_for``.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    errors: list[BaseException] = []
+
+    async def handshake() -> None:
+        comm = await connect(address, timeout=timeout)
+        await comm.close()
+
+    def target() -> None:
+        try:
+            asyncio.run(asyncio.wait_for(handshake(), timeout))
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=target, name="dask-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 1.0)
+    if thread.is_alive():
+        raise TimeoutError(f"no answer in {timeout:g} s")
+    if errors:
+        raise errors[0]
 
 
 @register
@@ -25,11 +60,16 @@ class DaskExecutor(Executor):
         self.cluster = None
         if scheduler:
             try:
+                probe(scheduler, CONNECT_TIMEOUT_S)
                 self.client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
-            except (OSError, TimeoutError, ValueError) as exc:
+            except (OSError, TimeoutError) as exc:
+                why = " ".join(f"{type(exc).__name__}: {exc}".split()).rstrip(":")[:200]
                 raise UsageError(
-                    f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT_S:g} s ({exc})"
+                    f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT_S:g} s ({why})"
                 ) from None
+            except Exception as exc:  # something answered, not in Dask's protocol (an HTTP server: MemoryError)
+                why = " ".join(f"{type(exc).__name__}: {exc}".split()).rstrip(":")[:200]
+                raise UsageError(f"--scheduler {scheduler} is not a Dask scheduler ({why})") from None
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             self.client = Client(self.cluster)

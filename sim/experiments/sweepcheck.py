@@ -1,0 +1,143 @@
+"""A sweep file checked against its base scenario before any run (``--dry-run`` included).
+
+Each parameter's extremes are set into the base scenario, one parameter at a time,
+and the result validated as a scenario: the low and high of a range, every listed
+value (numbers: the smallest, the largest and one of each type), and what a
+distribution can give (a ``choice`` or ``fixed``: its values; otherwise the
+quantiles ``TAIL``, 0.5 and ``1 - TAIL`` — the rule the scenario applies to its own
+distributions, :data:`sim.scenario.distributions.TAIL`). A path that does not exist,
+a value of the wrong type or outside the field's limits is reported at the
+parameter's line in the sweep file, with the scenario's message. Points that are
+invalid only in combination (two parameters that must keep an order, say) are not
+found here: they are recorded as failed runs, like any failing run.
+
+The values are first checked together (one build per "extreme": all lows, all
+highs, ...) and only a build that fails is taken apart parameter by parameter, so
+a valid sweep of many parameters costs a few builds of the base scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sim.engine.compile import build
+from sim.engine.core import summary_columns
+from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.experiments.chunk import set_path
+from sim.scenario.distributions import TAIL
+from sim.scenario.loader import unshared_copy
+from sim.scenario.schema import Scenario
+from sim.scenario.yamlio import Located
+
+#: Outcome classes of a run besides ``capitulation_<actor>`` (:meth:`sim.engine.outcome.Outcome.label`).
+OUTCOME_CLASSES = ("deal", "escalation", "stalemate")
+
+__all__ = ["check_against_base", "check_outputs", "extremes"]
+
+#: (where in the sweep file, as a key path; the value)
+Extreme = tuple[tuple[Any, ...], Any]
+
+
+def extremes(param: Any, index: int) -> list[Extreme]:
+    """The values of a sweep parameter to try on the base scenario, each with its key path in the sweep file."""
+    at: tuple[Any, ...] = ("parameters", index)
+    if param.values is not None:
+        chosen: set[int] = set()
+        numeric = [(v, j) for j, v in enumerate(param.values) if _number(v)]
+        if numeric:
+            chosen |= {min(numeric)[1], max(numeric)[1]}
+            chosen |= {j for j in {type(v): j for v, j in reversed(numeric)}.values()}  # one of each type
+        others = {repr(v): j for j, v in reversed(list(enumerate(param.values))) if not _number(v)}
+        chosen |= set(others.values())  # every other value (text, lists, ...)
+        return [((*at, "values", j), param.values[j]) for j in sorted(chosen)]
+    if param.dist is not None:
+        d = param.dist
+        if hasattr(d, "values"):  # choice
+            return [((*at, "dist", "values", j), v) for j, v in enumerate(dict.fromkeys(d.values))]
+        lo, hi = d.bounds()
+        if lo == hi:  # fixed
+            return [((*at, "dist"), lo)]
+        f = d.frozen()
+        qs = [float(f.ppf(TAIL)), float(f.ppf(0.5)), float(f.isf(TAIL))]
+        return [((*at, "dist"), q) for q in dict.fromkeys(qs) if math.isfinite(q)]
+    return [((*at, "low"), float(param.low)), ((*at, "high"), float(param.high))]
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def check_against_base(params: list[Any], sweep: Located, raw: dict[str, Any], source: str) -> list[Problem]:
+    """Problems of ``params`` (a sweep's parameters) set into the base scenario ``raw``, one line each."""
+    problems: dict[int, Problem] = {}
+    trials: list[list[tuple[int, Extreme]]] = []
+    for i, p in enumerate(params):
+        for k, ext in enumerate(extremes(p, i)):
+            while len(trials) <= k:
+                trials.append([])
+            trials[k].append((i, ext))
+    for trial in trials:
+        pending = [(i, ext) for i, ext in trial if i not in problems]
+        _check_together(params, pending, raw, source, sweep, problems)
+    return [problems[i] for i in sorted(problems)]
+
+
+def _check_together(
+    params: list[Any],
+    pending: list[tuple[int, Extreme]],
+    raw: dict[str, Any],
+    source: str,
+    sweep: Located,
+    problems: dict[int, Problem],
+) -> None:
+    if not pending:
+        return
+    data = unshared_copy(raw)
+    try:
+        for i, (_, value) in pending:
+            set_path(data, params[i].path, value)
+        build(data, Located(data, source, {}), {})
+        return
+    except ScenarioError:
+        pass
+    for i, (where, value) in pending:  # something is wrong: find which parameters, one at a time
+        why = _alone(params[i].path, value, raw, source)
+        if why is not None:
+            problems[i] = Problem(
+                sweep.where(where),
+                "parameters." + ".".join(map(str, where[1:])),
+                f"{params[i].path} = {value!r}: not valid in the base scenario: {why}",
+            )
+
+
+def _alone(path: str, value: Any, raw: dict[str, Any], source: str) -> str | None:
+    """The scenario's message for ``path`` set to ``value`` alone (None: valid)."""
+    data = unshared_copy(raw)
+    try:
+        set_path(data, path, value)
+        build(data, Located(data, source, {}), {})
+    except ScenarioError as exc:
+        return "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)[:500]
+    return None
+
+
+def check_outputs(outputs: list[str], params: list[Any], sc: Scenario, sweep: Located) -> list[Problem]:
+    """Outputs must be what :func:`sim.analysis.sensitivity.output_per_point` can read:
+    an outcome class, ``deal_day`` or a numeric column of the summary."""
+    known = [*OUTCOME_CLASSES, *(f"capitulation_{a}" for a in sc.actors)]
+    known += [c for c in summary_columns(sc) if c not in ("outcome", "run", "seed")]
+    known += [f"sweep.{p.path}" for p in params]
+    found = []
+    for j, out in enumerate(outputs):
+        if out not in known:
+            found.append(
+                Problem(
+                    sweep.where(("outputs", j)),
+                    f"outputs.{j}",
+                    f"unknown output '{out}'{did_you_mean(out, known)}: an outcome class "
+                    f"({', '.join(OUTCOME_CLASSES)}, capitulation_<actor>) or a summary column "
+                    "(deal_day, payoff_<actor>, ...)",
+                )
+            )
+    return found
