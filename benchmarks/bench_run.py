@@ -1,6 +1,6 @@
 """Benchmark: baseline runs per second, events per run, overhead over bare SimPy.
 
-    python benchmarks/bench_run.py [--scenario PATH] [--runs N] [--parallel-runs N]
+    python benchmarks/bench_run.py [--scenario PATH] [--runs N] [--parallel-runs N] [--quick]
 
 Prints runs/s on one worker (in-process) and on all cores (process pool), the
 SimPy events scheduled per run, and the time the same number of events takes
@@ -101,11 +101,15 @@ def main() -> None:
         metavar="PATH=VALUE",
         help="scenario override, as for `tradesim run`",
     )
+    ap.add_argument("--quick", action="store_true", help="a few runs of everything (keeps the script working)")
     args = ap.parse_args()
+    few = 300
+    if args.quick:
+        args.runs, args.parallel_runs, few = 10, 10, 10
     sc = load_scenario(args.scenario, args.overrides)
     cores = os.cpu_count() or 1
 
-    for i in range(20):  # warm-up (imports, caches)
+    for i in range(min(20, args.runs)):  # warm-up (imports, caches)
         run_replication(sc, args.seed, i)
     t0 = time.perf_counter()
     for i in range(args.runs):
@@ -125,9 +129,9 @@ def main() -> None:
     par2 = time.perf_counter() - t0
     marginal = args.parallel_runs / max(par2 - par, 1e-9)  # excludes pool start-up
 
-    counts, loop = events_per_run(sc, args.seed, 300)
+    counts, loop = events_per_run(sc, args.seed, few)
     mean_events = statistics.mean(counts)
-    bare = bare_simpy(round(mean_events), 500)
+    bare = bare_simpy(round(mean_events), few)
 
     print(f"scenario                      {sc.meta.name} {' '.join(args.overrides)}")
     print(f"policies                      {', '.join(f'{a}={x.policy.name}' for a, x in sc.actors.items())}")
@@ -157,7 +161,8 @@ def main() -> None:
         print("runs/s on 1 worker by policy (same scenario, policies overridden):")
         for label, overrides in VARIANTS.items():
             variant = load_scenario(args.scenario, overrides)
-            print(f"  {label:<26}  {serial_rate(variant, args.seed, max(200, args.runs // 2)):,.0f}")
+            n = few if args.quick else max(200, args.runs // 2)
+            print(f"  {label:<26}  {serial_rate(variant, args.seed, n):,.0f}")
 
 
 if __name__ == "__main__":

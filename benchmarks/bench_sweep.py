@@ -1,7 +1,7 @@
 """Benchmark sweeps: a Monte Carlo of the baseline as a sweep, on one and all cores,
 Dask LocalCluster against the process pool, and peak memory as runs grow.
 
-    python benchmarks/bench_sweep.py [--runs 10000] [--memory-runs 10000 100000]
+    python benchmarks/bench_sweep.py [--runs 10000] [--memory-runs 10000 100000] [--quick]
 
 Each measurement runs `tradesim sweep` in a fresh subprocess, so wall times include
 process and cluster start-up, and peak memory is the maximum resident set size of
@@ -87,11 +87,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=10_000)
     ap.add_argument("--memory-runs", type=int, nargs="*", default=[10_000, 100_000])
+    ap.add_argument("--quick", action="store_true", help="a few runs of everything (keeps the script working)")
     args = ap.parse_args()
+    chunk = 200
+    if args.quick:
+        args.runs, args.memory_runs, chunk = 20, [20], 5
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        f = sweep_file(t, args.runs, 200)
+        f = sweep_file(t, args.runs, chunk)
         w1, _ = timed([str(f), "--executor", "serial", "--out", str(t / "s1")])
         wn, _ = timed([str(f), "--executor", "processes", "--workers", str(cores), "--out", str(t / "sp")])
         wd, _ = timed([str(f), "--executor", "dask", "--workers", str(cores), "--out", str(t / "sd")])
@@ -105,7 +109,7 @@ def main() -> None:
             f"  {cores} workers (Dask Local)   {wd:7.1f} s   {args.runs / wd:7.0f} runs/s   Dask / pool {wd / wn:.2f}x"
         )
         for n in args.memory_runs:
-            fm = sweep_file(t, n, 200)
+            fm = sweep_file(t, n, chunk)
             peak = peak_rss_tree(
                 [str(fm), "--executor", "processes", "--workers", str(cores), "--out", str(t / f"m{n}")]
             )

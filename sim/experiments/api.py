@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sim.engine.compile import load_scenario
-from sim.experiments.chunk import ChunkJob
 from sim.errors import UsageError
+from sim.experiments.chunk import ChunkJob
 from sim.experiments.defaults import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS, MAX_SEED, MAX_WORKERS, whole_number
 from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.execute import Execution, Plan, cut, grid_tasks, monte_carlo_chunk_runs, run_plan

@@ -13,9 +13,9 @@ early keeps its folder, marked ``interrupted`` or ``failed``, with the chunks do
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa

@@ -251,10 +251,10 @@ def dry_run(sweep_file: str, workers: int | None = None, sample_runs: int = 20) 
 
     from sim.engine.compile import build
     from sim.engine.core import run_replication
-    from sim.scenario.loader import unshared_copy
     from sim.experiments.progress import default_workers
+    from sim.scenario.loader import unshared_copy
 
-    spec, base, _, base_doc = open_sweep(sweep_file)
+    spec, _, _, base_doc = open_sweep(sweep_file)
     design = design_matrix(spec)
     runs = len(design) * spec.replications
     sc = build(unshared_copy(base_doc.data), base_doc, {})

@@ -11,7 +11,6 @@ import dataclasses
 from pathlib import Path
 
 import pyarrow as pa
-
 import pyarrow.parquet as pq
 
 from sim.engine.compile import build

@@ -90,7 +90,8 @@ def test_invalid_points_are_recorded_and_the_sweep_goes_on(tmp_path):
     # each value is valid alone (checked when the file is loaded); initial 1.2 above max 1.0 is not
     tariff = "actors.US.instruments.tariff_on_cn"
     f = sweep_file(
-        tmp_path, parameters=[{"path": f"{tariff}.initial", "values": [0.3, 1.2]}, {"path": f"{tariff}.max", "values": [1.0]}]
+        tmp_path,
+        parameters=[{"path": f"{tariff}.initial", "values": [0.3, 1.2]}, {"path": f"{tariff}.max", "values": [1.0]}],
     )
     res = run_sweep(f, out=str(tmp_path / "o"), executor="serial", quiet=True)
     s = summary(res.path)
