@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.errors import Problem, ScenarioError, did_you_mean, known
+from sim.scenario.yamlio import clip, load_inline
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def parse_policies(text: str) -> tuple[str, list[PolicyChoice]]:
     from sim.policies import REGISTRY
 
     if "=" not in text:
-        raise ScenarioError([Problem("--policies", text, "expected ACTOR=policy,policy,...")])
+        raise ScenarioError([Problem("--policies", clip(text), "expected ACTOR=policy,policy,...")])
     actor, _, rest = text.partition("=")
     items, depth, cur = [], 0, ""
     for ch in rest:
@@ -67,18 +67,43 @@ def parse_policies(text: str) -> tuple[str, list[PolicyChoice]]:
                 [
                     Problem(
                         "--policies",
-                        actor.strip(),
-                        f"unknown policy '{name}'{did_you_mean(name, REGISTRY)}; known: {known(REGISTRY)}",
+                        clip(actor.strip()),
+                        f"unknown policy '{clip(name)}'{did_you_mean(name, REGISTRY)}; known: {known(REGISTRY)}",
                     )
                 ]
             )
-        params = yaml.safe_load("{" + tail) if tail else {}
-        if not isinstance(params, dict):
-            raise ScenarioError([Problem("--policies", name, "parameters must be a mapping {key: value}")])
+        # the same limited loader as scenario files: nesting, size and alias expansion bounded
+        source = f"--policies {clip(actor.strip(), 20)}={clip(name, 30)}"
+        params = load_inline("{" + tail, source) if tail else {}
+        _check_params(source, name, params)
         out.append(PolicyChoice(name, params))
     if not out:
-        raise ScenarioError([Problem("--policies", actor, "no policies given")])
+        raise ScenarioError([Problem("--policies", clip(actor), "no policies given")])
     return actor.strip(), out
+
+
+def _check_params(source: str, name: str, params: dict[str, Any]) -> None:
+    """The parameters validate against the policy's ``Params`` (checked before any run)."""
+    from pydantic import ValidationError
+
+    from sim.policies import REGISTRY
+
+    model = REGISTRY[name].Params
+    try:
+        model(**params)
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            key = ".".join(clip(str(k), 40) for k in e["loc"])
+            msg = e["msg"]
+            if e["type"] == "extra_forbidden":
+                fields = model.model_fields
+                last = clip(str(e["loc"][-1]), 40)
+                msg = f"policy '{name}' has no parameter '{last}'{did_you_mean(last, fields)}; known: {known(fields)}"
+            elif e["type"] != "missing" and not isinstance(e.get("input"), (dict, list)):
+                msg = f"{msg}, found {clip(repr(e.get('input')))}"
+            problems.append(Problem(source, key, msg))
+        raise ScenarioError(problems) from None
 
 
 # --------------------------------------------------------------- solving

@@ -64,11 +64,23 @@ def _failure(args: argparse.Namespace, exc: Exception) -> int:
     from sim.experiments.chunk import RunFailed
     from sim.experiments.execute import SweepInterrupted
 
+    in_memory = args.command in games.WRITE_AT_END  # its runs went to a temporary folder, now deleted
     if isinstance(exc, SweepInterrupted):
-        print(f"tradesim: {exc}", file=sys.stderr)
+        if in_memory:
+            what = "terminated" if isinstance(exc.__context__, Terminated) else "interrupted"
+            print(
+                f"tradesim: {args.command} {what} after {exc.done} of {exc.total} runs of one policy pair; "
+                "nothing was written (its results are written once every pair has been played)",
+                file=sys.stderr,
+            )
+        else:
+            print(f"tradesim: {exc}", file=sys.stderr)
         return 143 if isinstance(exc.__context__, Terminated) else 130
-    folder = getattr(exc, "results_path", None)
+    folder = None if in_memory else getattr(exc, "results_path", None)
     if isinstance(exc, RunFailed):
+        if in_memory:
+            print(f"tradesim: {exc}; nothing was written; earlier results are untouched", file=sys.stderr)
+            return 1
         kept = f"; the runs before it are in {folder} (status: failed)" if folder else ""
         print(f"tradesim: {exc}{kept}; earlier results are untouched", file=sys.stderr)
         return 1

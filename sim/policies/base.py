@@ -10,13 +10,14 @@ at its decision epochs. Policies register themselves by name with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from sim.policies.view import View
 from sim.registry import Registry
+from sim.scenario.numbers import MAX_DAYS, WORLD_OUTPUT_BN_PER_YEAR
 from sim.scenario.schema import ThreatMove
 
 #: Every policy, by name. Modules of ``sim.policies`` register theirs with
@@ -49,7 +50,25 @@ class Decision:
 
 
 class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Base of every policy's parameters: numbers are numbers like every scenario number.
+
+    Strict (``true`` and ``"1.5"`` are not numbers; an int is widened to a float), finite
+    (``.nan`` and ``.inf`` are refused) and bounded by the types below or those of
+    :mod:`sim.scenario.numbers` (``docs/limits.md`` gives every bound and why).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+#: A look-ahead or planning horizon in days: more than 0, at most the longest horizon.
+Horizon = Annotated[float, Strict(), Field(gt=0, le=MAX_DAYS, allow_inf_nan=False)]
+#: A positive amount in $bn (a prize, a softness): more than 0, at most a year of world output.
+PositiveBn = Annotated[float, Strict(), Field(gt=0, le=WORLD_OUTPUT_BN_PER_YEAR, allow_inf_nan=False)]
+#: Largest logit rationality λ, per $bn (chosen limit): at 10^6 a payoff difference of
+#: $1,000 already makes the better option e times likelier; beyond it is a best response.
+MAX_RATIONALITY = 1e6
+#: The logit rationality λ per $bn of projected payoff.
+Rationality = Annotated[float, Strict(), Field(ge=0, le=MAX_RATIONALITY, allow_inf_nan=False)]
 
 
 class Policy:

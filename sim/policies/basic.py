@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from sim.policies.base import Decision, Params, Policy, register
+from sim.policies.base import Decision, Horizon, Params, Policy, PositiveBn, register
 from sim.policies.view import View
+from sim.scenario.numbers import Bn, BnPerDay, Share
 from sim.scenario.schema import ThreatMove
 
 
@@ -48,7 +49,7 @@ class TitForTat(Policy):
     summary = "Answers each hostile move with one step on its own instruments; forgives with p=generosity."
 
     class Params(Params):
-        generosity: float = Field(default=0.0, ge=0.0, le=1.0)
+        generosity: Share = Field(default=0.0, description="Chance an escalation goes unanswered.")
         instruments: list[str] | None = Field(
             default=None, description="Own instruments to retaliate with, in order (default: all)."
         )
@@ -97,10 +98,9 @@ class Resolve(Policy):
     summary = "Holds until accumulated loss reaches the private resolve, then concedes."
 
     class Params(Params):
-        lookahead_days: float = Field(default=90.0, gt=0)
-        softness_bn: float = Field(
+        lookahead_days: Horizon = 90.0
+        softness_bn: Bn = Field(
             default=0.0,
-            ge=0,
             description="0: concede exactly at the resolve; > 0: at each review "
             "with probability 1/(1 + exp(-(loss - resolve)/softness)).",
         )
@@ -165,11 +165,11 @@ class Attrition(Policy):
     example_params: ClassVar[dict[str, Any]] = {"prizes_bn": {"US": 50.0, "CN": 50.0}}
 
     class Params(Params):
-        prizes_bn: dict[str, float] = Field(description="Each side's value of winning, $bn.")
-        cost_rates_bn_per_day: dict[str, float] | None = Field(
+        prizes_bn: dict[str, PositiveBn] = Field(description="Each side's value of winning, $bn.")
+        cost_rates_bn_per_day: dict[str, BnPerDay] | None = Field(
             default=None, description="Flow costs; default: each side's current loss rate."
         )
-        lookahead_days: float = Field(default=90.0, gt=0)
+        lookahead_days: Horizon = 90.0
 
     def __init__(self, actor: str, params: Any = None, rng: Any = None) -> None:
         super().__init__(actor, params, rng)

@@ -9,8 +9,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.policies.base import Decision, Params, Policy, register
+from sim.policies.base import Decision, Horizon, Params, Policy, PositiveBn, Rationality, register
 from sim.policies.view import View
+from sim.scenario.numbers import MAX_ITEMS, Bn, Days, Weight
 from sim.scenario.schema import ThreatMove, ThreatTemplate
 
 
@@ -51,16 +52,16 @@ class BestResponse(Policy):
     summary = "Logit quantal response to projected payoffs of every option (hold, step, threat, talks, defect)."
 
     class Params(Params):
-        rationality: float = Field(default=1.0, ge=0, description="Logit λ per $bn of projected payoff.")
-        horizon_days: float = Field(default=90.0, gt=0, description="Planning horizon of the projection.")
+        rationality: Rationality = Field(default=1.0, description="Logit λ per $bn of projected payoff.")
+        horizon_days: Horizon = Field(default=90.0, description="Planning horizon of the projection.")
         instruments: list[str] | None = Field(default=None, description="Own instruments it may move.")
         opponent: Literal["hold", "tit_for_tat"] = Field(
             default="hold", description="Believed policy of the other side."
         )
-        opponent_lag_days: float = Field(default=1.0, ge=0)
+        opponent_lag_days: Days = 1.0
         threats: list[ThreatTemplate] = Field(default_factory=list, description="Threats it may issue.")
         talks: bool = Field(default=True, description="May call talks when a deal would pay.")
-        talks_cooldown_days: float = Field(default=30.0, ge=0)
+        talks_cooldown_days: Days = 30.0
         defect: bool = Field(default=False, description="May break a deal in force.")
         react: bool = Field(default=True, description="Also decide right after the other side moves.")
         concede_at_resolve: bool = Field(
@@ -257,9 +258,13 @@ class Bayesian(BestResponse):
     example_params: ClassVar[dict[str, Any]] = {"types_bn": [20.0, 200.0]}
 
     class Params(BestResponse.Params):
-        types_bn: list[float] = Field(min_length=1, description="Candidate resolves of the other side, $bn.")
-        prior: list[float] | None = Field(default=None, description="Prior over types_bn (default uniform).")
-        softness_bn: float = Field(default=10.0, gt=0, description="Softness s of the concession likelihood.")
+        types_bn: list[Bn] = Field(
+            min_length=1, max_length=MAX_ITEMS, description="Candidate resolves of the other side, $bn."
+        )
+        prior: list[Weight] | None = Field(
+            default=None, max_length=MAX_ITEMS, description="Prior over types_bn (default uniform)."
+        )
+        softness_bn: PositiveBn = Field(default=10.0, description="Softness s of the concession likelihood.")
 
         @model_validator(mode="after")
         def _check(self) -> Bayesian.Params:

@@ -11,8 +11,16 @@ from typing import Any
 
 from sim.errors import did_you_mean, known
 from sim.scenario import roles
-from sim.scenario.distributions import is_dist
+from sim.scenario.distributions import is_dist, show
+from sim.scenario.numbers import LATEST_DATE
 from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
+
+#: Most packages of a deal space (the product of its items' and transfers' value counts;
+#: a chosen limit). Talks build every package as a row of a float64 grid and the
+#: projection evaluates each package's payoff vectorised over the grid (a few arrays
+#: of that length per link and chokepoint): 10^5 packages stay within tens of MB and
+#: a fraction of a second per talk; three items of 100 values (10^6) ran out of memory.
+MAX_PACKAGES = 100_000
 
 Path = tuple[Any, ...]
 Found = Iterator[tuple[Path, str]]
@@ -26,8 +34,8 @@ def _range(x: Any) -> tuple[float, float]:
 def _within(path: Path, x: Any, lo: float, hi: float, what: str) -> Found:
     a, b = _range(x)
     if a < lo or b > hi:
-        shown = f"{a:g}" if a == b else f"values from {a:g} to {b:g}"
-        yield path, f"{what} must lie in [{lo:g}, {hi:g}], found {shown}"
+        shown = f"{show(a)}" if a == b else f"values from {show(a)} to {show(b)}"
+        yield path, f"{what} must lie in [{show(lo)}, {show(hi)}], found {shown}"
 
 
 def _actor(sc: Scenario, path: Path, name: str) -> Found:
@@ -61,7 +69,7 @@ def _bounds(sc: Scenario, path: Path, actor: str, name: str, value: float) -> Fo
     except KeyError:
         return
     if not spec.min <= value <= spec.max:
-        yield path, f"value {value:g} is outside the bounds [{spec.min:g}, {spec.max:g}] of {actor}.{name}"
+        yield path, f"value {show(value)} is outside the bounds [{show(spec.min)}, {show(spec.max)}] of {actor}.{name}"
 
 
 def _date(sc: Scenario, path: Path, date: Any) -> Found:
@@ -100,9 +108,12 @@ def _check(sc: Scenario) -> Found:
         for n, ins in actor.instruments.items():
             p = base + ("instruments", n)
             if not ins.min <= ins.max:
-                yield p + ("min",), f"min ({ins.min:g}) must not exceed max ({ins.max:g})"
+                yield p + ("min",), f"min ({show(ins.min)}) must not exceed max ({show(ins.max)})"
             elif not ins.min <= ins.initial <= ins.max:
-                yield p + ("initial",), f"initial value {ins.initial:g} is outside [{ins.min:g}, {ins.max:g}]"
+                yield (
+                    p + ("initial",),
+                    f"initial value {show(ins.initial)} is outside [{show(ins.min)}, {show(ins.max)}]",
+                )
         yield from _within(base + ("resolve_bn",), actor.resolve_bn, 0, math.inf, "resolve_bn")
 
     for k, link in sc.trade_links.items():
@@ -137,7 +148,7 @@ def _check(sc: Scenario) -> Found:
                 yield (
                     base + ("licensed_share_by_tier",),
                     (
-                        f"{cp.control} goes up to tier {ctl.max:g}; give a share for every tier 0..{ctl.max:g} "
+                        f"{cp.control} goes up to tier {show(ctl.max)}; give a share for every tier 0..{show(ctl.max)} "
                         f"({int(ctl.max) + 1} values), found {len(cp.licensed_share_by_tier)}"
                     ),
                 )
@@ -147,7 +158,7 @@ def _check(sc: Scenario) -> Found:
                     ("actors", owner, "instruments", name, "min"),
                     (
                         f"{cp.control} is the control tier of chokepoint {k}: tiers start at 0 "
-                        f"(licensed_share_by_tier[0]), found min {ctl.min:g}"
+                        f"(licensed_share_by_tier[0]), found min {show(ctl.min)}"
                     ),
                 )
         except KeyError:
@@ -210,10 +221,22 @@ def _check(sc: Scenario) -> Found:
                     (f"first_proposer '{m.first_proposer}' is not one of the parties {', '.join(m.parties)}"),
                 )
 
+    if sc.meta.end > LATEST_DATE:
+        yield (
+            ("meta", "horizon_days"),
+            f"start + horizon_days is {sc.meta.end}, after {LATEST_DATE}, the latest date a run may reach",
+        )
     if sc.deal_space is not None:
         ds = sc.deal_space
         if not ds.items and not ds.transfers:
             yield ("deal_space",), "a deal space needs at least one item or transfer"
+        packages = math.prod(len(i.values) for i in ds.items) * math.prod(len(t.values_bn) for t in ds.transfers)
+        if packages > MAX_PACKAGES:
+            yield (
+                ("deal_space",),
+                f"the items and transfers make {packages:,} packages (the product of their numbers of "
+                f"values); talks search at most {MAX_PACKAGES:,}: give fewer values",
+            )
         for i, tr in enumerate(ds.transfers):
             yield from _actor(sc, ("deal_space", "transfers", i, "payer"), tr.payer)
             yield from _actor(sc, ("deal_space", "transfers", i, "payee"), tr.payee)
@@ -229,4 +252,4 @@ def _check(sc: Scenario) -> Found:
             for a, w in ds.weights.items():
                 yield from _actor(sc, ("deal_space", "weights", a), a)
                 if w <= 0:
-                    yield ("deal_space", "weights", a), f"a weight must be positive, found {w:g}"
+                    yield ("deal_space", "weights", a), f"a weight must be positive, found {show(w)}"

@@ -243,8 +243,18 @@ DIST_NAMES = ("fixed", "normal", "lognormal", "exponential", "uniform", "triangu
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)] | Dist
 
 
-def _show(x: float) -> str:
-    return "inf" if x == math.inf else "-inf" if x == -math.inf else f"{x:g}"
+def show(x: float) -> str:
+    """``x`` for a message: short (``%g``) when that is exact, else every digit needed.
+
+    ``%g`` alone rounds 1.0000001 to 1, and "must lie in [0, 1], found 1" hides the mistake.
+    """
+    if x == math.inf or x == -math.inf:
+        return "inf" if x > 0 else "-inf"
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
+
+
+_show = show
 
 
 def in_range(lo: float, hi: float) -> Any:

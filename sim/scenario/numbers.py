@@ -11,9 +11,10 @@ that a scenario that validates cannot produce an absurd payoff (see
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, Strict
+from pydantic import AfterValidator, Field, Strict
 
 #: World output, ~$110tn a year (IMF WEO 2024): no flow, rent or one-off amount
 #: between two states can exceed it, so every $bn amount is bounded by it.
@@ -80,3 +81,20 @@ MAX_VALUES = 100_000
 #: Longest name of a scenario: its results folder is named after it (filesystems
 #: allow 255 bytes; 100 leaves room for the suffixes tradesim adds).
 MAX_NAME = 100
+
+#: Earliest and latest date a scenario may name (chosen limits): modern trade policy
+#: starts after 1900, and every day of a run must stay inside pandas' nanosecond
+#: timestamps (1677-09-21 to 2262-04-11), which 2200-12-31 does with room to spare;
+#: without a bound, ``9999-12-31`` plus the horizon overflowed Python's dates.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+
+
+def _in_era(day: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"a date must lie in [{EARLIEST_DATE}, {LATEST_DATE}], found {day}")
+    return day
+
+
+#: A calendar date of a scenario, in [EARLIEST_DATE, LATEST_DATE].
+Date = Annotated[dt.date, AfterValidator(_in_era)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sim.scenario.distributions import is_dist
+from sim.scenario.distributions import is_dist, show
 from sim.scenario.fields import MAX_TARIFF
 from sim.scenario.numbers import MAX_DAYS
 from sim.scenario.schema import Chokepoint, Scenario, TradeLink
@@ -67,7 +67,7 @@ def link_instruments(sc: Scenario, base: tuple[Any, ...], link: TradeLink) -> Fo
             yield (
                 base + ("tariff",),
                 f"the effective tariff ({link.tariff or 'base_tariff'} plus tariff equivalents) must lie in "
-                f"[0, {MAX_TARIFF:g}], found values from {lo:g} to {hi:g}",
+                f"[0, {MAX_TARIFF:g}], found values from {show(lo)} to {show(hi)}",
             )
         else:
             growth = trade_growth(_span(link.base_tariff)[1], lo, _span(link.elasticity)[1])
@@ -83,7 +83,7 @@ def link_instruments(sc: Scenario, base: tuple[Any, ...], link: TradeLink) -> Fo
 def _share(sc: Scenario, path: tuple[Any, ...], ref: str | None, what: str) -> Found:
     spec = _spec(sc, ref)
     if spec is not None and (spec.min < 0 or spec.max > 1):
-        yield path, f"{what} is a share: {ref} must lie in [0, 1], found min {spec.min:g}, max {spec.max:g}"
+        yield path, f"{what} is a share: {ref} must lie in [0, 1], found min {show(spec.min)}, max {show(spec.max)}"
 
 
 def chokepoint_instruments(sc: Scenario, base: tuple[Any, ...], cp: Chokepoint) -> Found:
@@ -93,5 +93,5 @@ def chokepoint_instruments(sc: Scenario, base: tuple[Any, ...], cp: Chokepoint) 
         yield (
             base + ("delay_days",),
             f"a licence delay is in days: {cp.delay_days} must lie in [0, {MAX_DAYS:g}], "
-            f"found min {spec.min:g}, max {spec.max:g}",
+            f"found min {show(spec.min)}, max {show(spec.max)}",
         )

@@ -42,6 +42,7 @@ from sim.scenario.numbers import (
     MAX_NAME,
     MAX_VALUES,
     Bn,
+    Date,
     Days,
     InstrumentValue,
     Interval,
@@ -71,7 +72,7 @@ class Meta(Base):
         description="Short name; results go to results/<name>/.",
     )
     description: str = ""
-    start: dt.date = Field(description="Day 0 of the simulation (ISO date).")
+    start: Date = Field(description="Day 0 of the simulation (ISO date).")
     horizon_days: Annotated[float, Strict()] = Field(gt=0, le=MAX_DAYS, description="Length of a run in days.")
     discount_rate_per_year: RatePerYear = Field(
         default=0.05, description="Continuous discount rate applied to payoffs (per year)."
@@ -219,7 +220,7 @@ class SetMove(Base):
     """An instrument change on a date."""
 
     type: Literal["set"]
-    date: dt.date
+    date: Date
     actor: str
     instrument: str
     value: InstrumentValue
@@ -230,7 +231,7 @@ class LicensingMove(Base):
     """A change of licensing regime: approval share and/or mean processing delay."""
 
     type: Literal["licensing"]
-    date: dt.date
+    date: Date
     actor: str
     approval: Share | None = None
     delay_days: Days | None = None
@@ -255,8 +256,8 @@ class ThreatMove(Base):
     id: str = Field(pattern=NAME)
     actor: str = Field(description="The issuer.")
     target: str
-    announced: dt.date
-    deadline: dt.date
+    announced: Date
+    deadline: Date
     instrument: str = Field(description="Issuer's instrument moved if the threat is carried out.")
     value: InstrumentValue | None = Field(default=None, description="Value set if carried out.")
     add: InstrumentValue | None = Field(default=None, description="Amount added if carried out.")
@@ -300,7 +301,7 @@ class Summit(Base):
     """A dated meeting at which the parties bargain over the deal space."""
 
     type: Literal["summit"]
-    date: dt.date
+    date: Date
     parties: list[str] = Field(min_length=2, max_length=2)  # two-sided bargaining
     protocol: str = Field(
         default="nash",

@@ -138,6 +138,46 @@ def _at(source: str, mark: Any, message: str) -> ScenarioError:
     return _fail(source, line, col, message)
 
 
+#: Longest text shown of a value in a message (chosen: one terminal line; a value
+#: may be megabytes long).
+MAX_SHOWN = 80
+
+
+def clip(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to at most ``limit`` characters, with ``...`` and the full length when cut."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text):,} characters)"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _reader_error(text: str, source: str, exc: yaml.reader.ReaderError) -> ScenarioError:
+    """A character YAML's reader refuses (NUL, other control characters), at its line and column."""
+    line, col = _position(text, exc.position)
+    ch = exc.character
+    shown = f"0x{ch:02x}" if isinstance(ch, int) else f"U+{ord(ch):04X}"
+    return _fail(source, line, col, f"holds a character YAML does not allow ({shown}; control characters are refused)")
+
+
+#: Longest key PyYAML reads (its scanner forgets a possible key after 1,024 characters).
+MAX_KEY = 1024
+
+
+def _syntax(text: str, source: str, exc: yaml.MarkedYAMLError) -> ScenarioError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = str(exc.problem or exc)
+    if mark is not None and problem.startswith("mapping values are not allowed"):
+        before = text.splitlines()[mark.line][: mark.column] if mark.line < len(text.splitlines()) else ""
+        key = before.strip().lstrip("-?{[,").strip()
+        if len(key) > MAX_KEY:
+            problem = f"a key of {len(key):,} characters is too long; YAML reads keys of at most {MAX_KEY}"
+    return _fail(source, line, col, f"not valid YAML: {clip(problem, 200)}")
+
+
 def check_shape(text: str, source: str) -> None:
     """Refuse nesting deeper than :data:`MAX_DEPTH`, collections longer than :data:`MAX_ITEMS` and
     more than :data:`MAX_EXPANDED_NODES` nodes in all.
@@ -163,6 +203,8 @@ def check_shape(text: str, source: str) -> None:
                 counts[-1] += 1
                 if counts[-1] > 2 * MAX_ITEMS:  # a mapping counts keys and values
                     raise _at(source, ev.start_mark, f"a list or mapping has more than {MAX_ITEMS} items")
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, source, exc) from None
     except yaml.MarkedYAMLError:
         return  # composing reports the syntax error with its position
 
@@ -241,12 +283,12 @@ def load_yaml(text: str, source: str) -> Located:
     check_shape(text, source)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, source, exc) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _fail(source, line, col, f"not valid YAML: {exc.problem or exc}") from None
+        raise _syntax(text, source, exc) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(source, "", f"not valid YAML: {exc}")]) from None
+        raise ScenarioError([Problem(source, "", f"not valid YAML: {clip(str(exc), 200)}")]) from None
     if node is None:
         raise _fail(source, 1, 1, "is empty; expected a YAML mapping")
     if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
@@ -268,7 +310,7 @@ def load_yaml(text: str, source: str) -> Located:
             "mappings, lists, strings, numbers, booleans and dates are allowed",
         ) from None
     except (yaml.YAMLError, ValueError) as exc:
-        raise ScenarioError([Problem(source, "", f"not valid YAML: {exc}")]) from None
+        raise ScenarioError([Problem(source, "", f"not valid YAML: {clip(str(exc), 200)}")]) from None
     if not isinstance(data, dict):
         raise _fail(source, 1, 1, f"top level must be a mapping of keys, found {type(data).__name__}")
     return Located(data, source, positions)
@@ -280,6 +322,13 @@ def _construct(text: str) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def load_inline(text: str, source: str) -> dict[str, Any]:
+    """A mapping given on the command line (``{key: value}``), under the same limits as a file."""
+    if len(text.encode("utf-8", "replace")) > MAX_FILE_BYTES:
+        raise ScenarioError([Problem(source, "", f"is longer than {MAX_FILE_BYTES} bytes (docs/limits.md)")])
+    return dict(load_yaml(text, source).data)
 
 
 def load_file(path: str | os.PathLike[str]) -> Located:

@@ -3,7 +3,8 @@
 Either the scenario is refused with a :class:`ScenarioError` that names the field
 (its dotted path, an ancestor or a descendant of it), or it runs under a hang guard
 and every payoff is finite and within the plausibility bound. ``make test`` runs 40
-examples; the ``slow`` test runs ``HOSTILE_EXAMPLES`` (default 400).
+examples; the ``long`` test (also ``slow``; left out unless asked for with
+``pytest -m long``) runs ``HOSTILE_EXAMPLES`` (default 400).
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def test_a_hostile_field_is_refused_by_name_or_runs_within_the_bound(case):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.timeout(1800)
 @settings(
     max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "400")),
