@@ -29,7 +29,13 @@ def load_sweep(results: str | Path) -> tuple[Path, dict, pd.DataFrame, pd.DataFr
     if not (p / "design.parquet").is_file():
         raise UsageError(f"{p}: not a sweep results folder (no design.parquet)")
     summary = current_names(load_results(p).summary, "summary")
-    return p, manifest, pd.read_parquet(p / "design.parquet"), summary
+    try:
+        design = pd.read_parquet(p / "design.parquet")
+    except Exception as exc:  # a torn or foreign file: one line, exit 2
+        raise UsageError(f"{p} is not a valid results folder: design.parquet cannot be read ({exc!s:.120})") from None
+    if "point" not in design.columns:
+        raise UsageError(f"{p} is not a valid results folder: design.parquet has no column 'point'")
+    return p, manifest, design, summary
 
 
 def failed_runs(summary: pd.DataFrame) -> int:

@@ -77,6 +77,11 @@ def _failure(args: argparse.Namespace, exc: Exception) -> int:
             print(f"tradesim: {exc}", file=sys.stderr)
         return 143 if isinstance(exc.__context__, Terminated) else 130
     folder = None if in_memory else getattr(exc, "results_path", None)
+    from sim.experiments.execute import JobStopped
+
+    if isinstance(exc, JobStopped):  # a stall, or a sweep whose every run failed: its folder says why
+        print(f"tradesim: {exc}", file=sys.stderr)
+        return 1
     if isinstance(exc, RunFailed):
         if in_memory:
             print(f"tradesim: {exc}; nothing was written; earlier results are untouched", file=sys.stderr)

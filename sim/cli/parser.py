@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sim.experiments.defaults import MAX_RUNS, MAX_SEED, MAX_WORKERS  # one home for the bounds (docs/limits.md)
+
 
 class Parser(argparse.ArgumentParser):
     """An ``ArgumentParser`` whose errors are one line on stderr and exit code 2."""
@@ -13,17 +15,6 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(2)
-
-
-#: Most runs of one command (a chosen limit: the task list of a million runs takes
-#: ~150 MB before the first run; at ~100 runs/s per core it is hours of work, and
-#: larger experiments are several sweeps or a cluster).
-MAX_RUNS = 1_000_000
-#: Most local worker processes asked for (a chosen limit; local workers are capped at
-#: the cores anyway, a Dask scheduler's size is its own).
-MAX_WORKERS = 1024
-#: Seeds are stored as int64 in the tables (numpy's SeedSequence takes any size).
-MAX_SEED = 2**63 - 1
 
 
 def whole(minimum: int, what: str, maximum: int | None = None):
