@@ -74,6 +74,12 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
                 }
             )
     out["payoffs"] = pd.DataFrame(rows)
+    if "plausible" in summary.columns:
+        bad = int((~summary["plausible"].astype(bool)).sum())
+        if bad:
+            out["warnings"] = pd.DataFrame(
+                {"warning": [f"{bad} of {n} runs have a payoff beyond the plausibility bound (docs/limits.md)"]}
+            )
     return out
 
 
@@ -96,6 +102,10 @@ def print_stats(stats: dict[str, pd.DataFrame], title: str = "") -> None:
         console.print(f"[bold]{title}[/bold]")
     for key, df in stats.items():
         if df.empty:
+            continue
+        if key == "warnings":  # one line each, after nothing else: a reader must not miss them
+            for w in df["warning"]:
+                console.print(f"[bold red]warning:[/bold red] {w}")
             continue
         if len(df) == 1 and len(df.columns) > 4:  # one record: show it as key / value rows
             df = pd.DataFrame({"quantity": list(df.columns), "value": list(df.iloc[0].values)})
