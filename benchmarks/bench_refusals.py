@@ -1,4 +1,4 @@
-"""How long each hostile input takes to be refused (issue 11: every refusal within 5 s).
+"""How long each hostile input takes to be refused (the target: every refusal within 5 s on a 2-core machine).
 
 Run: ``PYTHONPATH=. python benchmarks/bench_refusals.py [--quick]``. Prints one row
 per hostile input: the seconds to the clean error in this process (the loader

@@ -1,6 +1,6 @@
 """The projector against closed forms, and against what the engine then does.
 
-The property test is the contract of issue 10: a projection from a state (stock
+The property test is the contract of one source per equation: a projection from a state (stock
 above zero, at zero, in shortage) equals the losses the World accumulates over
 the same interval when nothing else happens. Licensing is made deterministic:
 approval 0 with no delay, so no cohort ever arrives, and the supplier earns no
