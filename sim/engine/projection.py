@@ -250,9 +250,10 @@ class Projector:
             else:
                 approved = pipe_rate
             flows.append((b - a, unlicensed + approved))
-            withheld = withheld + pv_factor(a, b, rho) * withheld_rate(
-                ch.revenue_per_unit, licensed, val(base, by_ref, ch.approval, a)
-            )
+            if licensed:  # nothing licensed, nothing withheld (the common case: skip the discounting)
+                withheld = withheld + pv_factor(a, b, rho) * withheld_rate(
+                    ch.revenue_per_unit, licensed, val(base, by_ref, ch.approval, a)
+                )
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
         return (
             ch.var * g,

@@ -67,8 +67,10 @@ def withheld_sales(revenue_per_unit: Any, volume: Any) -> Any:
 
 
 def withheld_rate(revenue_per_unit: Any, licensed: Any, approval: Any) -> Any:
-    """Expected sales lost per day on a licensed flow approved with probability ``approval``, $bn per day."""
-    return withheld_sales(revenue_per_unit, licensed * (1.0 - approval))
+    """Expected sales lost per day on a licensed flow approved with probability ``approval``, $bn per day:
+    :func:`withheld_sales` of the volume denied per day, ``licensed · (1 − approval)`` (written out: the
+    projector's inner loop)."""
+    return revenue_per_unit * licensed * (1.0 - approval)
 
 
 def diversification_rate(rent: float, alternative: float, baseline: float) -> float:
