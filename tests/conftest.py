@@ -109,3 +109,33 @@ def calendar_index(text: str, needle: str) -> int:
         if needle in line:
             return index
     raise AssertionError(f"no calendar entry contains {needle!r}")
+
+
+def two_tariff_links() -> dict:
+    """US and China each importing from the other under its own tariff (the theory tests' world).
+
+    Values in $bn/year with the textbook parameters of the closed forms: elasticities 2 and 3,
+    full pass-through, exporters' margins 0.5 and 0.2.
+    """
+    return copy.deepcopy(
+        {
+            "cn_us": {
+                "exporter": "CN",
+                "importer": "US",
+                "value_bn_per_year": 365,
+                "tariff": "US.tariff",
+                "elasticity": 2.0,
+                "pass_through": 1.0,
+                "margin": 0.5,
+            },
+            "us_cn": {
+                "exporter": "US",
+                "importer": "CN",
+                "value_bn_per_year": 146,
+                "tariff": "CN.tariff",
+                "elasticity": 3.0,
+                "pass_through": 1.0,
+                "margin": 0.2,
+            },
+        }
+    )

@@ -16,6 +16,8 @@ from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
 from sim.model.trade import exporter_loss, importer_loss
 
+from ..conftest import two_tariff_links
+
 D = 100.0
 STEP = 0.01
 TARIFF = 0.5
@@ -28,26 +30,7 @@ def pie_scenario(protocol: dict) -> tuple[dict, float, float]:
             "US": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}},
             "CN": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}},
         },
-        "trade_links": {
-            "cn_us": {
-                "exporter": "CN",
-                "importer": "US",
-                "value_bn_per_year": 365,
-                "tariff": "US.tariff",
-                "elasticity": 2.0,
-                "pass_through": 1.0,
-                "margin": 0.5,
-            },
-            "us_cn": {
-                "exporter": "US",
-                "importer": "CN",
-                "value_bn_per_year": 146,
-                "tariff": "CN.tariff",
-                "elasticity": 3.0,
-                "pass_through": 1.0,
-                "margin": 0.2,
-            },
-        },
+        "trade_links": two_tariff_links(),
         "calendar": [{"type": "summit", "date": "2025-01-11", "parties": ["US", "CN"], **protocol}],
         "deal_space": {
             "duration_days": D,

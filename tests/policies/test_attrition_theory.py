@@ -18,6 +18,8 @@ from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
 from sim.model.trade import exporter_loss, importer_loss
 
+from ..conftest import two_tariff_links
+
 N = 3000
 Z99 = 2.576
 V = {"US": 8.0, "CN": 5.0}
@@ -33,26 +35,7 @@ def scenario(threat: bool = False) -> tuple[dict, dict[str, float]]:
             }
             for a in ("US", "CN")
         },
-        "trade_links": {
-            "cn_us": {
-                "exporter": "CN",
-                "importer": "US",
-                "value_bn_per_year": 365,
-                "tariff": "US.tariff",
-                "elasticity": 2.0,
-                "pass_through": 1.0,
-                "margin": 0.5,
-            },
-            "us_cn": {
-                "exporter": "US",
-                "importer": "CN",
-                "value_bn_per_year": 146,
-                "tariff": "CN.tariff",
-                "elasticity": 3.0,
-                "pass_through": 1.0,
-                "margin": 0.2,
-            },
-        },
+        "trade_links": two_tariff_links(),
         "calendar": [],
     }
     if threat:

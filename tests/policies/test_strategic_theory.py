@@ -11,6 +11,8 @@ from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
 from sim.model.trade import exporter_loss, importer_loss
 
+from ..conftest import two_tariff_links
+
 Z99 = 2.576
 PHI = 0.3  # foreign exporters bear 70% of a tariff: a terms-of-trade gain for the importer
 
@@ -116,26 +118,7 @@ def belief_game(true_resolve: float, softness: float, types: list[float], prior:
                 "review_days": 10,
             },
         },
-        "trade_links": {
-            "cn_us": {
-                "exporter": "CN",
-                "importer": "US",
-                "value_bn_per_year": 365,
-                "tariff": "US.tariff",
-                "elasticity": 2.0,
-                "pass_through": 1.0,
-                "margin": 0.5,
-            },
-            "us_cn": {
-                "exporter": "US",
-                "importer": "CN",
-                "value_bn_per_year": 146,
-                "tariff": "CN.tariff",
-                "elasticity": 3.0,
-                "pass_through": 1.0,
-                "margin": 0.2,
-            },
-        },
+        "trade_links": two_tariff_links(),
     }
 
 
