@@ -15,6 +15,7 @@ from sim.engine.threats import ThreatBook
 from sim.engine.world import AUDIENCE, World
 
 from ..conftest import base_dict
+from .test_engine import add_threat
 
 S, I0 = 0.8, 20.0  # base_dict's magnets: supplier share and initial stock (days of demand)
 
@@ -72,24 +73,6 @@ def test_stockout_day_is_infinite_without_a_drain():
     assert stockout_day(3.0, 10.0, 0.5) == 23.0
 
 
-def _threat(d, **kw):
-    t = {
-        "type": "threat",
-        "id": "t1",
-        "actor": "US",
-        "target": "CN",
-        "announced": "2025-01-05",
-        "deadline": "2025-01-31",
-        "instrument": "tariff",
-        "add": 1.0,
-        "condition": {"actor": "CN", "instrument": "controls", "at_most": 0},
-        "audience_cost_bn": 7.0,
-        "concession_cost_bn": 3.0,
-    }
-    t.update(kw)
-    d["calendar"].append(t)
-
-
 class _Stage:
     """A stand-in for the engine: records moves and messages."""
 
@@ -119,7 +102,7 @@ def _book(d):
 def test_threat_book_carried_out():
     d = base_dict()
     d["calendar"].append({"type": "set", "date": "2025-01-01", "actor": "CN", "instrument": "controls", "value": 1})
-    _threat(d)
+    add_threat(d)
     _sc, world, clock, book, stage, _outcome = _book(d)
     world.set("CN.controls", 1)
     (t,) = book.threats
@@ -139,7 +122,7 @@ def test_threat_book_carried_out():
 
 def test_threat_book_backing_down_costs_the_audience_cost():
     d = base_dict()
-    _threat(d)
+    add_threat(d)
     _sc, world, _clock, book, stage, _outcome = _book(d)
     world.set("CN.controls", 1)
     (t,) = book.threats
@@ -152,7 +135,7 @@ def test_threat_book_backing_down_costs_the_audience_cost():
 def test_threat_book_concession_withdraws_breaching_calendar_moves():
     d = base_dict()
     d["calendar"].append({"type": "set", "date": "2025-02-10", "actor": "CN", "instrument": "controls", "value": 2})
-    _threat(d)
+    add_threat(d)
     _sc, world, _clock, book, stage, outcome = _book(d)
     world.set("CN.controls", 1)
     (t,) = book.threats
@@ -170,7 +153,7 @@ def test_threat_book_concession_withdraws_breaching_calendar_moves():
 
 def test_threat_book_settled_by_a_deal():
     d = base_dict()
-    _threat(d)
+    add_threat(d)
     _sc, _world, _clock, book, _stage, _outcome = _book(d)
     book.settle()
     assert book.status["t1"] == "settled" and book.scheduled() == []

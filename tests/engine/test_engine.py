@@ -69,7 +69,7 @@ def test_trade_loss_integrates_constant_rate():
     assert res.summary["loss_trade_US"] == pytest.approx(rate * 90.0, rel=1e-12)
 
 
-def _threat(d, **kw):
+def add_threat(d, **kw):
     t = {
         "type": "threat",
         "id": "t1",
@@ -90,7 +90,7 @@ def _threat(d, **kw):
 def test_threat_carried_out_at_deadline():
     d = base_dict()
     cut_off(d, tier=1)
-    _threat(d)
+    add_threat(d)
     res = run(d)
     (ev,) = events(res, "threat_carried_out")
     assert ev.t == 30.0 and ev.new == 1.0
@@ -103,7 +103,7 @@ def test_backing_down_costs_the_audience_cost():
     d["meta"]["discount_rate_per_year"] = 0.1
     d["actors"]["US"]["policy"] = {"name": "scripted", "params": {"carry_out_threats": False}}
     cut_off(d, tier=1)
-    _threat(d)
+    add_threat(d)
     res = run(d)
     assert res.summary["threat_t1_carried_out"] is False
     assert res.summary["loss_audience_US"] == pytest.approx(7.0 * math.exp(-0.1 / 365 * 30), rel=1e-12)
@@ -113,7 +113,7 @@ def test_conceding_meets_the_condition_and_cancels_announced_moves():
     d = base_dict()
     d["actors"]["CN"]["policy"] = {"name": "scripted", "params": {"concede_to_threats": True}}
     cut_off(d, "2025-02-20", tier=2)  # announced escalation after the deadline
-    _threat(d)
+    add_threat(d)
     res = run(d)
     assert events(res, "threat_conceded")[0].t == 28.0  # deadline 30 - pre_deadline_days 2
     assert events(res, "move_cancelled")
