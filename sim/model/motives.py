@@ -34,7 +34,8 @@ def security_value(var: Any, denied: Any, exponent: Any) -> Any:
 
     ``var·δ^β`` with ``var`` the consumer's output at risk ($bn/day); 0 when nothing is denied.
     """
-    return var * np.power(np.maximum(denied, 0.0), exponent)
+    denied = np.maximum(denied, 0.0)
+    return var * np.power(denied, exponent) * (denied > 0.0)  # 0 at δ = 0 even for β = 0
 
 
 def tariff_objective(
@@ -62,10 +63,13 @@ def johnson_tariff(omega: float) -> float:
 
 
 def revenue_tariff(elasticity: float, omega: float, revenue_weight: float) -> float:
-    """Best total tariff with a revenue motive: ``τ/(1+τ) = (ρ_R−φ)/(ρ_R(1−φ+εφ))``."""
+    """Best total tariff with a revenue motive: ``τ/(1+τ) = (ρ_R−φ)/(ρ_R(1−φ+εφ))``.
+
+    ``+inf`` when that share is ≥ 1 (``ρ_R·(1−ε) ≥ 1``): the objective then rises without bound in τ.
+    """
     phi = pass_through(elasticity, omega)
     r = (revenue_weight - phi) / (revenue_weight * (1.0 - phi + elasticity * phi))
-    return r / (1.0 - r)
+    return r / (1.0 - r) if r < 1.0 else float("inf")
 
 
 def grossman_helpman_residual(tau: float, elasticity: float, omega: float, theta: float, z: float) -> float:
@@ -99,15 +103,25 @@ def best_on_interval(f: Callable[[float], float], lo: float, hi: float, grid: in
 
     xs = np.linspace(lo, hi, grid + 1)
     ys = np.array([f(float(x)) for x in xs])
+    padded = np.concatenate(([-np.inf], ys, [-np.inf]))
     best_local: tuple[float, float] | None = None
-    for i in range(1, grid):
-        if ys[i] >= ys[i - 1] and ys[i] >= ys[i + 1]:
-            res = optimize.minimize_scalar(
-                lambda x: -f(x), bounds=(xs[i - 1], xs[i + 1]), method="bounded", options={"xatol": 1e-12}
-            )
-            cand = (float(res.x), -float(res.fun))
-            if best_local is None or cand[1] > best_local[1]:
-                best_local = cand
+    for i in range(grid + 1):
+        if not (padded[i + 1] >= padded[i] and padded[i + 1] >= padded[i + 2]):
+            continue
+        end = i in (0, grid)
+        if end:  # a maximum inside the end cell shows as the objective rising inward from the bound
+            inward = xs[i] + (1e-6 if i == 0 else -1e-6) * (xs[1] - xs[0])
+            if f(float(inward)) <= ys[i]:
+                continue
+        res = optimize.minimize_scalar(
+            lambda x: -f(x),
+            bounds=(xs[max(i - 1, 0)], xs[min(i + 1, grid)]),
+            method="bounded",
+            options={"xatol": 1e-12},
+        )
+        cand = (float(res.x), -float(res.fun))
+        if (not end or cand[1] > ys[i]) and (best_local is None or cand[1] > best_local[1]):
+            best_local = cand
     ends = max((float(ys[0]), lo), (float(ys[-1]), hi))
     if best_local is not None and best_local[1] >= ends[0]:
         return BestValue(best_local[0], best_local[1], True, False)
