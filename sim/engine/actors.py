@@ -4,6 +4,7 @@ An actor's life is one loop: wait for the next message in its inbox (a periodic
 review, a reaction to the other side's moves after its reaction lag, a
 pre-deadline decision, a deadline), ask its policy, apply the answer through the
 :class:`Stage` (what an actor may do to the run; the engine implements it).
+A reaction's own moves provoke no reaction in turn (no chains of replies).
 """
 
 from __future__ import annotations
@@ -163,7 +164,9 @@ class Actor:
         if self.conceded:
             return
         self.stage.prepare()
-        self._apply(self.policy.on_observe(self.view, moves))
+        # a reply is not answered in turn: decisions come at epochs and after the other
+        # side's own moves, never in chains of replies to replies
+        self._apply(self.policy.on_observe(self.view, moves), provoke=False)
 
     def _on_pre_deadline(self, threat: ThreatMove) -> None:
         if not self.stage.threat_open(threat):
@@ -186,7 +189,8 @@ class Actor:
         direction = 1 if rng.random() < 0.5 else -1
         return [Decision(name, self.view.step(name, direction), "noise")]
 
-    def _apply(self, decisions: list[Decision]) -> None:
+    def _apply(self, decisions: list[Decision], provoke: bool = True) -> None:
+        """Carry out a policy's decisions; with ``provoke`` the other actors react to the moves."""
         decisions = self._noisy(decisions)
         stage = self.stage
         for d in decisions:
@@ -203,4 +207,4 @@ class Actor:
             if d.kind == "defect":
                 stage.defect(self.name, d.instrument, d.value)
             else:
-                stage.move(self.name, d.instrument, d.value, EventKind.MOVE, d.note or self.policy.name)
+                stage.move(self.name, d.instrument, d.value, EventKind.MOVE, d.note or self.policy.name, provoke)

@@ -16,8 +16,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.engine.events import EventKind
+from sim.engine.links import WITHHELD
 from sim.engine.scheduler import Scheduler
-from sim.engine.world import WITHHELD, Choke, World
+from sim.engine.world import Choke, World
 from sim.model.chokepoints import stockout_time, withheld_sales
 
 

@@ -24,16 +24,18 @@ import numpy as np
 from sim.engine.actors import Actor, Observed, Timing
 from sim.engine.budget import event_budget, run_with_budget
 from sim.engine.calendar import Calendar, Change
+from sim.engine.calibration import run_weights
 from sim.engine.chokepoints import Chokepoints
 from sim.engine.deals import DealBook, Table
 from sim.engine.events import Event, EventKind
+from sim.engine.links import COMPONENTS
 from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
 from sim.engine.view import EngineView, Sources
-from sim.engine.world import COMPONENTS, World, num
+from sim.engine.world import World, num
 from sim.policies import Policy, make_policy
 from sim.policies.view import View
 from sim.scenario.plausibility import payoff_bound, plausible
@@ -100,12 +102,15 @@ class Engine:
         seeds: list[np.random.SeedSequence],
         run: int = 0,
         record_series: bool = True,
+        weights: dict[str, float] | None = None,
     ) -> None:
         s_summit, s_actors, s_lic = seeds
         self.sc = sc
         self.run_index = run
         self.params = params
-        self.world = world = World(sc, params)
+        # calibrated motive weights: recalibrated for this run's parameters (midpoints of intervals unless drawn)
+        self.weights = run_weights(sc, params, None) if weights is None else weights
+        self.world = world = World(sc, params, self.weights)
         self.projector = Projector(world)
         self.clock = Scheduler(world, record_series)
         self.env = self.clock.env
@@ -300,7 +305,7 @@ class Engine:
             row[f"peak_{ref}"] = v
         row["n_events"] = len(self.clock.events)
         deals = sum(e.kind in ("deal", "deal_renewed") for e in self.clock.events)
-        bound = payoff_bound(self.sc, self.params, self.threats.issued, deals)  # docs/limits.md
+        bound = payoff_bound(self.sc, self.params, self.threats.issued, deals, self.weights)  # docs/limits.md
         row["plausibility_bound_bn"] = bound
         row["plausible"] = plausible({a: row[f"payoff_{a}"] for a in w.actors}, bound)
         row.update(self.params)
@@ -319,8 +324,10 @@ def run_replication(
     """
     ss = np.random.SeedSequence(root_seed, spawn_key=spawn_key if spawn_key is not None else (run,))
     s_params, s_summit, s_actors, s_lic = ss.spawn(4)
-    params = sample_params(sc, np.random.default_rng(s_params))
-    engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series)
+    rng = np.random.default_rng(s_params)
+    params = sample_params(sc, rng)
+    weights = run_weights(sc, params, rng)  # after the parameters: their draws are unchanged
+    engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series, weights)
     result = engine.run()
     result.summary["seed"] = root_seed
     return result

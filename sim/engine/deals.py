@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 
 from sim.engine.events import EventKind
+from sim.engine.links import AUDIENCE, TRANSFER
 from sim.engine.negotiation import is_transfer, negotiate
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
-from sim.engine.world import AUDIENCE, TRANSFER, World, num
+from sim.engine.world import World, num
 from sim.scenario.schema import Scenario, Summit
 
 Move = Callable[..., bool]  # the engine's move(actor, instrument, value, kind, note, react=...)

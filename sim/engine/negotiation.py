@@ -22,8 +22,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.bargaining import REGISTRY, Settings
+from sim.engine.links import TRANSFER
 from sim.engine.projection import Change, Projector
-from sim.engine.world import TRANSFER, World
+from sim.engine.world import World
 from sim.scenario.schema import Scenario
 
 

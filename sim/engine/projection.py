@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.world import DIVERSIFICATION, SHORTAGE, STRATEGIC, TRADE, WITHHELD, World
+from sim.engine.links import choke_motive_rates, decaying_total, link_totals
+from sim.engine.world import World
 from sim.model.chokepoints import (
     at_least,
     chokepoint_inflows,
@@ -26,7 +27,7 @@ from sim.model.chokepoints import (
     stock_path,
     withheld_rate,
 )
-from sim.model.trade import effective_tariff, link_loss_rates
+from sim.model.trade import adjustment_path, effective_tariff
 from sim.model.welfare import pv_factor
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
@@ -84,23 +85,23 @@ class Projector:
         return self._deps
 
     def _part(self, key: str, vals: dict[str, float], ctx: tuple) -> dict[str, float]:
-        """Weighted losses of one part (a link or a chokepoint) for scalar instrument values."""
+        """Losses of one part (a link or a chokepoint) for scalar instrument values.
+
+        Every component counts at face value: motive weights are inside the rates
+        (:mod:`sim.engine.links`), exactly as in the world's accounting.
+        """
         t0, t1, changes, rho, tcuts, by_ref = ctx
-        wt = self.w.weights
         kind, name = key.split(":", 1)
         if kind == "link":
             l = self._links[name]
             imp, exp = self._link(l, vals, by_ref, tcuts, rho)
-            out = {l.importer: wt[l.importer][TRADE] * imp}
-            out[l.exporter] = out.get(l.exporter, 0.0) + wt[l.exporter][TRADE] * exp
+            out = {l.importer: imp}
+            out[l.exporter] = out.get(l.exporter, 0.0) + exp
             return out
         ch = self._chokes[name]
-        short, strat, withheld, div = self._choke(ch, vals, changes, by_ref, t0, t1, rho)
-        ws = wt[ch.supplier]
-        out = {ch.consumer: wt[ch.consumer][SHORTAGE] * short}
-        out[ch.supplier] = (
-            out.get(ch.supplier, 0.0) + ws[STRATEGIC] * strat + ws[WITHHELD] * withheld + ws[DIVERSIFICATION] * div
-        )
+        short, security, withheld, div = self._choke(ch, vals, changes, by_ref, t0, t1, rho)
+        out = {ch.consumer: short}
+        out[ch.supplier] = out.get(ch.supplier, 0.0) + security + withheld + div
         return out
 
     def _split(self, ch: Any, tier: float) -> tuple[float, float]:
@@ -214,17 +215,32 @@ class Projector:
         return hit
 
     def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float], rho: float) -> tuple[Any, Any]:
+        """Importer's and exporter's discounted losses on one link, with the decaying state ``A``."""
+        w = self.w
+        weights = w.motive_weights
         imp = exp = 0.0
         val = self._value
+        a_state = l.a
+        share = w.link_share(l)
+        coef = decaying_total(l, weights)
+        decay = l.terms.decay
+        v0 = l.terms.v0
         for a, b in itertools.pairwise(cuts):
             f = pv_factor(a, b, rho)
-            tau = val(base, by_ref, l.tariff, a) if l.tariff else l.terms.tau0
+            tau = l.terms.tau0 + (val(base, by_ref, l.tariff, a) if l.tariff else 0.0)
             if l.equivalents:
                 tau = effective_tariff(tau, [(val(base, by_ref, ref, a), rate) for ref, rate in l.equivalents])
-            q = val(base, by_ref, l.quota, a) if l.quota else 1.0
-            imp_rate, exp_rate = link_loss_rates(l.terms, tau, q)
-            imp = imp + f * imp_rate
-            exp = exp + f * exp_rate
+            tau = tau if tau > 0.0 else 0.0  # no import subsidies (World.link_state)
+            floor = val(base, by_ref, l.quota, a) if l.quota else 0.0
+            ip, ep, new_share = link_totals(l, weights, tau, floor)
+            imp = imp + f * ip
+            exp = exp + f * ep
+            if new_share != share:
+                a_state += v0 * (share - new_share)
+                share = new_share
+            if a_state != 0.0 and coef:
+                disc, _plain, a_state = adjustment_path(a_state, decay, a, b, rho)
+                exp = exp + coef * disc
         return imp, exp
 
     def _choke(
@@ -239,7 +255,8 @@ class Projector:
         pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
         pipe_rate = pending / d if d > 0 else 0.0
         flows = []
-        withheld = 0.0
+        withheld = security = 0.0
+        motive_weights = self.w.motive_weights
         split = self._split
         val = self._value
         for a, b in itertools.pairwise(cuts):
@@ -250,14 +267,18 @@ class Projector:
             else:
                 approved = pipe_rate
             flows.append((b - a, unlicensed + approved))
-            if licensed:  # nothing licensed, nothing withheld (the common case: skip the discounting)
-                withheld = withheld + pv_factor(a, b, rho) * withheld_rate(
-                    ch.revenue_per_unit, licensed, val(base, by_ref, ch.approval, a)
-                )
+            if licensed:  # nothing licensed, nothing withheld or denied (the common case: skip the discounting)
+                approval = val(base, by_ref, ch.approval, a)
+                f = pv_factor(a, b, rho)
+                withheld = withheld + f * withheld_rate(ch.revenue_per_unit, licensed, approval)
+                if ch.security:
+                    security = security + f * choke_motive_rates(
+                        ch.security, motive_weights, ch.var, licensed, approval
+                    )
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
         return (
             ch.var * g,
-            -ch.strategic * g,
+            security,
             withheld,
             pv_factor(t0, t1, rho) * diversification_rate(ch.rent, ch.x, ch.xb),
         )

@@ -13,9 +13,10 @@ from typing import Any
 
 from sim.engine.calendar import Calendar, Change
 from sim.engine.events import EventKind
+from sim.engine.links import AUDIENCE
 from sim.engine.outcome import Outcome
 from sim.engine.scheduler import Scheduler
-from sim.engine.world import AUDIENCE, World, num
+from sim.engine.world import World, num
 from sim.scenario.schema import Scenario, ThreatMove
 
 Move = Callable[..., bool]  # the engine's move(actor, instrument, value, kind, note)

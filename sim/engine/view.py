@@ -1,7 +1,7 @@
 """The engine's implementation of :class:`sim.policies.view.View`: read-only, no side effects.
 
-Accumulated losses are read as of now without integrating the world: rates are
-constant between events, so ``pain + rate·(now − t)`` is exact. Projections start
+Accumulated losses are read as of now without integrating the world: between events
+rates are constant or decay exponentially, so :meth:`World.pain_at` is exact. Projections start
 from the world's time; the engine advances the world to now before every policy
 epoch (:meth:`sim.engine.core.Engine.prepare`), so they start now.
 """
@@ -91,9 +91,11 @@ class EngineView:
 
     # ----------------------------------------------------------------- losses
     def public_losses(self, actor: str) -> float:
+        """Pain against the no-dispute path: the weighted loss so far minus that of the
+        reference state's path over the same days (``docs/model.md`` §1)."""
         w = self._s.world
-        dt = self._s.clock.env.now - w.t
-        return w.pain[actor] + w.loss_rate(actor) * dt if dt > 0.0 else w.pain[actor]
+        now = self._s.clock.env.now
+        return w.pain_at(actor, now) - w.reference_pain(actor, now)
 
     @property
     def losses_bn(self) -> float:
@@ -106,10 +108,12 @@ class EngineView:
 
     @property
     def pain_rate(self) -> float:
-        return self._s.world.loss_rate(self.actor)
+        return self.loss_rate(self.actor)
 
     def loss_rate(self, actor: str) -> float:
-        return self._s.world.loss_rate(actor)
+        """Current loss rate against the no-dispute path's rate now."""
+        w = self._s.world
+        return w.loss_rate(actor) - w.reference_rate(actor, self._s.clock.env.now)
 
     @property
     def resolve_bn(self) -> float:

@@ -12,6 +12,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.engine.links import (
+    COMPONENTS,
+    DIVERSIFICATION,
+    SECURITY,
+    SHORTAGE,
+    Link,
+    SecurityMotive,
+    choke_motive_rates,
+    decaying_coefficient,
+    link_rates,
+    motive_weight_specs,
+    reference_values,
+)
 from sim.model.chokepoints import (
     at_least,
     chokepoint_inflows,
@@ -21,30 +34,20 @@ from sim.model.chokepoints import (
     shortage_severity,
     shortfall_share,
     stock_step,
+    stockout_time,
+    withheld_rate,
 )
-from sim.model.trade import LinkTerms, effective_tariff, link_loss_rates
+from sim.model.trade import LinkTerms, adjustment_path, effective_tariff
 from sim.model.welfare import DAYS_PER_YEAR, discount_factor, payoff, pv_factor, weighted_rate
 from sim.scenario.distributions import is_dist
 from sim.scenario.schema import Instrument, Scenario
 
-COMPONENTS = ("trade", "shortage", "withheld_sales", "diversification", "strategic", "audience", "transfer")
-TRADE, SHORTAGE, WITHHELD, DIVERSIFICATION, STRATEGIC, AUDIENCE, TRANSFER = range(len(COMPONENTS))
+__all__ = ["COMPONENTS", "Choke", "Link", "World", "motive_weight_specs", "num"]
 
 
 def num(x: Any, params: dict[str, float]) -> float:
     """The value of a scenario number in this run (sampled if it is a distribution)."""
     return params[x.path] if is_dist(x) else float(x)
-
-
-@dataclass
-class Link:
-    name: str
-    exporter: str
-    importer: str
-    terms: LinkTerms  # $bn per day
-    tariff: str | None
-    quota: str | None
-    equivalents: list[tuple[str, float]]
 
 
 @dataclass
@@ -65,7 +68,7 @@ class Choke:
     var: float
     gamma: float
     revenue_per_unit: float  # $bn per day of demand withheld
-    strategic: float
+    security: list[SecurityMotive]
     rent: float  # $bn per day per unit share lost
     ramp: float  # share of demand per day
     accel: float
@@ -94,9 +97,13 @@ class Choke:
 
 
 class World:
-    """Instruments, links, chokepoints and each actor's discounted losses."""
+    """Instruments, links, chokepoints and each actor's discounted losses.
 
-    def __init__(self, sc: Scenario, params: dict[str, float]) -> None:
+    ``weights`` gives the value of every calibrated motive weight (keys of
+    :func:`motive_weight_specs` whose spec is ``calibrate``); missing ones count 0.
+    """
+
+    def __init__(self, sc: Scenario, params: dict[str, float], weights: dict[str, float] | None = None) -> None:
         self.sc = sc
         self.actors = list(sc.actors)
         self.specs: dict[str, Instrument] = {}
@@ -105,73 +112,151 @@ class World:
             for n, ins in actor.instruments.items():
                 self.specs[f"{a}.{n}"] = ins
                 self.values[f"{a}.{n}"] = ins.initial
+        self.reference = reference_values(sc)
+        self.motive_weights = {
+            k: (weights or {}).get(k, 0.0) if isinstance(x, str) else num(x, params)
+            for k, x in motive_weight_specs(sc).items()
+        }
         self.rho = num(sc.meta.discount_rate_per_year, params) / DAYS_PER_YEAR
-        self.links = [
-            Link(
-                k,
-                l.exporter,
-                l.importer,
-                LinkTerms(
-                    num(l.value_bn_per_year, params) / DAYS_PER_YEAR,
-                    num(l.base_tariff, params),
-                    num(l.elasticity, params),
-                    num(l.pass_through, params),
-                    num(l.margin, params),
-                    num(l.substitution_cost, params),
-                ),
-                l.tariff,
-                l.quota,
-                [(e.instrument, num(e.rate, params)) for e in l.tariff_equivalents],
-            )
-            for k, l in sc.trade_links.items()
-        ]
-        self.chokes: list[Choke] = []
-        for k, c in sc.chokepoints.items():
-            s = num(c.supplier_share, params)
-            revenue = num(c.supplier_revenue_bn_per_year, params) / DAYS_PER_YEAR
-            ch = Choke(
-                k,
-                c.supplier,
-                c.consumer,
-                s,
-                num(c.initial_stock_days, params),
-                c.control,
-                tuple(c.licensed_share_by_tier),
-                c.approval,
-                c.delay_days,
-                num(c.delay_shape, params),
-                c.cohort_days,
-                num(c.third_country_content, params),
-                math.inf if c.extraterritorial_from_tier is None else float(c.extraterritorial_from_tier),
-                num(c.value_at_risk_bn_per_day, params),
-                num(c.gamma, params),
-                revenue / s if s > 0 else 0.0,
-                num(c.strategic_value_bn_per_day, params),
-                num(c.supplier_rent_bn_per_year, params) / DAYS_PER_YEAR,
-                num(c.alternative.ramp_per_year, params) / DAYS_PER_YEAR,
-                num(c.alternative.acceleration, params),
-                num(c.alternative.max_share, params),
-                c.alternative.review_days,
-            )
-            ch.stock = ch.stock0
-            self.chokes.append(ch)
+        self.links = [self._link(k, l, params) for k, l in sc.trade_links.items()]
+        self.chokes: list[Choke] = [self._choke(k, c, params) for k, c in sc.chokepoints.items()]
         self.t = 0.0
         n = len(COMPONENTS)
         self.rates = {a: [0.0] * n for a in self.actors}
         self.losses = {a: [0.0] * n for a in self.actors}  # discounted, $bn
         self.pain = {a: 0.0 for a in self.actors}  # undiscounted weighted loss, $bn
-        self.weights = {a: [getattr(act.preferences, c) for c in COMPONENTS] for a, act in sc.actors.items()}
+        self.weights = {a: [1.0] * n for a in self.actors}  # motive weights live inside the rates
         self.lumps = {a: 0 for a in self.actors}  # count of one-off losses (they move loss thresholds)
         self.rate_changes = {a: 0 for a in self.actors}  # count of changes of each actor's loss rate
-        self._link_cache: dict[str, tuple[float, float, float, float]] = {}
+        self._link_cache: dict[str, tuple[float, float, Any, Any, float]] = {}
+        self._decaying: list[tuple[Link, list[tuple[int, float]], float]] = []
         self.grid_step = sc.meta.series_every_days
         self.next_grid = math.inf  # the engine turns the grid on
         self.grid_hook: Any = lambda: None
         self.refresh()
+        self.reference_path = self._reference_path()
+
+    def set_motive_weights(self, weights: dict[str, float]) -> None:
+        """Change motive weights (calibration) and recompute every rate from the current state."""
+        self.motive_weights.update(weights)
+        for l in self.links:
+            l.forget()
+        self._link_cache.clear()
+        self.refresh()
+        self.reference_path = self._reference_path()
+
+    # ------------------------------------------------------------ building
+    def _link(self, k: str, l: Any, params: dict[str, float]) -> Link:
+        a = l.importer
+        motives = self.sc.actors[a].motives
+        link = Link(
+            k,
+            l.exporter,
+            l.importer,
+            LinkTerms(
+                num(l.value_bn_per_year, params) / DAYS_PER_YEAR,
+                num(l.base_tariff, params),
+                num(l.elasticity, params),
+                num(l.supply_omega, params),
+                num(l.margin, params),
+                num(l.margin_half_life_days, params),
+                num(l.purchase_premium, params),
+            ),
+            l.tariff,
+            l.quota,
+            [(e.instrument, num(e.rate, params)) for e in l.tariff_equivalents],
+            [
+                (f"{a}.protection.{k}", 0.0, num(p.domestic_ratio, params), num(p.supply_elasticity, params))
+                for p in motives.protection
+                if p.link == k
+            ],
+            f"{a}.revenue" if l.tariff else None,
+            f"{l.exporter}.farm.{k}" if any(f.link == k for f in self.sc.actors[l.exporter].motives.farm) else None,
+        )
+        tau, floor = self.link_state(link, self.reference)
+        link.set_reference(tau, floor)
+        return link
+
+    def _choke(self, k: str, c: Any, params: dict[str, float]) -> Choke:
+        s = num(c.supplier_share, params)
+        revenue = num(c.supplier_revenue_bn_per_year, params) / DAYS_PER_YEAR
+        ch = Choke(
+            k,
+            c.supplier,
+            c.consumer,
+            s,
+            num(c.initial_stock_days, params),
+            c.control,
+            tuple(c.licensed_share_by_tier),
+            c.approval,
+            c.delay_days,
+            num(c.delay_shape, params),
+            c.cohort_days,
+            num(c.third_country_content, params),
+            math.inf if c.extraterritorial_from_tier is None else float(c.extraterritorial_from_tier),
+            num(c.value_at_risk_bn_per_day, params),
+            num(c.gamma, params),
+            revenue / s if s > 0 else 0.0,
+            [
+                SecurityMotive(f"{c.supplier}.security.{k}", num(m.exponent, params))
+                for m in self.sc.actors[c.supplier].motives.security
+                if m.chokepoint == k
+            ],
+            num(c.supplier_rent_bn_per_year, params) / DAYS_PER_YEAR,
+            num(c.alternative.ramp_per_year, params) / DAYS_PER_YEAR,
+            num(c.alternative.acceleration, params),
+            num(c.alternative.max_share, params),
+            c.alternative.review_days,
+        )
+        ch.stock = ch.stock0
+        return ch
+
+    @staticmethod
+    def link_state(l: Link, values: dict[str, float]) -> tuple[float, float]:
+        """``(total tariff, purchase floor)`` of a link for instrument ``values`` (the tariff clipped at 0)."""
+        tau = l.terms.tau0 + (values[l.tariff] if l.tariff else 0.0)
+        if l.equivalents:
+            tau = effective_tariff(tau, [(values[ref], rate) for ref, rate in l.equivalents])
+        return (tau if tau > 0.0 else 0.0), (values[l.quota] if l.quota else 0.0)
+
+    def link_share(self, l: Link) -> float:
+        """The quantity share ``Q/Q0`` a link trades at now."""
+        hit = self._link_cache.get(l.name)
+        if hit is not None:
+            return float(hit[4])
+        tau, floor = self.link_state(l, self.values)
+        return float(link_rates(l, self.motive_weights, tau, floor)[2][0])
+
+    def _reference_path(self) -> dict[str, list[tuple[float, float]]]:
+        """Per actor, the no-dispute path's weighted loss rate as ``[(from day, rate), ...]``.
+
+        Instruments at the reference state from day 0, stocks at their initial level,
+        no alternative supply: rates are constant until a consumer's stock runs out,
+        then its shortage cost starts. Trade links cost nothing there (their zero).
+        """
+        out: dict[str, list[tuple[float, float]]] = {a: [] for a in self.actors}
+        rates = {a: 0.0 for a in self.actors}
+        for c in self.chokes:
+            inflow, licensed = self._flows_at(c, self.reference, 0.0)
+            approval = self.reference[c.approval]
+            rates[c.supplier] += withheld_rate(c.revenue_per_unit, licensed, approval)
+            rates[c.supplier] += choke_motive_rates(c.security, self.motive_weights, c.var, licensed, approval)
+            ts = stockout_time(c.stock0, inflow)
+            if math.isfinite(ts):
+                out[c.consumer].append((ts, c.var * shortage_severity(0.0, inflow, c.gamma)))
+        return {a: sorted([(0.0, rates[a]), *out[a]]) for a in self.actors}
+
+    def reference_pain(self, actor: str, t: float) -> float:
+        """Weighted undiscounted loss of the no-dispute path from day 0 to ``t``."""
+        return sum(r * (t - start) for start, r in self.reference_path[actor] if start < t)
+
+    def reference_rate(self, actor: str, t: float) -> float:
+        """Weighted loss rate of the no-dispute path at day ``t``."""
+        return sum(r for start, r in self.reference_path[actor] if start <= t)
 
     # ------------------------------------------------------------------ time
     def advance(self, t: float) -> None:
-        """Integrate everything from the last event to ``t`` (rates are constant).
+        """Integrate everything from the last event to ``t``.
 
         Grid points of the series passed on the way are recorded through
         ``grid_hook`` (the state between events is known in closed form, so the
@@ -193,6 +278,13 @@ class World:
             for i, ri in pairs:
                 acc[i] += ri * f
             pain[a] += total * dt
+        for l, coefs, total in self._decaying:
+            if l.a != 0.0:
+                disc, plain, l.a = adjustment_path(l.a, l.terms.decay, self.t, t, self.rho)
+                acc = self.losses[l.exporter]
+                for i, ci in coefs:
+                    acc[i] += ci * disc
+                pain[l.exporter] += total * plain
         for c in self.chokes:
             c.stock, short, gap = stock_step(c.stock, c.inflow, dt)
             if short:
@@ -209,49 +301,77 @@ class World:
         self.lumps[actor] += 1
 
     def loss_rate(self, actor: str) -> float:
-        """Current weighted loss rate of ``actor``, $bn per day."""
+        """Current weighted loss rate of ``actor``, $bn per day (short-run terms at their current level)."""
+        out = 0.0
         for _acc, _pairs, total, a in self._flows:
             if a == actor:
-                return total
-        return 0.0
+                out = total
+        for l, _coefs, total in self._decaying:
+            if l.exporter == actor:
+                out += total * l.a
+        return out
+
+    def pain_at(self, actor: str, t: float) -> float:
+        """Weighted undiscounted loss from day 0 to ``t`` >= the world's time, without integrating."""
+        dt = t - self.t
+        out = self.pain[actor]
+        if dt <= 0.0:
+            return out
+        for _acc, _pairs, total, a in self._flows:
+            if a == actor:
+                out += total * dt
+        for l, _coefs, total in self._decaying:
+            if l.exporter == actor and l.a != 0.0:
+                out += total * adjustment_path(l.a, l.terms.decay, 0.0, dt, 0.0)[1]
+        return out
 
     def payoff(self, actor: str) -> float:
         """Minus the preference-weighted sum of the discounted loss components."""
         return payoff(self.weights[actor], self.losses[actor])
 
     # ----------------------------------------------------------------- rates
+    def _flows_at(self, c: Choke, values: dict[str, float], x: float) -> tuple[float, float]:
+        tier = values[c.control]
+        return chokepoint_inflows(c.s, licensed_share(c.shares, tier), c.content, at_least(tier, c.et_tier), x)
+
     def refresh(self) -> None:
         """Recompute flows and loss rates from the current state."""
         n = len(COMPONENTS)
         rates = {a: [0.0] * n for a in self.actors}
         v = self.values
         cache = self._link_cache
+        weights = self.motive_weights
+        decaying = []
         for l in self.links:
-            tau = v[l.tariff] if l.tariff else l.terms.tau0
-            if l.equivalents:
-                tau = effective_tariff(tau, [(v[ref], rate) for ref, rate in l.equivalents])
-            q = v[l.quota] if l.quota else 1.0
+            tau, floor = self.link_state(l, v)
             hit = cache.get(l.name)
-            if hit is None or hit[0] != tau or hit[1] != q:  # trade losses change only with tariffs
-                hit = cache[l.name] = (tau, q, *link_loss_rates(l.terms, tau, q))
-            rates[l.importer][TRADE] += hit[2]
-            rates[l.exporter][TRADE] += hit[3]
+            if hit is None or hit[0] != tau or hit[1] != floor:  # trade losses change only with tariffs
+                imp, exp, (share,) = link_rates(l, weights, tau, floor)
+                if hit is not None and share != hit[4]:
+                    l.a += l.terms.v0 * (hit[4] - share)  # sales lost (or regained) at this change
+                hit = cache[l.name] = (tau, floor, imp, exp, share)
+            for i, r in hit[2]:
+                rates[l.importer][i] += r
+            for i, r in hit[3]:
+                rates[l.exporter][i] += r
+            coefs = decaying_coefficient(l, weights)
+            decaying.append((l, coefs, sum(c for _i, c in coefs)))
+        self._decaying = decaying
         for c in self.chokes:
-            tier = v[c.control]
-            c.inflow, c.licensed = chokepoint_inflows(
-                c.s, licensed_share(c.shares, tier), c.content, at_least(tier, c.et_tier), c.x
-            )
+            c.inflow, c.licensed = self._flows_at(c, v, c.x)
             g = shortage_severity(c.stock, c.inflow, c.gamma)
             if g > 0.0:  # short
                 rates[c.consumer][SHORTAGE] += c.var * g
-                rates[c.supplier][STRATEGIC] -= c.strategic * g
-            rates[c.supplier][DIVERSIFICATION] += diversification_rate(c.rent, c.x, c.xb)
+            sup = rates[c.supplier]
+            if c.security:
+                sup[SECURITY] += choke_motive_rates(c.security, weights, c.var, c.licensed, v[c.approval])
+            sup[DIVERSIFICATION] += diversification_rate(c.rent, c.x, c.xb)
         self.rates = rates
         losses = self.losses
-        weights = self.weights
+        wts = self.weights
         old = {a: total for _acc, _pairs, total, a in getattr(self, "_flows", ())}
         self._flows = [
-            (losses[a], [(i, ri) for i, ri in enumerate(r) if ri], weighted_rate(weights[a], r), a)
+            (losses[a], [(i, ri) for i, ri in enumerate(r) if ri], weighted_rate(wts[a], r), a)
             for a, r in rates.items()
         ]
         for _acc, _pairs, total, a in self._flows:
@@ -270,7 +390,8 @@ class World:
         """``ref`` moved one step in the hostile (+1) or friendly (−1) direction, within its bounds."""
         spec = self.specs[ref]
         sign = 1.0 if spec.hostile == "up" else -1.0
-        return min(max(self.values[ref] + direction * sign * spec.step, spec.min), spec.max)
+        # rounded: repeated steps of 0.1 must land on 0.2, not 0.19999999999999998
+        return min(max(round(self.values[ref] + direction * sign * spec.step, 12), spec.min), spec.max)
 
     def hostility(self, ref: str, old: float, new: float) -> float:
         """Signed size of a move in steps: > 0 hurts the other side."""

@@ -34,6 +34,8 @@ def security_value(var: Any, denied: Any, exponent: Any) -> Any:
 
     ``var·δ^β`` with ``var`` the consumer's output at risk ($bn/day); 0 when nothing is denied.
     """
+    if isinstance(denied, float):  # the engine's path
+        return var * denied**exponent if denied > 0.0 else 0.0
     denied = np.maximum(denied, 0.0)
     return var * np.power(denied, exponent) * (denied > 0.0)  # 0 at δ = 0 even for β = 0
 

@@ -13,6 +13,7 @@ engine uses $bn per day). All changes are measured from the base ``τ = τ0``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -122,7 +123,7 @@ class LinkTerms:
     @property
     def decay(self) -> float:
         """Decay rate of the short-run value-added state, per day: ``ln2/h``."""
-        return float(np.log(2.0) / self.half_life)
+        return math.log(2.0) / self.half_life
 
 
 def link_welfare(terms: LinkTerms, tau: Any, floor: Any = 0.0) -> LinkWelfare:
@@ -133,12 +134,33 @@ def link_welfare(terms: LinkTerms, tau: Any, floor: Any = 0.0) -> LinkWelfare:
     revenue are those of ``Q(τ)``, and it pays ``premium`` per $ on the excess.
     """
     t = terms
+    if isinstance(tau, (int, float)) and isinstance(floor, (int, float)):
+        return _link_welfare_scalar(t, float(tau), float(floor))
     market = quantity_share(tau, t.tau0, t.elasticity, t.omega)
     share = np.maximum(market, floor)
     return LinkWelfare(
         consumer_surplus_change(t.v0, tau, t.tau0, t.elasticity, t.omega),
         revenue_change(t.v0, tau, t.tau0, t.elasticity, t.omega),
         producer_surplus_change(t.v0, share, t.omega),
+        t.premium * t.v0 * (share - market),
+        share,
+    )
+
+
+def _link_welfare_scalar(t: LinkTerms, tau: float, floor: float) -> LinkWelfare:
+    """:func:`link_welfare` for plain floats (the engine's path): the same formulas with ``math``."""
+    eps, omega = t.elasticity, t.omega
+    phi = 1.0 / (1.0 + eps * omega)
+    big_l = math.log1p(tau) - math.log1p(t.tau0)
+    a = phi * big_l
+    z = (1.0 - eps) * a
+    ratio = 1.0 + 0.5 * z if abs(z) < 1e-8 else math.expm1(z) / z
+    market = math.exp(-eps * a)
+    share = market if market >= floor else floor
+    return LinkWelfare(
+        -(1.0 + t.tau0) * t.v0 * a * ratio,
+        t.v0 * (tau * math.exp((phi - 1.0 - eps * phi) * big_l) - t.tau0),
+        t.v0 * omega / (1.0 + omega) * (share ** (1.0 + omega) - 1.0),
         t.premium * t.v0 * (share - market),
         share,
     )
@@ -154,9 +176,9 @@ def adjustment_path(a0: float, decay: float, a: float, b: float, rho: float) -> 
     if a0 == 0.0 or dt <= 0.0:
         return 0.0, 0.0, a0
     kr = decay + rho
-    disc = a0 * float(np.exp(-rho * a)) * (-float(np.expm1(-kr * dt)) / kr if kr > 0 else dt)
-    plain = a0 * (-float(np.expm1(-decay * dt)) / decay if decay > 0 else dt)
-    return disc, plain, a0 * float(np.exp(-decay * dt))
+    disc = a0 * math.exp(-rho * a) * (-math.expm1(-kr * dt) / kr if kr > 0 else dt)
+    plain = a0 * (-math.expm1(-decay * dt) / decay if decay > 0 else dt)
+    return disc, plain, a0 * math.exp(-decay * dt)
 
 
 def effective_tariff(tariff: Any, equivalents: Iterable[tuple[Any, float]] = ()) -> Any:

@@ -84,7 +84,9 @@ class TitForTat(Policy):
 class Resolve(Policy):
     """War of attrition: hold until accumulated pain crosses the private resolve.
 
-    The actor's resolve (``resolve_bn`` in the scenario, drawn per run and
+    Pain is measured against the no-dispute path (instruments at the calibration
+    reference state), so a side that is winning does not also "concede". The
+    actor's resolve (``resolve_bn`` in the scenario, drawn per run and
     unseen by the other side) is the loss in $bn it will bear. At each review it
     concedes once its accumulated loss reaches that resolve. As the target of a
     threat it gives in if the threat, carried out, would push its loss over the
@@ -117,8 +119,10 @@ class Resolve(Policy):
         if self.params.softness_bn > 0:
             return None  # a soft resolve is consulted at reviews only
         state = view.loss_state
-        if state == getattr(self, "_wake_state", None):
-            return self._wake_due  # same straight line of loss: same crossing day
+        due = getattr(self, "_wake_due", None)
+        if state == getattr(self, "_wake_state", None) and (due is None or due > view.t):
+            return due  # same line of loss: same crossing day (recomputed once it has passed: loss
+            # that decays or a no-dispute path that bends makes the straight line a first guess)
         self._wake_state = state
         self._wake_due = self._crossing(view)
         return self._wake_due

@@ -63,3 +63,13 @@ def _not_nan(x: float) -> float:
 
 #: resolve_bn: a number, infinity ("never concedes", the default) or a distribution
 Resolve = Annotated[float, Strict(), AllowInfNan(True), AfterValidator(_not_nan)] | Dist
+#: An inverse export supply elasticity ω = 1/η, [0, 5] (η ≥ 0.2).
+InverseSupply = Annotated[Annotated[float, Strict(), schema_range(0, 5)] | Dist, in_range(0, 5)]
+#: A half-life in days, [1, 3650].
+HalfLifeDays = Annotated[Annotated[float, Strict(), schema_range(1, MAX_DAYS)] | Dist, in_range(1, MAX_DAYS)]
+#: Domestic output over imports at the base, [0, 100].
+DomesticRatio = Annotated[Annotated[float, Strict(), schema_range(0, 100)] | Dist, in_range(0, 100)]
+#: An exponent of diminishing returns, (0, 1].
+Exponent = Annotated[Annotated[float, Strict(), schema_range(0.05, 1)] | Dist, in_range(0.05, 1)]
+#: A motive weight, [0, 1000] (1 = counted at face value).
+MotiveWeight = Annotated[Annotated[float, Strict(), schema_range(0, 1000)] | Dist, in_range(0, 1000)]

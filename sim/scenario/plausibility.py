@@ -1,24 +1,31 @@
 """The plausibility bound: the largest payoff a run of a scenario can have.
 
 Derived term by term from the model's loss functions (``sim/model/``, the engine's
-accounting in ``sim/engine/world.py``); every loss is undiscounted here (a
-discount rate >= 0 only shrinks it) and every rate taken at its worst over the
-horizon ``H`` days. For an actor with preference weights ``w``::
+accounting in ``sim/engine/links.py`` and ``world.py``); every loss is undiscounted here
+(a discount rate >= 0 only shrinks it) and every rate taken at its worst over the
+horizon ``H`` days. Per link, ``Vmax`` is the base value per day times the largest trade
+growth (at the lowest total tariff) and ``S`` the span of total tariffs ``hi − lo``::
 
-    trade       Σ_links  Vmax/365 · (1.5·Δτ + margin + substitution_cost) · H
-                (Vmax: trade at the lowest effective tariff; Δτ: the widest tariff change)
-    shortage    Σ_consumed   VaR/day · H                      (σ^γ <= 1)
-    strategic   Σ_supplied   strategic/day · H
-    withheld    Σ_supplied   revenue/365/s · (s + (1−s)·c) · (H + cohort_days)
-    diversif.   Σ_supplied   rent/365 · H                     (|x − x_baseline| <= 1)
-    audience    calendar threats' audience and concession costs, policy threats
-                issued × their largest cost, deals × the defection cost
-    transfer    deals × the largest side payment on the table
+    consumer        Vmax·(1+hi)·S·H          (|dCS/dτ| = p_w·M <= Vmax per unit of τ)
+    revenue         2·hi·Vmax·H               (revenue at world prices <= hi·Vmax)
+    revenue_motive  |ρ_R − 1| × the revenue term
+    producer        Vmax·H                    (|ΔPS_X| <= V0·ω/(1+ω)·max(share^(1+ω), 1))
+    adjustment      margin·2·Vmax·H           (|A| <= twice the largest quantity lost)
+    commitment      premium·Vmax·H
+    protection      θ·z0·(1+τ0)·V0·(T^(1+κ) + 1)/(1+κ)·H,  T = (1+hi)/(1+τ0)
+    farm            w_F × (producer + adjustment) of the link
+    security        Σ_supplied  w_S·VaR/day·H                (denied share <= 1)
+    shortage        Σ_consumed   VaR/day · H                  (σ^γ <= 1)
+    withheld        Σ_supplied   revenue/365/s · (s + (1−s)·c) · (H + cohort_days)
+    diversif.       Σ_supplied   rent/365 · H                 (|x − x_baseline| <= 1)
+    audience        calendar threats' audience and concession costs, policy threats
+                    issued × their largest cost, deals × the defection cost
+    transfer        deals × the largest side payment on the table
 
-and the bound of the run is the largest over the actors of ``Σ w_i · term_i``.
-Beyond it a run has broken the model's own accounting; the physical bounds of
-every field (``docs/limits.md``) keep the bound itself finite and of the size of
-the economies at stake.
+and the bound of the run is the largest over the actors of the sum of its terms (every
+component counts at face value; motive weights are inside the terms). Beyond it a run
+has broken the model's own accounting; the physical bounds of every field
+(``docs/limits.md``) keep the bound itself finite and of the size of the economies at stake.
 """
 
 from __future__ import annotations
@@ -31,7 +38,22 @@ from sim.scenario.roles import trade_growth
 from sim.scenario.schema import Scenario, ThreatMove
 
 DAYS_PER_YEAR = 365.0
-COMPONENTS = ("trade", "shortage", "withheld_sales", "diversification", "strategic", "audience", "transfer")
+COMPONENTS = (
+    "consumer",
+    "revenue",
+    "producer",
+    "adjustment",
+    "commitment",
+    "protection",
+    "revenue_motive",
+    "farm",
+    "security",
+    "shortage",
+    "withheld_sales",
+    "diversification",
+    "audience",
+    "transfer",
+)
 
 
 def _v(x: Any, params: Mapping[str, float]) -> float:
@@ -55,25 +77,62 @@ def _template_costs(sc: Scenario, actor: str) -> tuple[float, float]:
     return max(audience, default=0.0), max(concession, default=0.0)
 
 
+def _weight(spec: Any, key: str, params: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """A motive weight: calibrated (from ``weights``), sampled or a number."""
+    return float(weights.get(key, 0.0)) if isinstance(spec, str) else _v(spec, params)
+
+
 def term_bounds(
-    sc: Scenario, params: Mapping[str, float], threats_issued: Mapping[str, int], deals: int
+    sc: Scenario,
+    params: Mapping[str, float],
+    threats_issued: Mapping[str, int],
+    deals: int,
+    weights: Mapping[str, float] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Per actor, the largest magnitude each loss component can reach in this run ($bn)."""
+    """Per actor, the largest magnitude each loss component can reach in this run ($bn).
+
+    ``weights`` are the run's calibrated motive weights (keys ``ACTOR.kind[.target]``).
+    """
+    weights = weights or {}
     h = float(sc.meta.horizon_days)
     out = {a: dict.fromkeys(COMPONENTS, 0.0) for a in sc.actors}
-    for link in sc.trade_links.values():
+    for k, link in sc.trade_links.items():
         tau0 = _v(link.base_tariff, params)
         lo, hi = _tariff_span(sc, link, params)
-        vmax = _v(link.value_bn_per_year, params) * trade_growth(tau0, lo, _v(link.elasticity, params))
-        dtau = max(abs(hi - tau0), abs(tau0 - lo))
-        per_day = vmax / DAYS_PER_YEAR * (1.5 * dtau + _v(link.margin, params) + _v(link.substitution_cost, params))
-        for a in {link.importer, link.exporter}:
-            out[a]["trade"] += per_day * h
-    for cp in sc.chokepoints.values():
+        lo, hi = max(lo, 0.0), max(hi, 0.0)
+        v0 = _v(link.value_bn_per_year, params) / DAYS_PER_YEAR
+        vmax = v0 * trade_growth(tau0, lo, _v(link.elasticity, params))
+        imp, exp = out[link.importer], out[link.exporter]
+        imp["consumer"] += vmax * (1 + hi) * (hi - lo) * h
+        revenue = 2 * hi * vmax * h
+        imp["revenue"] += revenue
+        m = sc.actors[link.importer].motives
+        if link.tariff:
+            imp["revenue_motive"] += abs(_weight(m.revenue, f"{link.importer}.revenue", params, weights) - 1) * revenue
+        imp["commitment"] += _v(link.purchase_premium, params) * vmax * h
+        for p in m.protection:
+            if p.link == k:
+                theta = _weight(p.weight, f"{link.importer}.protection.{k}", params, weights)
+                kappa = _v(p.supply_elasticity, params)
+                t = (1 + hi) / (1 + tau0)
+                psd = _v(p.domestic_ratio, params) * (1 + tau0) * v0 * (t ** (1 + kappa) + 1) / (1 + kappa)
+                imp["protection"] += theta * psd * h
+        producer = vmax * h
+        adjustment = _v(link.margin, params) * 2 * vmax * h
+        exp["producer"] += producer
+        exp["adjustment"] += adjustment
+        for f in sc.actors[link.exporter].motives.farm:
+            if f.link == k:
+                w = _weight(f.weight, f"{link.exporter}.farm.{k}", params, weights)
+                exp["farm"] += w * (producer + adjustment)
+    for name, cp in sc.chokepoints.items():
         s, c = _v(cp.supplier_share, params), _v(cp.third_country_content, params)
         out[cp.consumer]["shortage"] += _v(cp.value_at_risk_bn_per_day, params) * h
         sup = out[cp.supplier]
-        sup["strategic"] += _v(cp.strategic_value_bn_per_day, params) * h
+        for x in sc.actors[cp.supplier].motives.security:
+            if x.chokepoint == name:
+                w = _weight(x.weight, f"{cp.supplier}.security.{name}", params, weights)
+                sup["security"] += w * _v(cp.value_at_risk_bn_per_day, params) * h
         if s > 0:
             revenue = _v(cp.supplier_revenue_bn_per_year, params) / DAYS_PER_YEAR / s
             sup["withheld_sales"] += revenue * (s + (1 - s) * c) * (h + cp.cohort_days)
@@ -105,19 +164,17 @@ def payoff_bound(
     params: Mapping[str, float],
     threats_issued: Mapping[str, int] | None = None,
     deals: int = 0,
+    weights: Mapping[str, float] | None = None,
 ) -> float:
     """The plausibility bound of a run ($bn): no actor's |payoff| may exceed it.
 
     ``params`` are the run's sampled parameters (dotted path -> value);
     ``threats_issued`` (per actor) and ``deals`` (deals made or renewed) count the
-    run's one-off events that policies, not the scenario, decide.
+    run's one-off events that policies, not the scenario, decide; ``weights`` are its
+    calibrated motive weights.
     """
-    terms = term_bounds(sc, params, threats_issued or {}, deals)
-    best = 0.0
-    for a, actor in sc.actors.items():
-        w = actor.preferences
-        best = max(best, sum(getattr(w, comp) * terms[a][comp] for comp in COMPONENTS))
-    return best
+    terms = term_bounds(sc, params, threats_issued or {}, deals, weights)
+    return max((sum(t.values()) for t in terms.values()), default=0.0)
 
 
 def plausible(payoffs: Mapping[str, float], bound: float) -> bool:

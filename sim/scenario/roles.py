@@ -1,8 +1,8 @@
 """Checks on instruments by the role a link or chokepoint gives them.
 
 An instrument's own bounds are generic (``|x| <= 1e6``); the role fixes its
-physical range: a tariff is an ad-valorem rate in ``[0, 10]`` (with its tariff
-equivalents added), a quota or an approval rate is a share, a licence delay is
+physical range: a link's total tariff (``base_tariff`` plus its instrument and tariff
+equivalents) is at most 10; below 0 it is clipped to 0 (no import subsidies), a quota or an approval rate is a share, a licence delay is
 at most the longest horizon. A tariff cut below the tariff at which trade was
 observed makes the constant-elasticity demand extrapolate: it may at most
 multiply trade by :data:`MAX_TRADE_GROWTH`. Reasons: ``docs/limits.md``.
@@ -37,11 +37,13 @@ def _spec(sc: Scenario, ref: str | None) -> Any:
 
 
 def tariff_range(sc: Scenario, link: TradeLink) -> tuple[float, float] | None:
-    """Lowest and highest effective tariff of ``link`` (None if an instrument is unknown)."""
+    """Lowest and highest total tariff of ``link`` before clipping at 0 (None if an instrument is unknown)."""
     spec = _spec(sc, link.tariff)
     if link.tariff is not None and spec is None:
         return None
-    lo, hi = (spec.min, spec.max) if spec is not None else _span(link.base_tariff)
+    lo, hi = _span(link.base_tariff)
+    if spec is not None:
+        lo, hi = lo + spec.min, hi + spec.max
     for te in link.tariff_equivalents:
         eq = _spec(sc, te.instrument)
         if eq is None:
@@ -63,14 +65,14 @@ def link_instruments(sc: Scenario, base: tuple[Any, ...], link: TradeLink) -> Fo
     span = tariff_range(sc, link)
     if span is not None:
         lo, hi = span
-        if lo < 0 or hi > MAX_TARIFF:
+        if hi > MAX_TARIFF:
             yield (
                 base + ("tariff",),
-                f"the effective tariff ({link.tariff or 'base_tariff'} plus tariff equivalents) must lie in "
-                f"[0, {MAX_TARIFF:g}], found values from {show(lo)} to {show(hi)}",
+                f"the total tariff (base_tariff plus {link.tariff or 'nothing'} and tariff equivalents) must be "
+                f"at most {MAX_TARIFF:g}, found values up to {show(hi)}",
             )
         else:
-            growth = trade_growth(_span(link.base_tariff)[1], lo, _span(link.elasticity)[1])
+            growth = trade_growth(_span(link.base_tariff)[1], max(lo, 0.0), _span(link.elasticity)[1])
             if growth > MAX_TRADE_GROWTH:
                 yield (
                     base + ("base_tariff",),

@@ -14,27 +14,19 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict
+from pydantic import ConfigDict, Field, PrivateAttr, Strict
 
+from sim.scenario.base import NAME, Base
+from sim.scenario.economy import Chokepoint, TradeLink
 from sim.scenario.fields import (
-    Acceleration,
     BnNumber,
-    BnPerDayNumber,
-    BnPerYearNumber,
     Breakdown,
-    Convexity,
-    DaysNumber,
-    DelayShape,
-    Elasticity,
-    EquivalentRate,
     LagDays,
-    PerDollar,
-    RampPerYear,
     RatePerYear,
     Resolve,
     ShareNumber,
-    TariffNumber,
 )
+from sim.scenario.motives import Calibration, Motives
 from sim.scenario.numbers import (
     MAX_DAYS,
     MAX_INT,
@@ -46,20 +38,10 @@ from sim.scenario.numbers import (
     Days,
     InstrumentValue,
     Interval,
-    Rate,
     Share,
     SignedBn,
     Weight,
 )
-
-NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
-REF = r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$"
-InstrumentRef = Annotated[str, Field(pattern=REF, description="ACTOR.instrument")]
-
-
-class Base(BaseModel):
-    # every number must be finite unless a field says otherwise (resolve_bn: .inf = never concedes)
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- meta
@@ -100,18 +82,6 @@ class Instrument(Base):
     description: str = ""
 
 
-class Preferences(Base):
-    """Weights on each loss component in the actor's payoff (1 = counted at face value)."""
-
-    trade: Rate = 1.0
-    shortage: Rate = 1.0
-    withheld_sales: Rate = 1.0
-    diversification: Rate = 1.0
-    strategic: Rate = Field(default=1.0, description="Weight on the security value of the other's shortage.")
-    audience: Rate = 1.0
-    transfer: Rate = Field(default=1.0, description="Weight on side payments made (received: negative).")
-
-
 class PolicySpec(Base):
     """A decision rule from the policy registry, by name, with its parameters."""
 
@@ -125,7 +95,7 @@ class Actor(Base):
     description: str = ""
     instruments: dict[str, Instrument] = Field(min_length=1)
     policy: PolicySpec = PolicySpec(name="scripted")
-    preferences: Preferences = Field(default=Preferences(), description="Weights on loss components in the payoff.")
+    motives: Motives = Field(default=Motives(), description="Why the actor holds its instruments (docs/model.md §3).")
     resolve_bn: Resolve = Field(
         default=math.inf,
         description="Private resolve: accumulated loss ($bn) the actor bears before conceding (.inf: never).",
@@ -134,85 +104,6 @@ class Actor(Base):
     reaction_lag_days: LagDays = Field(default=1.0, description="Days between observing a move and reacting to it.")
     pre_deadline_days: Days = Field(default=2.0, description="Days before a deadline at which a target decides.")
     noise: Share = Field(default=0.0, description="Chance that a decision is replaced by a random step.")
-
-
-# ------------------------------------------------------------------- trade links
-class TariffEquivalent(Base):
-    """A non-tariff instrument (port fees) acting as an ad-valorem tariff equivalent."""
-
-    instrument: InstrumentRef
-    rate: EquivalentRate = Field(description="Tariff equivalent per unit of the instrument.")
-
-
-class TradeLink(Base):
-    """Goods trade exporter -> importer, taxed by the importer's tariff instrument."""
-
-    exporter: str
-    importer: str
-    description: str = ""
-    value_bn_per_year: BnPerYearNumber = Field(description="Trade value V0 at the base tariff ($bn/yr).")
-    tariff: InstrumentRef | None = None
-    base_tariff: TariffNumber = Field(default=0.0, description="Tariff tau0 at which V0 was observed.")
-    elasticity: Elasticity = Field(default=2.5, description="Import demand elasticity epsilon.")
-    pass_through: ShareNumber = Field(default=1.0, description="Share phi of the tariff paid by importers.")
-    margin: PerDollar = Field(default=0.3, description="Exporter value added lost per $ of lost sales.")
-    quota: InstrumentRef | None = Field(
-        default=None, description="Instrument giving the share of normal purchases made (0..1)."
-    )
-    substitution_cost: PerDollar = Field(
-        default=0.0, description="Importer's cost per $ of purchases cut by the quota."
-    )
-    tariff_equivalents: list[TariffEquivalent] = Field(default_factory=list, max_length=MAX_ITEMS)
-
-
-# -------------------------------------------------------------------- chokepoints
-class Alternative(Base):
-    """Supply outside the supplier's reach that the consumer can build up."""
-
-    ramp_per_year: RampPerYear = Field(default=0.0, description="Added share of demand per year.")
-    acceleration: Acceleration = Field(
-        default=0.0, description="Extra ramp per unit of time spent in shortage (x ramp)."
-    )
-    max_share: ShareNumber = Field(default=1.0, description="Ceiling of added alternative supply.")
-    review_days: Interval = Field(default=30.0, description="Days between capacity updates.")
-
-
-class Chokepoint(Base):
-    """A good the supplier can withhold from the consumer through licensing."""
-
-    supplier: str
-    consumer: str
-    description: str = ""
-    supplier_share: ShareNumber = Field(description="Supplier's share s of the consumer's supply.")
-    initial_stock_days: DaysNumber = Field(description="Stock I0 in days of demand.")
-    control: InstrumentRef = Field(description="Supplier's control-tier instrument.")
-    licensed_share_by_tier: list[Share] = Field(
-        min_length=1, max_length=MAX_ITEMS, description="Share of the supplier's flow needing a licence, by tier."
-    )
-    approval: InstrumentRef = Field(description="Instrument: share of applications approved.")
-    delay_days: InstrumentRef = Field(description="Instrument: mean processing delay (days).")
-    delay_shape: DelayShape = Field(default=4.0, description="Gamma shape of the processing delay.")
-    cohort_days: Interval = Field(default=7.0, description="Applications are filed in cohorts.")
-    third_country_content: ShareNumber = Field(
-        default=0.0, description="Share of other supply with supplier-origin content."
-    )
-    extraterritorial_from_tier: Annotated[int, Strict(), Field(ge=0, le=MAX_ITEMS)] | None = Field(
-        default=None, description="Tier from which the extraterritorial rule reaches that content."
-    )
-    value_at_risk_bn_per_day: BnPerDayNumber = Field(
-        description="Consumer's downstream output that depends on the good ($bn/day)."
-    )
-    gamma: Convexity = Field(default=2.0, description="Convexity of the shortage cost g = sigma^gamma.")
-    supplier_revenue_bn_per_year: BnPerYearNumber = Field(
-        default=0.0, description="Supplier's export revenue from this flow at full supply."
-    )
-    strategic_value_bn_per_day: BnPerDayNumber = Field(
-        default=0.0, description="Supplier's security value of the consumer's shortage, x g."
-    )
-    supplier_rent_bn_per_year: BnPerYearNumber = Field(
-        default=0.0, description="Supplier's long-run rent per unit share of demand lost."
-    )
-    alternative: Alternative = Alternative()
 
 
 # ----------------------------------------------------------------------- calendar
@@ -374,6 +265,9 @@ class Scenario(Base):
     chokepoints: dict[str, Chokepoint] = Field(default_factory=dict)
     calendar: list[Move] = Field(default_factory=list, max_length=MAX_ITEMS * 10)
     deal_space: DealSpace | None = None
+    calibration: Calibration | None = Field(
+        default=None, description="Reference state of the motive weights and of the no-dispute path."
+    )
 
     _uncertain: list[tuple[str, Any]] = PrivateAttr(default_factory=list)
 

@@ -9,10 +9,11 @@ import pytest
 from sim.engine.calendar import Calendar
 from sim.engine.chokepoints import Chokepoints, stockout_day
 from sim.engine.compile import scenario_from_dict
+from sim.engine.links import AUDIENCE
 from sim.engine.outcome import Outcome
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
-from sim.engine.world import AUDIENCE, World
+from sim.engine.world import World
 
 from ..conftest import base_dict
 from .test_engine import add_threat

@@ -10,7 +10,7 @@ import sim.engine.core as core
 from sim.analysis.summary import print_stats, summary_stats
 from sim.engine.compile import load_scenario
 from sim.engine.core import run_replication
-from sim.engine.world import COMPONENTS
+from sim.engine.links import COMPONENTS
 from sim.report.build import build_report
 from sim.scenario.plausibility import term_bounds
 

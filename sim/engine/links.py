@@ -1,0 +1,191 @@
+"""One run's trade links and chokepoints with their motives: the loss rates of each side.
+
+Loss rates are flows in $bn per day per component (:data:`COMPONENTS`), measured on
+trade links against the calibration reference state (a tariff at its reference level
+costs nothing; ``docs/model.md`` §1) and on chokepoints in absolute terms. World and
+projector both call :func:`link_rates` and :func:`choke_motive_rates`, so the engine and
+the policies' projections share one source per equation (``sim/model/``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.model.motives import security_value
+from sim.model.trade import LinkTerms, domestic_surplus_change, link_welfare
+from sim.scenario.schema import Scenario
+
+COMPONENTS = (
+    "consumer",
+    "revenue",
+    "producer",
+    "adjustment",
+    "commitment",
+    "protection",
+    "revenue_motive",
+    "farm",
+    "security",
+    "shortage",
+    "withheld_sales",
+    "diversification",
+    "audience",
+    "transfer",
+)
+(
+    CONSUMER,
+    REVENUE,
+    PRODUCER,
+    ADJUSTMENT,
+    COMMITMENT,
+    PROTECTION,
+    REVENUE_MOTIVE,
+    FARM,
+    SECURITY,
+    SHORTAGE,
+    WITHHELD,
+    DIVERSIFICATION,
+    AUDIENCE,
+    TRANSFER,
+) = range(len(COMPONENTS))
+
+
+@dataclass
+class Link:
+    """A trade link of one run: its terms, instruments, motives and reference welfare."""
+
+    name: str
+    exporter: str
+    importer: str
+    terms: LinkTerms  # $bn per day
+    tariff: str | None
+    quota: str | None
+    equivalents: list[tuple[str, float]]
+    # motives: (weight key, θ, z0, κ) of the importer; ρ_R − 1 of the importer; the exporter's farm weight key
+    protection: list[tuple[str, float, float, float]] = field(default_factory=list)
+    revenue_key: str | None = None
+    farm_key: str | None = None
+    ref: tuple[float, ...] = ()  # reference (consumer, revenue, producer, commitment, share, ΔPS_d per motive)
+    a: float = 0.0  # short-run lost sales A ($bn/day), decaying at terms.decay
+    memo: dict[tuple[float, float], Any] = field(default_factory=dict)  # link_rates by (tau, floor)
+    totals: dict[tuple[float, float], tuple[float, float, float]] = field(default_factory=dict)
+    coef: float | None = None  # Σ of decaying_coefficient (cleared with the memo)
+
+    def set_reference(self, tau: float, floor: float) -> None:
+        """Record the welfare terms at the reference state (the zero of every link loss)."""
+        self.ref = _welfare(self, tau, floor)
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop memoised rates (after the reference or the motive weights change)."""
+        self.memo.clear()
+        self.totals.clear()
+        self.coef = None
+
+
+def _welfare(l: Link, tau: float, floor: float) -> tuple[float, ...]:
+    w = link_welfare(l.terms, tau, floor)
+    t = l.terms
+    psd = tuple(
+        float(domestic_surplus_change(t.v0, tau, t.tau0, t.elasticity, t.omega, z0, kappa))
+        for _k, _theta, z0, kappa in l.protection
+    )
+    return (float(w.consumer), float(w.revenue), float(w.producer), float(w.commitment), float(w.share), *psd)
+
+
+def link_rates(l: Link, weights: dict[str, float], tau: float, floor: float) -> tuple[list[tuple[int, float]], ...]:
+    """``(importer's, exporter's)`` static loss rates by component, and the quantity share.
+
+    Memoised per link on ``(tau, floor)``: whoever changes the motive weights clears
+    ``Link.memo`` (:meth:`sim.engine.world.World.set_motive_weights`).
+
+    Returns ``(importer pairs, exporter pairs, (share,))`` where pairs are ``(component, rate)``.
+    The exporter's short-run cost ``margin·A`` (and its farm weight) is added by the caller,
+    which keeps the decaying state ``A``.
+    """
+    hit = l.memo.get((tau, floor))
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    w = _welfare(l, tau, floor)
+    r = l.ref
+    imp = [(CONSUMER, r[0] - w[0]), (REVENUE, r[1] - w[1]), (COMMITMENT, w[3] - r[3])]
+    for i, (key, _theta, _z0, _kappa) in enumerate(l.protection):
+        imp.append((PROTECTION, weights[key] * (r[5 + i] - w[5 + i])))
+    if l.revenue_key is not None:
+        imp.append((REVENUE_MOTIVE, (weights[l.revenue_key] - 1.0) * (r[1] - w[1])))
+    exp = [(PRODUCER, r[2] - w[2])]
+    if l.farm_key is not None:
+        exp.append((FARM, weights[l.farm_key] * (r[2] - w[2])))
+    out = imp, exp, (w[4],)
+    if len(l.memo) < 4096:
+        l.memo[(tau, floor)] = out
+    return out
+
+
+def link_totals(l: Link, weights: dict[str, float], tau: float, floor: float) -> tuple[float, float, float]:
+    """``(importer's total, exporter's total, share)`` of :func:`link_rates` (memoised: the projector's path)."""
+    hit = l.totals.get((tau, floor))
+    if hit is None:
+        imp, exp, (share,) = link_rates(l, weights, tau, floor)
+        hit = (sum(r for _i, r in imp), sum(r for _i, r in exp), share)
+        if len(l.totals) < 4096:
+            l.totals[(tau, floor)] = hit
+    return hit
+
+
+def decaying_total(l: Link, weights: dict[str, float]) -> float:
+    """Σ of :func:`decaying_coefficient` (memoised)."""
+    if l.coef is None:
+        l.coef = sum(c for _i, c in decaying_coefficient(l, weights))
+    return l.coef
+
+
+def decaying_coefficient(l: Link, weights: dict[str, float]) -> list[tuple[int, float]]:
+    """Components and coefficients of the exporter's cost on the state ``A``: ``margin·A`` (and farm)."""
+    out = [(ADJUSTMENT, l.terms.margin)]
+    if l.farm_key is not None:
+        out.append((FARM, weights[l.farm_key] * l.terms.margin))
+    return out
+
+
+@dataclass
+class SecurityMotive:
+    """The supplier's security motive on a chokepoint: weight key and exponent β."""
+
+    key: str
+    exponent: float
+
+
+def choke_motive_rates(
+    motives: list[SecurityMotive], weights: dict[str, float], var: float, licensed: Any, approval: Any
+) -> Any:
+    """Supplier's security loss rate (negative: a gain) from denying ``licensed·(1 − approval)`` of demand."""
+    total: Any = 0.0
+    denied = licensed * (1.0 - approval)
+    for m in motives:
+        total = total - weights[m.key] * security_value(var, denied, m.exponent)
+    return total
+
+
+def motive_weight_specs(sc: Scenario) -> dict[str, Any]:
+    """Every motive weight by key (``ACTOR.kind[.target]``): a number, a distribution or ``calibrate``."""
+    out: dict[str, Any] = {}
+    for a, actor in sc.actors.items():
+        m = actor.motives
+        if any(l.importer == a and l.tariff for l in sc.trade_links.values()):
+            out[f"{a}.revenue"] = m.revenue
+        for p in m.protection:
+            out[f"{a}.protection.{p.link}"] = p.weight
+        for f in m.farm:
+            out[f"{a}.farm.{f.link}"] = f.weight
+        for x in m.security:
+            out[f"{a}.security.{x.chokepoint}"] = x.weight
+    return out
+
+
+def reference_values(sc: Scenario) -> dict[str, float]:
+    """Instrument values at the calibration reference state (the no-dispute path)."""
+    out = {f"{a}.{n}": ins.initial for a, act in sc.actors.items() for n, ins in act.instruments.items()}
+    if sc.calibration is not None:
+        out.update(sc.calibration.reference)
+    return out
