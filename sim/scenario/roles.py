@@ -3,8 +3,8 @@
 An instrument's own bounds are generic (``|x| <= 1e6``); the role fixes its
 physical range: a link's total tariff (``base_tariff`` plus its instrument and tariff
 equivalents) is at most 10; below 0 it is clipped to 0 (no import subsidies); a quota or
-an approval rate is a share; a licence delay is at most the longest horizon. A tariff cut below the tariff at which trade was
-observed makes the constant-elasticity demand extrapolate: it may at most
+an approval rate is a share; a licence delay is at most the longest horizon. A tariff cut
+below the tariff at which trade was observed makes the constant-elasticity demand extrapolate: it may at most
 multiply trade by :data:`MAX_TRADE_GROWTH`. Reasons: ``docs/limits.md``.
 """
 
