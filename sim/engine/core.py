@@ -32,6 +32,7 @@ from sim.engine.links import COMPONENTS
 from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
+from sim.engine.restraint import below_reference, calibrated_instruments
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
 from sim.engine.view import EngineView, Sources
@@ -87,6 +88,7 @@ def summary_columns(sc: Scenario) -> list[str]:
         names += [f"deal_{i.actor}.{i.instrument}" for i in ds.items]
         names += [f"deal_{transfer_key(t.payer, t.payee)}" for t in ds.transfers]
     names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
+    names += [f"below_reference_{a}" for a in sc.actors]
     names += ["n_events", "plausibility_bound_bn", "plausible"]
     names += [path for path, _ in sc.uncertain]
     return [*dict.fromkeys(names), "seed"]
@@ -111,6 +113,7 @@ class Engine:
         # calibrated motive weights: recalibrated for this run's parameters (midpoints of intervals unless drawn)
         self.weights = run_weights(sc, params, None) if weights is None else weights
         self.world = world = World(sc, params, self.weights)
+        self.calibrated = calibrated_instruments(sc)
         self.projector = Projector(world)
         self.clock = Scheduler(world, record_series)
         self.env = self.clock.env
@@ -233,12 +236,16 @@ class Engine:
             self.clock.snapshot()  # the policy's state (e.g. its belief) after this epoch
 
     def concede(self, actor: str, reason: str = "") -> None:
-        """An actor gives in: meets pending threat conditions and steps back once."""
+        """An actor gives in: meets pending threat conditions and steps back once on every
+        instrument it holds above its reference level (never past it)."""
         me = self.actors[actor]
         self.clock.log(EventKind.CONCEDE, actor, None, None, None, reason or me.policy.name)
         self.threats.concede_all(actor)
+        w = self.world
         for name in me.view.own_instruments:
-            self.move(actor, name, me.view.step(name, -1), EventKind.CONCESSION, "steps back")
+            ref = f"{actor}.{name}"
+            if w.hostility(ref, w.reference[ref], w.values[ref]) > 0:  # back toward the calm level, not beyond it
+                self.move(actor, name, me.view.step(name, -1), EventKind.CONCESSION, "steps back")
         self.outcome.capitulate(actor, self.env.now)
         me.conceded = True
 
@@ -303,6 +310,9 @@ class Engine:
                 row[f"deal_{ref}"] = out.first_terms.get(ref, math.nan)
         for ref, v in self.peak.items():
             row[f"peak_{ref}"] = v
+        below = below_reference(self.sc, self.clock.events, w.reference, self.calibrated)
+        for a in self.sc.actors:
+            row[f"below_reference_{a}"] = below[a]
         row["n_events"] = len(self.clock.events)
         deals = sum(e.kind in ("deal", "deal_renewed") for e in self.clock.events)
         bound = payoff_bound(self.sc, self.params, self.threats.issued, deals, self.weights)  # docs/limits.md
