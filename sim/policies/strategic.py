@@ -69,7 +69,7 @@ class BestResponse(Policy):
         )
         move_cost_bn: Bn = Field(
             default=0.0,
-            description="Cost of changing an instrument ($bn, in utility): ties between moving and holding go to holding.",
+            description="Cost of changing an instrument ($bn of utility): near-ties go to holding.",
         )
 
     # ------------------------------------------------------------ epochs
