@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.engine.outcome import label_order
+
 
 def _q(x: pd.Series, q: float) -> float:
     x = x.dropna()
@@ -23,7 +25,8 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
     """Outcome shares, deal timing, threats, shortages, payoffs and losses."""
     n = len(summary)
     out: dict[str, pd.DataFrame] = {}
-    counts = summary["outcome"].value_counts().sort_index()
+    counts = summary["outcome"].value_counts()
+    counts = counts.reindex(label_order(counts.index))
     out["outcomes"] = pd.DataFrame({"outcome": counts.index, "runs": counts.values, "share": counts.values / max(n, 1)})
     deal = summary["deal_day"].dropna()
     row = {

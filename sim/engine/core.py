@@ -28,6 +28,7 @@ from sim.engine.calibration import run_weights
 from sim.engine.chokepoints import Chokepoints
 from sim.engine.deals import DealBook, Table
 from sim.engine.events import Event, EventKind
+from sim.engine.hostility import HostilityIndex
 from sim.engine.links import COMPONENTS
 from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
@@ -66,6 +67,7 @@ def series_columns(sc: Scenario) -> list[str]:
     cols += [f"stock_{k}" for k in sc.chokepoints]
     cols += [f"shortfall_share_{k}" for k in sc.chokepoints]
     cols += [f"loss_{a}" for a in sc.actors]
+    cols += ["hostility"]
     for a, act in sc.actors.items():
         cols += REGISTRY[act.policy.name].series_fields(a, act.policy.params)
     return cols
@@ -76,7 +78,8 @@ def summary_columns(sc: Scenario) -> list[str]:
 
     ``seed`` is added by :func:`run_replication`; sweeps add their own columns after it.
     """
-    names = ["run", "outcome", "deal_day", "capitulation_day"]
+    names = ["run", "outcome", "deal_day", "capitulation_day", "deal_in_force_at_horizon"]
+    names += ["hostility_start", "hostility_end"]
     names += [f"payoff_{a}" for a in sc.actors]
     names += [f"loss_{comp}_{a}" for a in sc.actors for comp in COMPONENTS]
     names += [f"threat_{t.id}_carried_out" for t in sc.threats()]
@@ -115,7 +118,9 @@ class Engine:
         self.world = world = World(sc, params, self.weights)
         self.calibrated = calibrated_instruments(sc)
         self.projector = Projector(world)
-        self.clock = Scheduler(world, record_series)
+        self.hostility = HostilityIndex(world, self.projector)  # weights fixed at the start state
+        self.hostility_start = self.hostility.of(world.values)
+        self.clock = Scheduler(world, record_series, self.hostility.of)
         self.env = self.clock.env
         self.outcome = Outcome()
         self.peak = dict(world.values)  # the most hostile level each instrument reached
@@ -282,12 +287,15 @@ class Engine:
     def summarise(self) -> dict[str, Any]:
         """One row of summary.parquet for this run."""
         w, out = self.world, self.outcome
-        escalated = self.threats.escalated() or w.hostility_index() > 0
+        end = self.hostility.of(w.values)
         row: dict[str, Any] = {
             "run": self.run_index,
-            "outcome": out.label(escalated),
+            "outcome": out.label(self.hostility_start, end),
             "deal_day": math.nan if out.deal_day is None else out.deal_day,
             "capitulation_day": out.capitulation_day,
+            "deal_in_force_at_horizon": self.deals.in_force,
+            "hostility_start": self.hostility_start,
+            "hostility_end": end,
         }
         for a in w.actors:
             row[f"payoff_{a}"] = w.payoff(a)
