@@ -1,7 +1,9 @@
 """The hostility index against its definition (docs/model.md, "Outcome labels and the hostility index").
 
-Flow losses are computed here from the trade formulas of ``sim.model.trade`` (one day,
-undiscounted, preference weights 1), not read from the projector the index uses.
+Flow losses are computed here by hand from the model's definitions (flat export supply,
+so an exporter loses only the short-run value added ``margin·A`` on the sales it loses,
+``A`` decaying with its half-life; averaged over the horizon, undiscounted), not read from
+the projector the index uses.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from sim.engine.core import series_columns
 from sim.engine.hostility import HostilityIndex
 from sim.engine.projection import Projector
 from sim.engine.world import World
-from sim.model.trade import exporter_loss
 
-from ..conftest import two_tariff_links
+HORIZON = 60.0
+HALF_LIFE = 180.0
 
 REL = 1e-12  # the index is a weighted mean of exact ratios: only rounding separates it from the formula
 
@@ -26,10 +28,29 @@ REL = 1e-12  # the index is a weighted mean of exact ratios: only rounding separ
 def two_link_scenario() -> dict:
     """Each side taxes the other's exports; China's purchases are a quota on US exports (hostile: down);
     the US also has an instrument nothing refers to and one whose range is a single point."""
-    links = two_tariff_links()
-    links["us_cn"]["quota"] = "CN.purchases"
+    links = {
+        "cn_us": {
+            "exporter": "CN",
+            "importer": "US",
+            "value_bn_per_year": 365,
+            "tariff": "US.tariff",
+            "elasticity": 2.0,
+            "margin": 0.5,
+            "margin_half_life_days": HALF_LIFE,
+        },
+        "us_cn": {
+            "exporter": "US",
+            "importer": "CN",
+            "value_bn_per_year": 146,
+            "tariff": "CN.tariff",
+            "elasticity": 3.0,
+            "margin": 0.2,
+            "margin_half_life_days": HALF_LIFE,
+            "quota": "CN.purchases",  # a purchase commitment: a floor on the quantity (share of Q0)
+        },
+    }
     return {
-        "meta": {"name": "hostility", "start": "2025-01-01", "horizon_days": 60, "discount_rate_per_year": 0.05},
+        "meta": {"name": "hostility", "start": "2025-01-01", "horizon_days": HORIZON, "discount_rate_per_year": 0.05},
         "actors": {
             "US": {
                 "instruments": {
@@ -57,26 +78,35 @@ def index_of(d: dict) -> HostilityIndex:
     return HostilityIndex(world, Projector(world))
 
 
-def hand_flow_losses() -> dict[str, float]:
-    """The other side's loss per day at the hostile end minus at the friendly end, others at day-0 values.
+def decay_factor() -> float:
+    """Mean over the horizon of a unit short-run loss decaying at ln2/h: ``(1 − e^(−kH))/(kH)``."""
+    k = np.log(2.0) / HALF_LIFE
+    return float(-np.expm1(-k * HORIZON) / (k * HORIZON))
 
+
+def hand_flow_losses(purchases: float = 0.8) -> dict[str, float]:
+    """The other side's average daily loss at the hostile end minus at the friendly end, others at day 0.
+
+    With flat export supply (ω = 0, the default) an exporter's producer surplus does not change
+    and its only loss is ``margin·A`` with ``A`` = base value × (quantity share lost), the
+    share being ``max(((1+τ)/(1+τ0))^(−ε), floor)``.
     cn_us: $365bn/yr = 1/day, ε = 2, margin 0.5 (China exports, US tariff);
-    us_cn: $146bn/yr = 0.4/day, ε = 3, margin 0.2 (US exports, China's tariff, China's purchases as quota).
+    us_cn: $146bn/yr = 0.4/day, ε = 3, margin 0.2 (US exports, China's tariff, China's purchases a floor).
     """
-    us_exports = dict(v0=0.4, tau0=0.0, elasticity=3.0, pass_through=1.0, margin=0.2)
+    f = decay_factor()
 
-    def us_loss(tau: float, quota: float) -> float:
-        return exporter_loss(tau=tau, quota=quota, **us_exports)
+    def share(tau: float, eps: float, floor: float = 0.0) -> float:
+        return max((1.0 + tau) ** -eps, floor)
 
     return {
         # China loses as the exporter of cn_us when the US tariff goes 0 -> 2
-        "US.tariff": exporter_loss(1.0, 2.0, 0.0, 2.0, 1.0, 0.5) - exporter_loss(1.0, 0.0, 0.0, 2.0, 1.0, 0.5),
+        "US.tariff": 0.5 * 1.0 * (share(0.0, 2.0) - share(2.0, 2.0)) * f,
         "US.spare": 0.0,  # nothing depends on it
         "US.fixed": 0.0,  # no range
-        # the US loses as the exporter of us_cn when China's tariff goes 0 -> 1, purchases at 0.8
-        "CN.tariff": us_loss(1.0, 0.8) - us_loss(0.0, 0.8),
+        # the US loses as the exporter of us_cn when China's tariff goes 0 -> 1, purchases at their floor
+        "CN.tariff": 0.2 * 0.4 * (share(0.0, 3.0, purchases) - share(1.0, 3.0, purchases)) * f,
         # ... and when China's purchases go 1 -> 0.2 (hostile: down), its tariff at 0.1
-        "CN.purchases": us_loss(0.1, 0.2) - us_loss(0.1, 1.0),
+        "CN.purchases": 0.2 * 0.4 * (share(0.1, 3.0, 1.0) - share(0.1, 3.0, 0.2)) * f,
     }
 
 
@@ -84,13 +114,13 @@ def test_flow_losses_and_weights_follow_the_definition():
     hx = index_of(two_link_scenario())
     hand = hand_flow_losses()
     # the formulas spelled out once, as a check of the hand values themselves
-    assert hand["US.tariff"] == pytest.approx(0.5 * (1 - 3.0**-2), rel=1e-12)
-    assert hand["CN.purchases"] == pytest.approx(0.2 * 0.4 * (1.0 - 0.2) * 1.1**-3, rel=1e-12)
+    assert hand["US.tariff"] == pytest.approx(0.5 * (1 - 3.0**-2) * decay_factor(), rel=1e-12)
+    assert hand["CN.purchases"] == pytest.approx(0.2 * 0.4 * (1.0 - 1.1**-3) * decay_factor(), rel=1e-12)
     for ref, loss in hand.items():
-        assert hx.flow_loss[ref] == pytest.approx(loss, rel=1e-12, abs=1e-15), ref
+        assert hx.flow_loss[ref] == pytest.approx(loss, rel=1e-9, abs=1e-15), ref
     total = sum(hand.values())
     for ref, loss in hand.items():
-        assert hx.weights[ref] == pytest.approx(loss / total, rel=1e-12, abs=1e-15), ref
+        assert hx.weights[ref] == pytest.approx(loss / total, rel=1e-9, abs=1e-15), ref
     assert sum(hx.weights.values()) == pytest.approx(1.0, rel=1e-15)
 
 
@@ -124,7 +154,10 @@ def test_weights_use_the_start_state_not_later_values():
     world.refresh()
     assert hx.weights == before
     d["actors"]["CN"]["instruments"]["purchases"]["initial"] = 0.2  # another start state: other weights
-    assert index_of(d).weights["CN.tariff"] < before["CN.tariff"]
+    other = index_of(d)
+    # with purchases at 0.2 the floor no longer props up US sales, so China's tariff costs the US more
+    assert other.flow_loss["CN.tariff"] == pytest.approx(hand_flow_losses(0.2)["CN.tariff"], rel=1e-9)
+    assert other.flow_loss["CN.tariff"] > hx.flow_loss["CN.tariff"]
 
 
 def test_a_hostile_direction_that_helps_the_other_side_weighs_nothing():
@@ -151,7 +184,8 @@ def fake_world(actors: dict[str, dict[str, tuple[float, float, float, str]]]) ->
         for n, (x, lo, hi, hostile) in ins.items():
             specs[f"{a}.{n}"] = SimpleNamespace(min=lo, max=hi, hostile=hostile, initial=x)
             values[f"{a}.{n}"] = x
-    return SimpleNamespace(specs=specs, values=values, actors=list(actors))
+    sc = SimpleNamespace(meta=SimpleNamespace(horizon_days=HORIZON))
+    return SimpleNamespace(specs=specs, values=values, actors=list(actors), sc=sc)
 
 
 def test_equal_weights_over_movable_instruments_when_no_move_costs_anything():
