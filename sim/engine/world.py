@@ -387,11 +387,19 @@ class World:
         return value
 
     def stepped(self, ref: str, direction: int) -> float:
-        """``ref`` moved one step in the hostile (+1) or friendly (−1) direction, within its bounds."""
+        """``ref`` moved one step in the hostile (+1) or friendly (−1) direction, within its bounds.
+
+        A step that would cross the instrument's reference level stops on it.
+        """
         spec = self.specs[ref]
         sign = 1.0 if spec.hostile == "up" else -1.0
         # rounded: repeated steps of 0.1 must land on 0.2, not 0.19999999999999998
-        return min(max(round(self.values[ref] + direction * sign * spec.step, 12), spec.min), spec.max)
+        now = self.values[ref]
+        new = min(max(round(now + direction * sign * spec.step, 12), spec.min), spec.max)
+        calm = self.reference[ref]
+        if (now - calm) * (new - calm) < 0.0:
+            return calm  # a step that crosses the reference level stops on it (the calm level is always reachable)
+        return new
 
     def hostility(self, ref: str, old: float, new: float) -> float:
         """Signed size of a move in steps: > 0 hurts the other side."""
