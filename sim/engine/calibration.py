@@ -91,15 +91,11 @@ class Flag:
     horizon_days: float
 
     def message(self) -> str:
-        what = {
-            "bound_wins": f"the bound {self.best:.6g}",
-            "interior_wins": f"another local maximum at {self.best:.6g}",
-            "unrationalised": f"moving it to {self.best:.6g}",
-        }[self.kind]
+        what = {"bound_wins": "the bound", "interior_wins": "another local maximum at"}.get(self.kind, "moving it to")
         return (
-            f"{self.instrument}: {what} is worth ${self.gain_bn:.4g}bn more to {self.actor} than the reference "
-            f"level {self.reference:.6g} over its {self.horizon_days:g}-day horizon at the calibrated weights "
-            f"({self.kind})"
+            f"{self.instrument}: {what} {self.best:.6g} is worth ${self.gain_bn:.4g}bn more to {self.actor} than "
+            f"the reference level {self.reference:.6g} over its {self.horizon_days:g}-day horizon at the calibrated "
+            f"weights ({self.kind})"
         )
 
 
@@ -161,7 +157,10 @@ def policy_instruments(sc: Scenario, actor: str) -> list[str]:
     ``instruments`` parameter), else all its instruments.
     """
     if sc.calibration is not None and actor in sc.calibration.instruments:
-        return list(sc.calibration.instruments[actor])
+        names = list(sc.calibration.instruments[actor])
+        if unknown := [n for n in names if n not in sc.actors[actor].instruments]:
+            raise CalibrationError(f"calibration.instruments.{actor} names no instrument of {actor}: {unknown}")
+        return names
     listed = sc.actors[actor].policy.params.get("instruments")
     return list(listed) if listed else list(sc.actors[actor].instruments)
 

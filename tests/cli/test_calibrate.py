@@ -132,6 +132,7 @@ def test_the_record_goes_where_calibration_file_says(capsys, tmp_path):
     [
         ("trade_links.cn_us.base_tariff=1.0", ["US.revenue", "US.tariff", "negative weight"]),
         ("actors.US.instruments.controls.initial=3", ["US.security.chips", "US.controls", "from below"]),
+        ("calibration.instruments.US=[tarif]", ["calibration.instruments.US", "tarif"]),
     ],
 )
 def test_a_reference_no_weight_rationalises_exits_2_and_keeps_the_record(capsys, tmp_path, override, says):

@@ -219,6 +219,11 @@ def test_a_negative_point_weight_is_an_error():
     assert "US.revenue" in msg and "US.tariff" in msg and "negative weight -1" in msg
 
 
+def test_unknown_revealed_instruments_are_named():
+    msg = error_of(calib_world(instruments=["tariff", "tarif"]))
+    assert "calibration.instruments.US" in msg and "'tarif'" in msg
+
+
 # ------------------------------------------------------------------------ flags
 def test_a_bound_beating_the_interior_reference_is_flagged():
     """Protection with constant-elasticity demand (ε = 2, κ = 1, z0 = 1, τ0 = 0.1): the calibrated
