@@ -24,7 +24,7 @@ import numpy as np
 from sim.engine.actors import Actor, Observed, Timing
 from sim.engine.budget import event_budget, run_with_budget
 from sim.engine.calendar import Calendar, Change
-from sim.engine.calibration import run_weights
+from sim.engine.calibration import calibrated_keys, run_weights
 from sim.engine.chokepoints import Chokepoints
 from sim.engine.deals import DealBook, Table
 from sim.engine.events import Event, EventKind
@@ -93,6 +93,7 @@ def summary_columns(sc: Scenario) -> list[str]:
     names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
     names += [f"below_reference_{a}" for a in sc.actors]
     names += ["n_events", "plausibility_bound_bn", "plausible"]
+    names += [f"weight_{k}" for k in calibrated_keys(sc)]  # this run's calibrated motive weights
     names += [path for path, _ in sc.uncertain]
     return [*dict.fromkeys(names), "seed"]
 
@@ -326,6 +327,8 @@ class Engine:
         bound = payoff_bound(self.sc, self.params, self.threats.issued, deals, self.weights)  # docs/limits.md
         row["plausibility_bound_bn"] = bound
         row["plausible"] = plausible({a: row[f"payoff_{a}"] for a in w.actors}, bound)
+        for k in calibrated_keys(self.sc):
+            row[f"weight_{k}"] = self.weights.get(k, 0.0)  # missing weights count 0, as in World
         row.update(self.params)
         return row
 
