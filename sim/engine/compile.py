@@ -108,6 +108,7 @@ def calibration_checks(sc: Scenario) -> Found:
         yield path, f"calibration fails at the parameters' medians: {msg}"
 
 
+calibration_checks.after_others = True  # type: ignore[attr-defined]
 CHECKS = (policy_checks, protocol_checks, calibration_checks)
 
 
