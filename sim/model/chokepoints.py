@@ -3,8 +3,9 @@
 Stocks are in days of demand and flows in days of demand per day (demand is 1
 unless given). While a stock is positive it moves at ``inflow − demand``; at zero
 consumption equals inflow and the shortfall ``σ = (d − inflow)/d`` is felt, at a
-cost ``VaR · σ^γ`` per day to the consumer and a security value
-``strategic · σ^γ`` to the supplier. Equations and sources: ``docs/model.md`` §3.
+cost ``VaR · σ^γ`` per day to the consumer (the supplier's security motive is valued
+on the share it denies: :func:`sim.model.motives.security_value`). Equations and
+sources: ``docs/model.md`` §4.
 """
 
 from __future__ import annotations
