@@ -218,10 +218,12 @@ def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
 def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):
     """In a deterministic scenario the spacing of the series grid changes no payoff — its
     elementary effects are exactly zero — while the discount rate changes every payoff."""
-    from ..conftest import base_dict
+    from ..scenario.unit import base_dict
 
     d = base_dict()
-    d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5  # a constant trade loss to discount
+    # the tariff stands at 0.5 throughout, against a no-dispute path without it: a constant loss to discount
+    d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5
+    d["calibration"] = {"reference_date": "2024-12-31", "reference": {"US.tariff": 0.0}}
     scen = tmp_path / "deterministic.yaml"
     scen.write_text(yaml.safe_dump(d), encoding="utf-8")
     f = sweep_file(
