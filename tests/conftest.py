@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from sim.model.trade import LinkTerms, link_welfare
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
-SHIPPED = sorted(p for p in SCENARIOS.glob("*.yaml"))
+#: The shipped scenario files (not the calibration records written next to them).
+SHIPPED = sorted(p for p in SCENARIOS.glob("*.yaml") if not p.name.endswith(".calibration.yaml"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -69,7 +72,6 @@ def base_dict() -> dict:
                     "value_bn_per_year": 365.0,
                     "tariff": "US.tariff",
                     "elasticity": 2.0,
-                    "pass_through": 1.0,
                     "margin": 0.5,
                 },
             },
@@ -114,8 +116,10 @@ def calendar_index(text: str, needle: str) -> int:
 def two_tariff_links() -> dict:
     """US and China each importing from the other under its own tariff (the theory tests' world).
 
-    Values in $bn/year with the textbook parameters of the closed forms: elasticities 2 and 3,
-    full pass-through, exporters' margins 0.5 and 0.2.
+    Values in $bn/year with textbook parameters for the closed forms: demand elasticities 2 and 3,
+    finite export supply (ω = 1/η of 0.1 and 0.25, so pass-through φ = 1/(1+εω) of 5/6 and 4/7),
+    exporters' short-run margins 0.5 and 0.2 decaying with half-lives of 180 and 90 days, no tariff
+    in force when the values were observed. :func:`link_terms` gives the same numbers per day.
     """
     return copy.deepcopy(
         {
@@ -124,18 +128,55 @@ def two_tariff_links() -> dict:
                 "importer": "US",
                 "value_bn_per_year": 365,
                 "tariff": "US.tariff",
+                "base_tariff": 0.0,
                 "elasticity": 2.0,
-                "pass_through": 1.0,
+                "supply_omega": 0.1,
                 "margin": 0.5,
+                "margin_half_life_days": 180,
             },
             "us_cn": {
                 "exporter": "US",
                 "importer": "CN",
                 "value_bn_per_year": 146,
                 "tariff": "CN.tariff",
+                "base_tariff": 0.0,
                 "elasticity": 3.0,
-                "pass_through": 1.0,
+                "supply_omega": 0.25,
                 "margin": 0.2,
+                "margin_half_life_days": 90,
             },
         }
     )
+
+
+def link_terms(link: dict) -> LinkTerms:
+    """A scenario's trade link (plain numbers) as the model's per-day terms ($bn/year ÷ 365)."""
+    return LinkTerms(
+        v0=link["value_bn_per_year"] / 365.0,
+        tau0=link.get("base_tariff", 0.0),
+        elasticity=link.get("elasticity", 2.5),
+        omega=link.get("supply_omega", 0.0),
+        margin=link.get("margin", 0.3),
+        half_life=link.get("margin_half_life_days", 180.0),
+        premium=link.get("purchase_premium", 0.0),
+    )
+
+
+def dispute_rates(links: dict, tariff: float) -> dict[str, float]:
+    """Each side's constant loss rate ($bn/day) with every link's total tariff at ``tariff`` held since
+    day 0, against free trade (links with base_tariff 0): the importer loses ``−(ΔCS + ΔR)``, the
+    exporter ``−ΔPS_X`` (no change has happened, so no short-run term runs)."""
+    rates: dict[str, float] = {}
+    for link in links.values():
+        w = link_welfare(link_terms(link), tariff)
+        rates[link["importer"]] = rates.get(link["importer"], 0.0) - (w.consumer + w.revenue)
+        rates[link["exporter"]] = rates.get(link["exporter"], 0.0) - w.producer
+    return rates
+
+
+def reference_state(values: dict[str, float]) -> dict:
+    """A scenario's ``calibration`` block: the no-dispute path holds ``values`` (``ACTOR.instrument``).
+
+    Dated before every test scenario's start; no weight is calibrated unless a motive says so.
+    """
+    return {"reference_date": "2024-06-01", "reference": dict(values)}

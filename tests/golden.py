@@ -59,7 +59,7 @@ def main() -> None:
     root = Path(__file__).resolve().parent.parent / "scenarios"
     HERE.mkdir(exist_ok=True)
     notes = []
-    for sc in sorted(root.glob("*.yaml")):
+    for sc in sorted(p for p in root.glob("*.yaml") if not p.name.endswith(".calibration.yaml")):
         new = compute(sc)
         old = pd.read_csv(path_for(sc)) if path_for(sc).exists() else new.iloc[0:0]
         moved = moved_columns(old, new)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.tables import load_sweep, successful_runs
-from sim.errors import UsageError
+from sim.engine.outcome import labels
+from sim.errors import UsageError, did_you_mean
 from sim.results.atomic import atomic_write_table
 
 
@@ -23,6 +24,9 @@ def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8)
     import prim
 
     p, _manifest, _design, summary = load_sweep(results)
+    known = labels(c[len("payoff_") :] for c in summary.columns if c.startswith("payoff_"))
+    if outcome not in known:
+        raise UsageError(f"unknown outcome '{outcome}'{did_you_mean(outcome, known)}: one of {', '.join(known)}")
     ok = successful_runs(summary)
     params = [c for c in ok.columns if c.startswith("sweep.")]
     x = ok[params].rename(columns=lambda c: c[len("sweep.") :]).astype(float)

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from sim.analysis.games import Analysis, MetaGame
 from sim.analysis.tournament import Tournament
+from sim.engine.outcome import label_order
 from sim.results.atomic import atomic_write_table
 from sim.results.manifest import COMPLETE, write_manifest
 from sim.results.provenance import git_commit, new_run_id, now_utc, versions
@@ -36,7 +37,7 @@ def _write_frame(path: Path, df: pd.DataFrame) -> None:
 def write_game_tables(game: MetaGame, an: Analysis, path: Path) -> None:
     """``matrix.parquet``, ``equilibria.parquet``, ``qre.parquet`` and ``manifest.json`` of a meta-game."""
     cells = []
-    classes = sorted({o for arr in game.outcomes.values() for o in arr})
+    classes = label_order(o for arr in game.outcomes.values() for o in arr)
     for i, j in sorted(game.payoff_row):
         row = {
             "row_policy": game.rows[i].label,

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.engine.outcome import label_order
 from sim.errors import Problem, ScenarioError, did_you_mean, known
 from sim.scenario.yamlio import clip, load_inline
 
@@ -284,7 +285,7 @@ def analyse(game: MetaGame, bootstrap: int = 200, seed: int = 0, tol: float = 0.
         found = equilibria(ra, rb, exact=False)
         for k, e in enumerate(eqs):
             hits[k] += any(same_profile(e, f, tol) for f in found)
-    classes = sorted({o for arr in game.outcomes.values() for o in arr})
+    classes = label_order(o for arr in game.outcomes.values() for o in arr)
     mixes = []
     for p, q in eqs:
         mix = {c: 0.0 for c in classes}

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.tables import horizon_of, load_sweep, successful_runs
+from sim.engine.outcome import is_label
 from sim.errors import UsageError
 from sim.results.atomic import atomic_write_table
 
@@ -24,8 +25,8 @@ from sim.results.atomic import atomic_write_table
 def output_per_point(summary: pd.DataFrame, output: str, horizon: float | pd.Series | None = None) -> pd.Series:
     """One number per design point: the mean over its (successful) replications.
 
-    ``deal`` (or any outcome class) is the share of runs with that outcome; any
-    other name but ``deal_day`` is a summary column averaged over the runs.
+    An outcome label (:func:`sim.engine.outcome.labels`) is the share of runs with that
+    outcome; any other name but ``deal_day`` is a summary column averaged over the runs.
 
     ``deal_day`` is censored: a run without a deal only says the deal comes after
     the horizon. Its output is the restricted mean time to deal up to the horizon
@@ -36,19 +37,15 @@ def output_per_point(summary: pd.DataFrame, output: str, horizon: float | pd.Ser
     without deals vanish and sensitivities of the deal day come out 0.
     """
     ok = successful_runs(summary)
-    if (
-        output in set(ok["outcome"].dropna())
-        or output in ("deal", "escalation", "stalemate")
-        or output.startswith("capitulation_")
-    ):
-        values = (ok["outcome"] == output).astype(float)
-    elif output == "deal_day":
+    if output == "deal_day":
         if horizon is None:
             raise UsageError("output 'deal_day' is censored at the horizon: give the horizon")
         tau = horizon.loc[ok.index] if isinstance(horizon, pd.Series) else horizon
         values = np.minimum(ok["deal_day"].fillna(tau), tau)
-    elif output in ok.columns:
+    elif output in ok.columns:  # before the labels: capitulation_day is a column, not a label
         values = ok[output].astype(float)
+    elif is_label(output) or output in set(ok["outcome"].dropna()):
+        values = (ok["outcome"] == output).astype(float)
     else:
         raise UsageError(f"unknown output '{output}': an outcome class or a summary column")
     return values.groupby(ok["point"]).mean()

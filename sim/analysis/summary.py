@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.engine.outcome import label_order
+
 
 def _q(x: pd.Series, q: float) -> float:
     x = x.dropna()
@@ -23,7 +25,8 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
     """Outcome shares, deal timing, threats, shortages, payoffs and losses."""
     n = len(summary)
     out: dict[str, pd.DataFrame] = {}
-    counts = summary["outcome"].value_counts().sort_index()
+    counts = summary["outcome"].value_counts()
+    counts = counts.reindex(label_order(counts.index))
     out["outcomes"] = pd.DataFrame({"outcome": counts.index, "runs": counts.values, "share": counts.values / max(n, 1)})
     deal = summary["deal_day"].dropna()
     row = {
@@ -74,6 +77,15 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
                 }
             )
     out["payoffs"] = pd.DataFrame(rows)
+    below = [c for c in summary.columns if c.startswith("below_reference_")]
+    if below:
+        flags = summary[below].astype(bool)
+        out["restraint"] = pd.DataFrame(
+            {
+                "actor": [c[len("below_reference_") :] for c in below] + ["either side"],
+                "share of runs": [float(flags[c].mean()) for c in below] + [float(flags.any(axis=1).mean())],
+            }
+        )
     if "plausible" in summary.columns:
         bad = int((~summary["plausible"].astype(bool)).sum())
         if bad:
@@ -97,6 +109,7 @@ def print_stats(stats: dict[str, pd.DataFrame], title: str = "") -> None:
         "threats": "Threats",
         "shortages": "Days in shortage per chokepoint",
         "payoffs": "Payoff and loss components per actor ($bn, discounted)",
+        "restraint": "Calibrated instrument moved below its reference level before the first talks",
     }
     if title:
         console.print(f"[bold]{title}[/bold]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sim.cli.parser import Parser
+from sim.engine.outcome import LABELS
 from sim.errors import UsageError
 
 
@@ -22,7 +23,11 @@ def add_parsers(sub) -> None:
     )
     disc = an_sub.add_parser("discover", help="scenario discovery: PRIM boxes where an outcome is likely")
     disc.add_argument("results")
-    disc.add_argument("--outcome", default="deal", help="outcome class (default: deal)")
+    disc.add_argument(
+        "--outcome",
+        default="deal",
+        help=f"outcome label: {', '.join(LABELS)} or capitulation_<actor> (default: deal)",
+    )
     disc.add_argument("--threshold", type=float, default=0.8, help="target density of the box (default 0.8)")
 
 

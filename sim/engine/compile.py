@@ -63,7 +63,53 @@ def protocol_checks(sc: Scenario) -> Found:
             )
 
 
-CHECKS = (policy_checks, protocol_checks)
+def _motive_path(sc: Scenario, key: str) -> tuple[Any, ...]:
+    """The scenario path of a motive weight key (``ACTOR.kind[.target]``)."""
+    actor, kind, *rest = key.split(".")
+    base: tuple[Any, ...] = ("actors", actor, "motives", kind)
+    if rest and actor in sc.actors:
+        entries = getattr(sc.actors[actor].motives, kind, [])
+        for i, e in enumerate(entries):
+            if getattr(e, "link", None) == rest[0] or getattr(e, "chokepoint", None) == rest[0]:
+                return (*base, i, "weight")
+    return base
+
+
+def _calibration_refs_known(sc: Scenario) -> bool:
+    cal = sc.calibration
+    if cal is None:
+        return True
+    for ref in cal.reference:
+        actor, name = ref.split(".", 1)
+        if actor not in sc.actors or name not in sc.actors[actor].instruments:
+            return False
+    return all(
+        a in sc.actors and all(n in sc.actors[a].instruments for n in names) for a, names in cal.instruments.items()
+    )
+
+
+def calibration_checks(sc: Scenario) -> Found:
+    """The calibrated weights can be solved at the parameters' medians (the check runs one calibration).
+
+    Runs recalibrate for their own sampled parameters; a draw for which no weight
+    rationalises the reference state fails that run, reported like any failed run.
+    """
+    from sim.engine.calibration import CalibrationError, calibrate, calibrated_keys, central_params
+
+    keys = calibrated_keys(sc)
+    if not keys or not _calibration_refs_known(sc):
+        return  # unknown names in the calibration section are reported by the scenario's own checks
+    try:
+        calibrate(sc, central_params(sc), flags=False)
+    except CalibrationError as exc:
+        msg = str(exc)
+        named = [k for k in keys if k in msg]
+        path = _motive_path(sc, named[0]) if named else ("calibration",)
+        yield path, f"calibration fails at the parameters' medians: {msg}"
+
+
+calibration_checks.after_others = True  # type: ignore[attr-defined]
+CHECKS = (policy_checks, protocol_checks, calibration_checks)
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:

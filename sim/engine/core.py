@@ -24,14 +24,16 @@ import numpy as np
 from sim.engine.actors import Actor, Observed, Timing
 from sim.engine.budget import event_budget, run_with_budget
 from sim.engine.calendar import Calendar, Change
-from sim.engine.calibration import run_weights
+from sim.engine.calibration import calibrated_keys, run_weights
 from sim.engine.chokepoints import Chokepoints
 from sim.engine.deals import DealBook, Table
 from sim.engine.events import Event, EventKind
+from sim.engine.hostility import HostilityIndex
 from sim.engine.links import COMPONENTS
 from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
+from sim.engine.restraint import below_reference, calibrated_instruments
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
 from sim.engine.view import EngineView, Sources
@@ -65,6 +67,7 @@ def series_columns(sc: Scenario) -> list[str]:
     cols += [f"stock_{k}" for k in sc.chokepoints]
     cols += [f"shortfall_share_{k}" for k in sc.chokepoints]
     cols += [f"loss_{a}" for a in sc.actors]
+    cols += ["hostility"]
     for a, act in sc.actors.items():
         cols += REGISTRY[act.policy.name].series_fields(a, act.policy.params)
     return cols
@@ -75,7 +78,8 @@ def summary_columns(sc: Scenario) -> list[str]:
 
     ``seed`` is added by :func:`run_replication`; sweeps add their own columns after it.
     """
-    names = ["run", "outcome", "deal_day", "capitulation_day"]
+    names = ["run", "outcome", "deal_day", "capitulation_day", "deal_in_force_at_horizon"]
+    names += ["hostility_start", "hostility_end"]
     names += [f"payoff_{a}" for a in sc.actors]
     names += [f"loss_{comp}_{a}" for a in sc.actors for comp in COMPONENTS]
     names += [f"threat_{t.id}_carried_out" for t in sc.threats()]
@@ -87,7 +91,9 @@ def summary_columns(sc: Scenario) -> list[str]:
         names += [f"deal_{i.actor}.{i.instrument}" for i in ds.items]
         names += [f"deal_{transfer_key(t.payer, t.payee)}" for t in ds.transfers]
     names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
+    names += [f"below_reference_{a}" for a in sc.actors]
     names += ["n_events", "plausibility_bound_bn", "plausible"]
+    names += [f"weight_{k}" for k in calibrated_keys(sc)]  # this run's calibrated motive weights
     names += [path for path, _ in sc.uncertain]
     return [*dict.fromkeys(names), "seed"]
 
@@ -111,8 +117,11 @@ class Engine:
         # calibrated motive weights: recalibrated for this run's parameters (midpoints of intervals unless drawn)
         self.weights = run_weights(sc, params, None) if weights is None else weights
         self.world = world = World(sc, params, self.weights)
+        self.calibrated = calibrated_instruments(sc)
         self.projector = Projector(world)
-        self.clock = Scheduler(world, record_series)
+        self.hostility = HostilityIndex(world, self.projector)  # weights fixed at the start state
+        self.hostility_start = self.hostility.of(world.values)
+        self.clock = Scheduler(world, record_series, self.hostility.of)
         self.env = self.clock.env
         self.outcome = Outcome()
         self.peak = dict(world.values)  # the most hostile level each instrument reached
@@ -233,12 +242,16 @@ class Engine:
             self.clock.snapshot()  # the policy's state (e.g. its belief) after this epoch
 
     def concede(self, actor: str, reason: str = "") -> None:
-        """An actor gives in: meets pending threat conditions and steps back once."""
+        """An actor gives in: meets pending threat conditions and steps back once on every
+        instrument it holds above its reference level (never past it)."""
         me = self.actors[actor]
         self.clock.log(EventKind.CONCEDE, actor, None, None, None, reason or me.policy.name)
         self.threats.concede_all(actor)
+        w = self.world
         for name in me.view.own_instruments:
-            self.move(actor, name, me.view.step(name, -1), EventKind.CONCESSION, "steps back")
+            ref = f"{actor}.{name}"
+            if w.hostility(ref, w.reference[ref], w.values[ref]) > 0:  # back toward the calm level, not beyond it
+                self.move(actor, name, me.view.step(name, -1), EventKind.CONCESSION, "steps back")
         self.outcome.capitulate(actor, self.env.now)
         me.conceded = True
 
@@ -275,12 +288,15 @@ class Engine:
     def summarise(self) -> dict[str, Any]:
         """One row of summary.parquet for this run."""
         w, out = self.world, self.outcome
-        escalated = self.threats.escalated() or w.hostility_index() > 0
+        end = self.hostility.of(w.values)
         row: dict[str, Any] = {
             "run": self.run_index,
-            "outcome": out.label(escalated),
+            "outcome": out.label(self.hostility_start, end),
             "deal_day": math.nan if out.deal_day is None else out.deal_day,
             "capitulation_day": out.capitulation_day,
+            "deal_in_force_at_horizon": self.deals.in_force,
+            "hostility_start": self.hostility_start,
+            "hostility_end": end,
         }
         for a in w.actors:
             row[f"payoff_{a}"] = w.payoff(a)
@@ -303,11 +319,16 @@ class Engine:
                 row[f"deal_{ref}"] = out.first_terms.get(ref, math.nan)
         for ref, v in self.peak.items():
             row[f"peak_{ref}"] = v
+        below = below_reference(self.sc, self.clock.events, w.reference, self.calibrated)
+        for a in self.sc.actors:
+            row[f"below_reference_{a}"] = below[a]
         row["n_events"] = len(self.clock.events)
         deals = sum(e.kind in ("deal", "deal_renewed") for e in self.clock.events)
         bound = payoff_bound(self.sc, self.params, self.threats.issued, deals, self.weights)  # docs/limits.md
         row["plausibility_bound_bn"] = bound
         row["plausible"] = plausible({a: row[f"payoff_{a}"] for a in w.actors}, bound)
+        for k in calibrated_keys(self.sc):
+            row[f"weight_{k}"] = self.weights.get(k, 0.0)  # missing weights count 0, as in World
         row.update(self.params)
         return row
 

@@ -9,9 +9,11 @@ the policies' projections share one source per equation (``sim/model/``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.model.chokepoints import is_short, shortfall_share
 from sim.model.motives import security_value
 from sim.model.trade import LinkTerms, domestic_surplus_change, link_welfare
 from sim.scenario.schema import Scenario
@@ -189,3 +191,49 @@ def reference_values(sc: Scenario) -> dict[str, float]:
     if sc.calibration is not None:
         out.update(sc.calibration.reference)
     return out
+
+
+@dataclass
+class Choke:
+    name: str
+    supplier: str
+    consumer: str
+    s: float
+    stock0: float
+    control: str
+    shares: tuple[float, ...]
+    approval: str
+    delay: str
+    delay_shape: float
+    cohort_days: float
+    content: float
+    et_tier: float
+    var: float
+    gamma: float
+    revenue_per_unit: float  # $bn per day of demand withheld
+    security: list[SecurityMotive]
+    rent: float  # $bn per day per unit share lost
+    ramp: float  # share of demand per day
+    accel: float
+    max_share: float
+    alt_review: float
+    # state
+    stock: float = 0.0
+    x: float = 0.0  # added alternative supply (share of demand)
+    xb: float = 0.0  # what the ramp alone would have added
+    inflow: float = 1.0  # continuous (unlicensed) inflow, days of demand per day
+    licensed: float = 0.0  # volume rate needing licences
+    shortage_days: float = 0.0
+    unmet_demand_days: float = 0.0  # ∫σ dt: days of demand unmet
+    shortage_since_review: float = 0.0
+    version: int = 0
+    due: float = math.inf  # scheduled stockout day
+    pipeline: list[tuple[float, float, bool]] = field(default_factory=list)  # (due, volume, approved)
+
+    @property
+    def short(self) -> bool:
+        return is_short(self.stock, self.inflow)
+
+    @property
+    def sigma(self) -> float:
+        return shortfall_share(self.inflow) if self.stock <= 0.0 else 0.0

@@ -175,6 +175,10 @@ class Projector:
     ) -> np.ndarray:
         """``actor``'s loss with no change, then with each single change ``(ref, value)`` made now.
 
+        A move made now does not cancel the instrument's known later changes (calendar
+        moves, carried-out threats): the engine will still make them. Deals, which do
+        fix instruments, are valued with :meth:`project` and ``overrides``.
+
         Only the parts that depend on the changed instrument are evaluated again,
         so scoring a handful of options costs little more than one projection.
         With ``relative`` the parts no option touches are left out of every entry
@@ -196,10 +200,9 @@ class Projector:
             if not keys:
                 out.append(total)
                 continue
-            octx = self._context(horizon, {ref: value}, scheduled, discount)
             vals = dict(base)
-            vals[ref] = value
-            out.append(total + sum(self._part(k, vals, octx).get(actor, 0.0) - parts[k] for k in keys))
+            vals[ref] = value  # a move now: the calendar's later moves of the instrument still happen
+            out.append(total + sum(self._part(k, vals, ctx).get(actor, 0.0) - parts[k] for k in keys))
         return np.asarray(out)
 
     @staticmethod

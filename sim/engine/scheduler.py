@@ -7,7 +7,8 @@ anything else than its own processes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import simpy
@@ -17,11 +18,20 @@ from sim.engine.world import World
 
 
 class Scheduler:
-    """SimPy environment, ``at(day, fn)``, the event log and the series snapshots."""
+    """SimPy environment, ``at(day, fn)``, the event log and the series snapshots.
 
-    def __init__(self, world: World, record_series: bool) -> None:
+    ``hostility`` scores the instruments of a series row (the ``hostility`` column; NaN without it).
+    """
+
+    def __init__(
+        self,
+        world: World,
+        record_series: bool,
+        hostility: Callable[[Mapping[str, float]], float] = lambda _values: math.nan,
+    ) -> None:
         self.env = simpy.Environment()
         self.world = world
+        self.hostility = hostility
         self.record_series = record_series
         self.events: list[Event] = []
         self.series: list[tuple[Any, ...]] = []
@@ -69,6 +79,7 @@ class Scheduler:
         row += [c.stock for c in w.chokes]
         row += [c.sigma for c in w.chokes]
         row += [-w.payoff(a) for a in w.actors]
+        row.append(self.hostility(w.values))
         for p in self._policies:
             row += p.series_values()
         self.series.append(tuple(row))

@@ -148,13 +148,16 @@ class EngineView:
         return self._s.threats.target_value(threat)
 
     def threat_outlook(self, threat: ThreatMove, horizon: float) -> tuple[float, float]:
-        """One vectorised projection evaluates both cases."""
+        """``(loss over the horizon without the threat, extra loss if carried out)``, the first
+        against the no-dispute path (like :attr:`losses_bn`). One vectorised projection evaluates both."""
         s = self._s
         ref, value = s.threats.target_value(threat)
         now = s.world.values[ref]
         both = s.projector.project(horizon, {ref: np.array([now, value])}, s.known(False), discount=False)[self.actor]
         both = np.broadcast_to(np.asarray(both, dtype=float), (2,))
-        return float(both[0]), float(both[1] - both[0])
+        now_t = s.clock.env.now
+        calm = s.world.reference_pain(self.actor, now_t + horizon) - s.world.reference_pain(self.actor, now_t)
+        return float(both[0]) - calm, float(both[1] - both[0])
 
     # ------------------------------------------------------------ projections
     def outlook(

@@ -9,7 +9,6 @@ linearly and integrates the discounted loss rates exactly. The engine calls
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from sim.engine.links import (
@@ -17,6 +16,7 @@ from sim.engine.links import (
     DIVERSIFICATION,
     SECURITY,
     SHORTAGE,
+    Choke,
     Link,
     SecurityMotive,
     choke_motive_rates,
@@ -29,10 +29,8 @@ from sim.model.chokepoints import (
     at_least,
     chokepoint_inflows,
     diversification_rate,
-    is_short,
     licensed_share,
     shortage_severity,
-    shortfall_share,
     stock_step,
     stockout_time,
     withheld_rate,
@@ -48,52 +46,6 @@ __all__ = ["COMPONENTS", "Choke", "Link", "World", "motive_weight_specs", "num"]
 def num(x: Any, params: dict[str, float]) -> float:
     """The value of a scenario number in this run (sampled if it is a distribution)."""
     return params[x.path] if is_dist(x) else float(x)
-
-
-@dataclass
-class Choke:
-    name: str
-    supplier: str
-    consumer: str
-    s: float
-    stock0: float
-    control: str
-    shares: tuple[float, ...]
-    approval: str
-    delay: str
-    delay_shape: float
-    cohort_days: float
-    content: float
-    et_tier: float
-    var: float
-    gamma: float
-    revenue_per_unit: float  # $bn per day of demand withheld
-    security: list[SecurityMotive]
-    rent: float  # $bn per day per unit share lost
-    ramp: float  # share of demand per day
-    accel: float
-    max_share: float
-    alt_review: float
-    # state
-    stock: float = 0.0
-    x: float = 0.0  # added alternative supply (share of demand)
-    xb: float = 0.0  # what the ramp alone would have added
-    inflow: float = 1.0  # continuous (unlicensed) inflow, days of demand per day
-    licensed: float = 0.0  # volume rate needing licences
-    shortage_days: float = 0.0
-    unmet_demand_days: float = 0.0  # ∫σ dt: days of demand unmet
-    shortage_since_review: float = 0.0
-    version: int = 0
-    due: float = math.inf  # scheduled stockout day
-    pipeline: list[tuple[float, float, bool]] = field(default_factory=list)  # (due, volume, approved)
-
-    @property
-    def short(self) -> bool:
-        return is_short(self.stock, self.inflow)
-
-    @property
-    def sigma(self) -> float:
-        return shortfall_share(self.inflow) if self.stock <= 0.0 else 0.0
 
 
 class World:
@@ -387,18 +339,22 @@ class World:
         return value
 
     def stepped(self, ref: str, direction: int) -> float:
-        """``ref`` moved one step in the hostile (+1) or friendly (−1) direction, within its bounds."""
+        """``ref`` moved one step in the hostile (+1) or friendly (−1) direction, within its bounds.
+
+        A step that would cross the instrument's reference level stops on it.
+        """
         spec = self.specs[ref]
         sign = 1.0 if spec.hostile == "up" else -1.0
         # rounded: repeated steps of 0.1 must land on 0.2, not 0.19999999999999998
-        return min(max(round(self.values[ref] + direction * sign * spec.step, 12), spec.min), spec.max)
+        now = self.values[ref]
+        new = min(max(round(now + direction * sign * spec.step, 12), spec.min), spec.max)
+        calm = self.reference[ref]
+        if (now - calm) * (new - calm) < 0.0:
+            return calm  # a step that crosses the reference level stops on it (the calm level is always reachable)
+        return new
 
     def hostility(self, ref: str, old: float, new: float) -> float:
         """Signed size of a move in steps: > 0 hurts the other side."""
         spec = self.specs[ref]
         sign = 1.0 if spec.hostile == "up" else -1.0
         return sign * (new - old) / spec.step
-
-    def hostility_index(self) -> float:
-        """Sum over instruments of the hostile distance from the initial values."""
-        return sum(self.hostility(r, self.specs[r].initial, v) for r, v in self.values.items())

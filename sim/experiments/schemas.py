@@ -10,7 +10,7 @@ only, never on which runs a chunk holds or how many workers ran them.
 Types by column (the summary row is :meth:`sim.engine.core.Engine.summarise`):
 
 - ``int64``: ``run``, ``seed``, ``point``, ``replication``, ``n_events``, ``threats_issued_<actor>``;
-- ``bool``: ``threat_<id>_carried_out``, ``plausible``;
+- ``bool``: ``threat_<id>_carried_out``, ``plausible``, ``deal_in_force_at_horizon``;
 - ``string``: ``outcome``, ``error``;
 - ``sweep.<path>``: the type of the design's values (one type per design column);
 - every other column: ``float64`` (days, $bn, levels, sampled parameters).
@@ -28,7 +28,7 @@ from sim.scenario.schema import Scenario
 
 _INT = {"run", "seed", "point", "replication", "n_events"}
 _STRING = {"outcome", "error"}
-_BOOL = {"plausible"}
+_BOOL = {"plausible", "deal_in_force_at_horizon"}
 
 EVENTS_SCHEMA = pa.schema(
     [

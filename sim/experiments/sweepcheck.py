@@ -23,15 +23,13 @@ from typing import Any
 
 from sim.engine.compile import build
 from sim.engine.core import summary_columns
+from sim.engine.outcome import LABELS, labels
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.experiments.chunk import set_path
 from sim.scenario.distributions import TAIL
 from sim.scenario.loader import unshared_copy
 from sim.scenario.schema import Scenario
 from sim.scenario.yamlio import Located
-
-#: Outcome classes of a run besides ``capitulation_<actor>`` (:meth:`sim.engine.outcome.Outcome.label`).
-OUTCOME_CLASSES = ("deal", "escalation", "stalemate")
 
 __all__ = ["check_against_base", "check_outputs", "extremes"]
 
@@ -125,7 +123,7 @@ def _alone(path: str, value: Any, raw: dict[str, Any], source: str) -> str | Non
 def check_outputs(outputs: list[str], params: list[Any], sc: Scenario, sweep: Located) -> list[Problem]:
     """Outputs must be what :func:`sim.analysis.sensitivity.output_per_point` can read:
     an outcome class, ``deal_day`` or a numeric column of the summary."""
-    known = [*OUTCOME_CLASSES, *(f"capitulation_{a}" for a in sc.actors)]
+    known = labels(sc.actors)
     known += [c for c in summary_columns(sc) if c not in ("outcome", "run", "seed")]
     known += [f"sweep.{p.path}" for p in params]
     found = []
@@ -136,7 +134,7 @@ def check_outputs(outputs: list[str], params: list[Any], sc: Scenario, sweep: Lo
                     sweep.where(("outputs", j)),
                     f"outputs.{j}",
                     f"unknown output '{out}'{did_you_mean(out, known)}: an outcome class "
-                    f"({', '.join(OUTCOME_CLASSES)}, capitulation_<actor>) or a summary column "
+                    f"({', '.join(LABELS)}, capitulation_<actor>) or a summary column "
                     "(deal_day, payoff_<actor>, ...)",
                 )
             )

@@ -67,6 +67,10 @@ class BestResponse(Policy):
         concede_at_resolve: bool = Field(
             default=True, description="Give in once accumulated loss reaches the actor's resolve_bn."
         )
+        move_cost_bn: Bn = Field(
+            default=0.0,
+            description="Cost of changing an instrument ($bn of utility): near-ties go to holding.",
+        )
 
     # ------------------------------------------------------------ epochs
     def concede(self, view: View) -> bool:
@@ -156,9 +160,12 @@ class BestResponse(Policy):
             )
             if direction == 0:
                 utilities[0] = -float(loss[0])
+            scale = 1e-9 * max(1.0, abs(float(loss[0])))
             for opt, l in zip(opts, loss[1:]):
+                if abs(float(l) - float(loss[0])) <= scale:
+                    continue  # a move that changes nothing over the horizon is not an option (no cheap moves)
                 labels.append(("set", opt))
-                utilities.append(-float(l))
+                utilities.append(-float(l) - self.params.move_cost_bn)
         u_hold = utilities[0]
         # threats
         pending = {t.instrument for t in view.pending_threats(view.actor)}

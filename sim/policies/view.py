@@ -73,18 +73,23 @@ class View(Protocol):
     # ----------------------------------------------------------------- losses
     @property
     def losses_bn(self) -> float:
-        """Own accumulated (undiscounted, weighted) loss as of now, $bn."""
+        """Own accumulated (undiscounted) loss as of now against the no-dispute path, $bn.
+
+        The no-dispute path holds every instrument at the calibration reference state
+        (``docs/model.md`` §1): a side whose losses are no worse than that path's has 0 or less.
+        """
         ...
 
     @property
     def loss_state(self) -> tuple[int, int]:
         """(changes of own loss rate, one-off losses) so far: while both stay the same,
-        own accumulated loss grows along the same straight line."""
+        own accumulated loss follows the same curve (a straight line, bent only by short-run
+        losses decaying and by the no-dispute path's own stockouts)."""
         ...
 
     @property
     def pain_rate(self) -> float:
-        """Own current (weighted) loss rate, $bn per day."""
+        """Own current loss rate against the no-dispute path's rate now, $bn per day."""
         ...
 
     def loss_rate(self, actor: str) -> float:
@@ -131,7 +136,8 @@ class View(Protocol):
         ...
 
     def threat_outlook(self, threat: ThreatMove, horizon: float) -> tuple[float, float]:
-        """Own undiscounted projected loss over ``horizon``: (if nothing changes, extra if carried out)."""
+        """Own undiscounted projected loss over ``horizon``: (if nothing changes, against the
+        no-dispute path; extra if carried out)."""
         ...
 
     # ------------------------------------------------------------ projections

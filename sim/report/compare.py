@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 import sim.analysis.aggregate as agg
 from sim.analysis.tables import failed_runs, scenario_of, successful_runs
+from sim.engine.outcome import label_order, labels
 from sim.report.page import PALETTE, Page, dates, esc
 from sim.report.stored import read_results
 from sim.results.atomic import atomic_write_text
@@ -27,7 +28,8 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     mb, all_b, _, _ = read_results(fb)
     sa, sb = successful_runs(all_a), successful_runs(all_b)
     la, lb = _label(fa, ma), _label(fb, mb)
-    meta = scenario_of(ma)["meta"]
+    scenario = scenario_of(ma)
+    meta = scenario["meta"]
     start = dt.date.fromisoformat(meta["start"])
     horizon = float(meta["horizon_days"])
     page = Page(f"tradesim comparison: {la} vs {lb}")
@@ -38,7 +40,8 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
         + "".join(f" {lab}: {n} failed runs left out." for lab, n in failed)
     )
 
-    outcomes = sorted(set(sa["outcome"].dropna()) | set(sb["outcome"].dropna()))
+    seen = [*sa["outcome"].dropna(), *sb["outcome"].dropna()]
+    outcomes = label_order([*labels(scenario.get("actors", {})), *seen])  # every label, zeros included
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
         shares = s["outcome"].value_counts(normalize=True).reindex(outcomes, fill_value=0.0)
@@ -53,9 +56,9 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
         )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="share of runs", tickformat=".0%")
-    fig.update_xaxes(title="outcome class")
+    fig.update_xaxes(title="outcome label")
     page.heading("Outcomes")
-    page.figure(fig, "Outcome classes side by side")
+    page.figure(fig, "Outcome labels side by side")
 
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):

@@ -134,10 +134,13 @@ def check(sc: Scenario, extra: Iterable[Check] = ()) -> list[tuple[tuple[Any, ..
     """All cross-field problems of ``sc`` as ``(path, message)``.
 
     ``extra`` are further checks from the packages that know more than the
-    schema (the engine checks policy parameters through the policy registry).
+    schema (the engine checks policy parameters through the policy registry). A check
+    with the attribute ``after_others = True`` runs only when no other check found a problem.
     """
     found = list(_check(sc))
     for more in extra:
+        if getattr(more, "after_others", False) and found:
+            continue  # a check that evaluates the model needs a scenario without other problems
         found.extend(more(sc))
     return found
 

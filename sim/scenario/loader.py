@@ -332,10 +332,10 @@ def build(
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(convert_errors(exc, data, located, sources)) from None
+    sc._uncertain = collect_uncertain(sc)  # before the checks: a check may evaluate the model
     found = checks.check(sc, extra)
     if found:
         raise ScenarioError([Problem(_where(p, located, sources), dotted(p), m) for p, m in found])
-    sc._uncertain = collect_uncertain(sc)
     return sc
 
 

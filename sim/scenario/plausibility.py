@@ -62,7 +62,9 @@ def _v(x: Any, params: Mapping[str, float]) -> float:
 
 def _tariff_span(sc: Scenario, link: Any, params: Mapping[str, float]) -> tuple[float, float]:
     tau0 = _v(link.base_tariff, params)
-    lo, hi = (sc.instrument(link.tariff).min, sc.instrument(link.tariff).max) if link.tariff else (tau0, tau0)
+    lo = hi = tau0  # the total tariff: base plus the instrument's range and the equivalents'
+    if link.tariff:
+        lo, hi = tau0 + sc.instrument(link.tariff).min, tau0 + sc.instrument(link.tariff).max
     for te in link.tariff_equivalents:
         spec, rate = sc.instrument(te.instrument), _v(te.rate, params)
         lo, hi = lo + min(spec.min * rate, spec.max * rate), hi + max(spec.min * rate, spec.max * rate)

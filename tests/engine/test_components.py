@@ -167,5 +167,5 @@ def test_outcome_deal_before_capitulation_wins():
     out.deal(5.0, {"a": 1.0})
     out.capitulate("CN", 6.0)
     out.deal(9.0, {"a": 2.0})
-    assert out.label(escalated=True) == "deal" and out.deal_day == 5.0 and out.first_terms == {"a": 1.0}
+    assert out.label(0.0, 1.0) == "deal" and out.deal_day == 5.0 and out.first_terms == {"a": 1.0}
     assert out.capitulated is None

@@ -9,7 +9,7 @@ import pytest
 
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
-from sim.model.trade import importer_loss
+from sim.model.trade import consumer_surplus_change, revenue_change
 from sim.model.welfare import discount_integral
 
 from ..conftest import base_dict
@@ -61,12 +61,9 @@ def test_stale_stockout_is_discarded_and_rescheduled():
     assert ev.t == pytest.approx(40.0, abs=1e-9)
 
 
-def test_trade_loss_integrates_constant_rate():
-    d = base_dict()
-    d["calendar"].append({"type": "set", "date": "2025-01-11", "actor": "US", "instrument": "tariff", "value": 0.5})
-    res = run(d)
-    rate = importer_loss(1.0, 0.5, 0.0, 2.0, 1.0)  # $365bn/yr = $1bn/day
-    assert res.summary["loss_trade_US"] == pytest.approx(rate * 90.0, rel=1e-12)
+def importer_net_loss(v0, tau, eps):
+    """Importer's loss ``−(ΔCS + ΔR)`` per day on a link with flat export supply (ω = 0), τ0 = 0."""
+    return -(consumer_surplus_change(v0, tau, 0.0, eps, 0.0) + revenue_change(v0, tau, 0.0, eps, 0.0))
 
 
 def add_threat(d, **kw):
@@ -159,6 +156,21 @@ def test_tit_for_tat_answers_after_its_reaction_lag():
     assert moves[0].new == pytest.approx(0.1)
 
 
+def test_a_reaction_provokes_no_reaction_in_turn():
+    """Two tit-for-tat actors and one calendar escalation: the US's move provokes China's one
+    retaliation, and that retaliation (a reaction) is not answered: no chain of replies."""
+    d = base_dict()
+    for a in ("US", "CN"):
+        d["actors"][a]["policy"] = {"name": "tit_for_tat", "params": {"instruments": ["tariff"]}}
+        d["actors"][a]["reaction_lag_days"] = 1.0
+    d["calendar"].append({"type": "set", "date": "2025-01-06", "actor": "US", "instrument": "tariff", "value": 0.3})
+    res = run(d)
+    moves = [e for e in res.events if e.kind == "move"]
+    assert [(e.actor, e.instrument, e.t) for e in moves] == [("CN", "tariff", 6.0)]
+    assert moves[0].new == pytest.approx(0.1)
+    assert res.summary["peak_US.tariff"] == pytest.approx(0.3) and res.summary["peak_CN.tariff"] == pytest.approx(0.1)
+
+
 def test_resolve_concedes_the_moment_pain_crosses_resolve():
     d = base_dict()
     d["actors"]["US"]["policy"] = {"name": "resolve"}
@@ -166,7 +178,7 @@ def test_resolve_concedes_the_moment_pain_crosses_resolve():
     d["actors"]["US"]["review_days"] = 7
     d["calendar"].append({"type": "set", "date": "2025-01-01", "actor": "US", "instrument": "tariff", "value": 1.0})
     res = run(d)
-    rate = importer_loss(1.0, 1.0, 0.0, 2.0, 1.0)
+    rate = importer_net_loss(1.0, 1.0, 2.0)
     crossing = 5.0 / rate  # loss accumulates linearly: the crossing is scheduled in closed form
     (ev,) = events(res, "concede")
     assert ev.t == pytest.approx(crossing, rel=1e-12)
@@ -209,16 +221,29 @@ def test_series_time_ordered_and_stocks_non_negative():
     assert min(r[stock_col] for r in res.series) >= 0.0
 
 
-def test_preferences_weight_the_payoff_and_the_pain():
+def test_motive_weights_enter_the_payoff_and_the_pain():
+    """A revenue weight ρ_R adds ``(ρ_R − 1)·(−ΔR)`` (``revenue_motive``): the US's pain rate from its
+    own tariff becomes ``−ΔCS − ρ_R·ΔR``, so it concedes at resolve / that rate. At τ = 1, ε = 2 and
+    ω = 0, ``−ΔCS = V0/2`` and ``ΔR = V0/4``: at ρ_R = 3 the tariff is a gain and it never concedes."""
     d = base_dict()
     d["actors"]["US"]["policy"] = {"name": "resolve"}
     d["actors"]["US"]["resolve_bn"] = 5.0
-    d["actors"]["US"]["preferences"] = {"trade": 0.5}
+    d["actors"]["US"]["motives"] = {"revenue": 0.5}
     d["calendar"].append({"type": "set", "date": "2025-01-01", "actor": "US", "instrument": "tariff", "value": 1.0})
     res = run(d)
-    assert res.summary["payoff_US"] == pytest.approx(-0.5 * res.summary["loss_trade_US"])
-    rate = 0.5 * importer_loss(1.0, 1.0, 0.0, 2.0, 1.0)
+    d_cs = consumer_surplus_change(1.0, 1.0, 0.0, 2.0, 0.0)
+    d_r = revenue_change(1.0, 1.0, 0.0, 2.0, 0.0)
+    assert (d_cs, d_r) == (pytest.approx(-0.5), pytest.approx(0.25))
+    rate = -d_cs - 0.5 * d_r
     (ev,) = events(res, "concede")
     assert ev.t == pytest.approx(5.0 / rate, rel=1e-12)
-    d["actors"]["US"]["preferences"] = {"trade": 0.0}
+    s = res.summary
+    # at every tariff the motive term is (ρ_R − 1) × the revenue loss, so the books are in that ratio
+    assert s["loss_revenue_motive_US"] == pytest.approx((0.5 - 1.0) * s["loss_revenue_US"], rel=1e-12)
+    assert s["loss_revenue_US"] < 0.0
+    assert s["payoff_US"] == pytest.approx(
+        -(s["loss_consumer_US"] + s["loss_revenue_US"] + s["loss_revenue_motive_US"] + s["loss_audience_US"]),
+        rel=1e-12,
+    )
+    d["actors"]["US"]["motives"] = {"revenue": 3.0}
     assert not events(run(d), "concede")

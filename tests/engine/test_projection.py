@@ -1,11 +1,10 @@
 """The projector against closed forms, and against what the engine then does.
 
 The property test is the contract of one source per equation: a projection from a state (stock
-above zero, at zero, in shortage) equals the losses the World accumulates over
-the same interval when nothing else happens. Licensing is made deterministic:
-approval 0 with no delay, so no cohort ever arrives, and the supplier earns no
-revenue on the flow, so denials cost nothing; actors are ``scripted`` with an
-empty calendar.
+above zero, at zero, in shortage; a short-run loss on lost sales still decaying) equals the
+losses the World accumulates over the same interval when nothing else happens but the known
+calendar. Licensing is made deterministic: approval 0 with no delay, so no cohort ever arrives,
+and the supplier earns no revenue on the flow, so denials cost no sales; actors are ``scripted``.
 """
 
 from __future__ import annotations
@@ -14,16 +13,23 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import Engine
+from sim.engine.links import COMPONENTS
 from sim.model.chokepoints import stockout_time
-from sim.model.trade import exporter_loss, importer_loss
+from sim.model.trade import (
+    consumer_surplus_change,
+    domestic_surplus_change,
+    producer_surplus_change,
+    quantity_share,
+    revenue_change,
+)
 from sim.model.welfare import discount_integral
 
-from ..conftest import base_dict
+from ..conftest import base_dict, reference_state
 
 
 def scenario(
@@ -34,12 +40,20 @@ def scenario(
     rho_year=0.05,
     gamma=2.0,
     var=2.0,
-    strategic=0.0,
-    weights=None,
     horizon=400.0,
     fee=0.0,
-    quota=1.0,
+    floor=0.0,
+    omega=0.0,
+    margin=0.5,
+    half_life=180.0,
+    premium=0.2,
+    reference=0.0,
+    motives=None,
+    changes=(),
 ):
+    """base_dict with the chokepoint made deterministic, a tariff-equivalent fee and a purchase floor on
+    the CN → US link, the no-dispute path at US tariff ``reference``, ``motives`` per actor, and
+    calendar ``changes`` ``(day, value)`` of the US tariff."""
     d = base_dict()
     d["meta"].update(horizon_days=horizon, discount_rate_per_year=rho_year)
     cn = d["actors"]["CN"]["instruments"]
@@ -47,27 +61,35 @@ def scenario(
     cn["approval"]["initial"] = 0.0
     cn["delay"] = {"initial": 0, "min": 0, "max": 365, "step": 15}
     d["actors"]["US"]["instruments"]["tariff"]["initial"] = tariff
-    # a tariff-equivalent fee and a purchase quota on the same link (same economics, more terms)
+    # a tariff-equivalent fee and a purchase floor on the same link (same economics, more terms)
     d["actors"]["US"]["instruments"]["fees"] = {"initial": fee, "min": 0.0, "max": 1.0, "step": 0.1}
     d["actors"]["US"]["instruments"]["purchases"] = {
-        "initial": quota,
+        "initial": floor,
         "min": 0.0,
         "max": 1.0,
         "step": 0.1,
         "hostile": "down",
     }
     d["trade_links"]["cn_us"].update(
-        tariff_equivalents=[{"instrument": "US.fees", "rate": 0.5}], quota="US.purchases", substitution_cost=0.2
+        tariff_equivalents=[{"instrument": "US.fees", "rate": 0.5}],
+        quota="US.purchases",
+        purchase_premium=premium,
+        supply_omega=omega,
+        margin=margin,
+        margin_half_life_days=half_life,
     )
-    for a, w in (weights or {}).items():
-        d["actors"][a]["preferences"] = w
+    d["calibration"] = reference_state({"US.tariff": reference})
+    for a, m in (motives or {}).items():
+        d["actors"][a]["motives"] = m
+    for day, value in changes:
+        date = str(np.datetime64("2025-01-01") + np.timedelta64(day, "D"))
+        d["calendar"].append({"type": "set", "date": date, "actor": "US", "instrument": "tariff", "value": value})
     d["chokepoints"]["magnets"].update(
         initial_stock_days=stock,
         supplier_share=share,
         licensed_share_by_tier=[0.0, licensed],
         gamma=gamma,
         value_at_risk_bn_per_day=var,
-        strategic_value_bn_per_day=strategic,
     )
     return scenario_from_dict(d)
 
@@ -84,33 +106,135 @@ def weighted_losses(e):
     return {a: -e.world.payoff(a) for a in e.world.actors}
 
 
+def importer_loss(tau, tau0=0.0, eps=2.0, omega=0.0, v0=1.0):
+    """Importer's loss rate ``−(ΔCS + ΔR)`` from the reference (τ0) at total tariff τ ($bn/day)."""
+    return -(consumer_surplus_change(v0, tau, tau0, eps, omega) + revenue_change(v0, tau, tau0, eps, omega))
+
+
 # ------------------------------------------------------------------ closed forms
-def test_trade_losses_are_the_discounted_constant_rates():
-    sc = scenario(licensed=0.0, tariff=0.4)  # no licensing: no shortage
+def test_link_losses_are_the_discounted_constant_rates():
+    """From a state held since day 0 (no change: no short-run loss) the losses are constant rates."""
+    sc = scenario(licensed=0.0, tariff=0.4, omega=0.3)  # no licensing: no shortage
     e = engine_at(sc, 10.0)
     rho = 0.05 / 365
     got = e.projector.project(50.0)
     pv = discount_integral(10.0, 60.0, rho)
-    assert got["US"] == pytest.approx(importer_loss(1.0, 0.4, 0.0, 2.0, 1.0) * pv, rel=1e-12)
-    assert got["CN"] == pytest.approx(exporter_loss(1.0, 0.4, 0.0, 2.0, 1.0, 0.5) * pv, rel=1e-12)
+    assert got["US"] == pytest.approx(importer_loss(0.4, omega=0.3) * pv, rel=1e-12)
+    share = quantity_share(0.4, 0.0, 2.0, 0.3)
+    assert got["CN"] == pytest.approx(-producer_surplus_change(1.0, share, 0.3) * pv, rel=1e-12)
 
 
-def test_shortage_cost_from_the_stockout_day():
-    sc = scenario(stock=20.0, share=0.8, licensed=0.5, tariff=0.0, rho_year=0.0, strategic=0.5)
+def test_decaying_short_run_loss_after_a_tariff_change():
+    """The US tariff goes from the reference 0 to 0.4 on day 5; projected from day 10 over 50 days.
+
+    China's lost sales ``A = V0·(1 − Q/Q0)`` appeared on day 5 and decay at ``k = ln2/h``, so from day 10
+    ``margin·A·e^(−5k)·∫_10^60 e^(−k(t−10)) e^(−ρt) dt = margin·A·e^(−5k)·e^(−10ρ)·(1 − e^(−50(k+ρ)))/(k+ρ)``;
+    the producer-surplus loss is a constant rate.
+    """
+    omega, margin, half_life = 0.3, 0.6, 40.0
+    sc = scenario(licensed=0.0, tariff=0.0, omega=omega, margin=margin, half_life=half_life, changes=[(5, 0.4)])
+    e = engine_at(sc, 10.0)
+    rho, k = 0.05 / 365, math.log(2) / half_life
+    share = quantity_share(0.4, 0.0, 2.0, omega)
+    lost = 1.0 - share
+    decaying = margin * lost * math.exp(-5 * k) * math.exp(-10 * rho) * -math.expm1(-50 * (k + rho)) / (k + rho)
+    static = -producer_surplus_change(1.0, share, omega) * discount_integral(10.0, 60.0, rho)
+    assert e.world.links[0].a == pytest.approx(lost * math.exp(-5 * k), rel=1e-12)
+    assert e.projector.project(50.0)["CN"] == pytest.approx(static + decaying, rel=1e-12)
+    # a tariff back at the reference now: the sales come back, A falls by V0·(1 − Q/Q0) to A(10) − lost
+    back = e.projector.project(50.0, {"US.tariff": 0.0})["CN"]
+    regained = (
+        margin * (lost * math.exp(-5 * k) - lost) * math.exp(-10 * rho) * -math.expm1(-50 * (k + rho)) / (k + rho)
+    )
+    assert back == pytest.approx(regained, rel=1e-12)
+
+
+def test_shortage_cost_from_the_stockout_day_and_security_from_the_denial():
+    """The consumer's shortage costs ``VaR·σ^γ`` from the stockout day; the supplier's security motive
+    values the denied share ``δ = s·L·(1 − approval)`` at ``w_S·VaR·δ^β`` from the first day."""
+    security = {"security": [{"chokepoint": "magnets", "weight": 0.5, "exponent": 0.7}]}
+    sc = scenario(stock=20.0, share=0.8, licensed=0.5, tariff=0.0, rho_year=0.0, motives={"CN": security})
     e = engine_at(sc, 0.0)
     gap = 0.8 * 0.5  # inflow 1 - s·L
     t_out = stockout_time(20.0, 1.0 - gap)
     assert t_out == pytest.approx(50.0)
     got = e.projector.project(80.0)
     assert got["US"] == pytest.approx(2.0 * gap**2 * (80.0 - t_out), rel=1e-12)
-    assert got["CN"] == pytest.approx(-0.5 * gap**2 * (80.0 - t_out), rel=1e-12)
+    assert got["CN"] == pytest.approx(-0.5 * 2.0 * gap**0.7 * 80.0, rel=1e-12)
     assert e.projector.project(40.0)["US"] == 0.0  # the stock lasts
+
+
+def test_purchase_floor_costs_the_premium_and_props_up_the_exporter():
+    """A floor f above the market share Q/Q0 makes the US buy f·Q0: it pays ``premium·V0·(f − Q/Q0)`` a day
+    on top of its market losses, and China's exporters sell f on their supply curve."""
+    omega, premium, floor, tau = 0.5, 0.3, 0.8, 0.6
+    sc = scenario(licensed=0.0, tariff=tau, omega=omega, premium=premium, floor=floor, rho_year=0.0)
+    e = engine_at(sc, 0.0)
+    market = quantity_share(tau, 0.0, 2.0, omega)
+    assert market < floor
+    got = e.projector.project(30.0)
+    assert got["US"] == pytest.approx((importer_loss(tau, omega=omega) + premium * (floor - market)) * 30.0, rel=1e-12)
+    assert got["CN"] == pytest.approx(-producer_surplus_change(1.0, floor, omega) * 30.0, rel=1e-12)
+
+
+def test_motive_terms_are_their_weights_times_the_model_terms():
+    """The engine books each motive as its weight times a term of ``sim.model`` (ρ = 0, tariff 0 → 0.4 on
+    day 10, read on day 50): protection ``θ·(−ΔPS_d)``, revenue ``(ρ_R − 1)·(−ΔR)``, farm
+    ``w_F·(−ΔPS_X·40 + margin·A·(1 − e^(−40k))/k)``, security ``−w_S·VaR·δ^β·50``; the projector agrees."""
+    omega, margin, half_life, theta, z0, kappa, rho_r, w_f, w_s, beta = (
+        0.4,
+        0.3,
+        30.0,
+        0.6,
+        1.5,
+        0.8,
+        1.7,
+        1.4,
+        0.9,
+        0.6,
+    )
+    motives = {
+        "US": {
+            "revenue": rho_r,
+            "protection": [{"link": "cn_us", "weight": theta, "domestic_ratio": z0, "supply_elasticity": kappa}],
+        },
+        "CN": {
+            "farm": [{"link": "cn_us", "weight": w_f}],
+            "security": [{"chokepoint": "magnets", "weight": w_s, "exponent": beta}],
+        },
+    }
+    sc = scenario(
+        stock=100.0,
+        tariff=0.0,
+        rho_year=0.0,
+        omega=omega,
+        margin=margin,
+        half_life=half_life,
+        motives=motives,
+        changes=[(10, 0.4)],
+    )
+    e = engine_at(sc, 0.0)
+    projected = e.projector.project(50.0, scheduled=[(10.0, "US.tariff", 0.4)])
+    e.env.run(until=50.0)
+    e.world.advance(50.0)
+    books = {a: dict(zip(COMPONENTS, e.world.losses[a])) for a in ("US", "CN")}
+    share, k = quantity_share(0.4, 0.0, 2.0, omega), math.log(2) / half_life
+    d_psd = domestic_surplus_change(1.0, 0.4, 0.0, 2.0, omega, z0, kappa)
+    assert books["US"]["protection"] == pytest.approx(theta * -d_psd * 40.0, rel=1e-12)
+    assert books["US"]["revenue_motive"] == pytest.approx((rho_r - 1) * -revenue_change(1.0, 0.4, 0.0, 2.0, omega) * 40)
+    short_run = margin * (1 - share) * -math.expm1(-40.0 * k) / k
+    assert books["CN"]["adjustment"] == pytest.approx(short_run, rel=1e-12)
+    farm = w_f * (-producer_surplus_change(1.0, share, omega) * 40.0 + short_run)
+    assert books["CN"]["farm"] == pytest.approx(farm, rel=1e-12)
+    assert books["CN"]["security"] == pytest.approx(-w_s * 2.0 * (0.8 * 0.5) ** beta * 50.0, rel=1e-12)
+    for a in ("US", "CN"):
+        assert projected[a] == pytest.approx(sum(books[a].values()), rel=1e-12)
 
 
 def test_scheduled_change_and_array_overrides():
     sc = scenario(licensed=0.0, tariff=0.0, rho_year=0.0)
     e = engine_at(sc, 0.0)
-    rate = importer_loss(1.0, 0.5, 0.0, 2.0, 1.0)
+    rate = importer_loss(0.5)
     got = e.projector.project(30.0, scheduled=[(10.0, "US.tariff", 0.5)])
     assert got["US"] == pytest.approx(rate * 20.0, rel=1e-12)
     # an override fixes the instrument: the scheduled change is ignored
@@ -119,12 +243,15 @@ def test_scheduled_change_and_array_overrides():
     for i, tau in enumerate((0.0, 0.5)):
         one = e.projector.project(30.0, {"US.tariff": tau}, [(10.0, "US.tariff", 1.0)])
         assert one["CN"] == pytest.approx(arr["CN"][i], rel=1e-12)
+    k = math.log(2) / 180.0  # China's short-run loss on the sales lost at the override
+    assert arr["CN"][1] == pytest.approx(0.5 * (1 - quantity_share(0.5, 0.0, 2.0, 0.0)) * -math.expm1(-30 * k) / k)
 
 
 def test_options_relative_and_absolute_agree_in_differences():
-    sc = scenario(stock=10.0, licensed=0.5, tariff=0.2, strategic=0.3)
+    security = {"security": [{"chokepoint": "magnets", "weight": 0.3, "exponent": 0.5}]}
+    sc = scenario(stock=10.0, licensed=0.5, tariff=0.2, omega=0.2, motives={"CN": security}, changes=[(2, 0.3)])
     e = engine_at(sc, 5.0)
-    options = [("US.tariff", 0.5), ("CN.controls", 0.0), ("CN.approval", 1.0), ("US.tariff", 0.2)]
+    options = [("US.tariff", 0.5), ("CN.controls", 0.0), ("CN.approval", 1.0), ("US.tariff", 0.3)]
     for actor in ("US", "CN"):
         absolute = e.projector.project_options(60.0, options, [], actor)
         relative = e.projector.project_options(60.0, options, [], actor, relative=True)
@@ -142,39 +269,81 @@ def test_options_relative_and_absolute_agree_in_differences():
     share=st.floats(0.1, 1.0),
     licensed=st.floats(0.0, 1.0),
     tariff=st.floats(0.0, 1.5),
+    reference=st.floats(0.0, 1.0),
+    change=st.tuples(st.integers(1, 300), st.floats(0.0, 1.5)),
     rho_year=st.sampled_from([0.0, 0.05, 0.2]),
     gamma=st.floats(1.0, 3.0),
     var=st.floats(0.1, 5.0),
-    strategic=st.floats(0.0, 2.0),
-    w_short=st.floats(0.5, 2.0),
-    w_strat=st.floats(0.0, 2.0),
+    omega=st.sampled_from([0.0, 0.1, 0.7]),
+    margin=st.floats(0.0, 1.0),
+    half_life=st.floats(5.0, 400.0),
+    fee=st.floats(0.0, 1.0),
+    floor=st.floats(0.0, 1.0),
+    weights=st.tuples(st.floats(0.0, 3.0), st.floats(0.0, 2.0), st.floats(0.0, 2.0), st.floats(0.0, 2.0)),
+    exponent=st.floats(0.1, 1.0),
     start=st.floats(0.0, 120.0),
     horizon=st.floats(1.0, 200.0),
-    fee=st.floats(0.0, 1.0),
-    quota=st.floats(0.3, 1.0),
 )
 def test_projection_equals_what_the_engine_then_does(
-    stock, share, licensed, tariff, rho_year, gamma, var, strategic, w_short, w_strat, start, horizon, fee, quota
+    stock,
+    share,
+    licensed,
+    tariff,
+    reference,
+    change,
+    rho_year,
+    gamma,
+    var,
+    omega,
+    margin,
+    half_life,
+    fee,
+    floor,
+    weights,
+    exponent,
+    start,
+    horizon,
 ):
+    """Every term at once: the link against a reference state with a calendar tariff change (before the
+    start: a decaying short-run loss carried in; inside the window: a scheduled change), a purchase
+    floor, and every motive (revenue, protection, farm on the link; security on the chokepoint)."""
+    day, value = change
+    assume(day != start)  # a change due at the very start is neither behind nor ahead of the state
+    revenue, protection, farm, security = weights
+    motives = {
+        "US": {
+            "revenue": revenue,
+            "protection": [{"link": "cn_us", "weight": protection, "domestic_ratio": 1.5, "supply_elasticity": 0.8}],
+        },
+        "CN": {
+            "farm": [{"link": "cn_us", "weight": farm}],
+            "security": [{"chokepoint": "magnets", "weight": security, "exponent": exponent}],
+        },
+    }
     sc = scenario(
         stock=stock,
         share=share,
         licensed=licensed,
         tariff=tariff,
+        reference=reference,
         rho_year=rho_year,
         gamma=gamma,
         var=var,
-        strategic=strategic,
-        weights={"US": {"shortage": w_short, "trade": 1.5}, "CN": {"strategic": w_strat}},
+        omega=omega,
+        margin=margin,
+        half_life=half_life,
         fee=fee,
-        quota=quota,
+        floor=floor,
+        motives=motives,
+        changes=[change],
     )
     e = engine_at(sc, start)
-    projected = e.projector.project(horizon)
+    scheduled = [(float(day), "US.tariff", value)] if day > start else []
+    projected = e.projector.project(horizon, scheduled=scheduled)
     before = weighted_losses(e)
     e.env.run(until=start + horizon)
     e.world.advance(start + horizon)
     after = weighted_losses(e)
-    scale = max(1.0, *(abs(v) for v in after.values()))
+    scale = max(1.0, *(abs(v) for v in after.values()), *(abs(v) for v in before.values()))
     for a in ("US", "CN"):
         assert math.isclose(after[a] - before[a], projected[a], rel_tol=1e-9, abs_tol=1e-9 * scale), a

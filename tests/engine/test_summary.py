@@ -58,3 +58,36 @@ def test_summary_row_has_exactly_the_declared_columns_in_order(scenario):
     sc = load_scenario(scenario)
     row = run_replication(sc, 3, 0, record_series=False).summary
     assert list(row) == summary_columns(sc)
+
+
+def test_loss_columns_are_the_model_components_per_actor():
+    """One ``loss_<component>_<ACTOR>`` column per component of the model's payoff (``docs/model.md`` §1–§3:
+    the link surplus terms, the motives, the chokepoint terms, audience costs and transfers), none of
+    version 1's (``trade``, ``strategic``); threat, deal and peak columns keep their names."""
+    from sim.engine.core import summary_columns
+
+    from .test_engine import add_threat
+
+    components = (
+        "consumer revenue producer adjustment commitment protection revenue_motive farm security "
+        "shortage withheld_sales diversification audience transfer"
+    ).split()
+    d = base_dict()
+    add_threat(d)
+    d["deal_space"] = {
+        "items": [{"actor": "US", "instrument": "tariff", "values": [0.0]}],
+        "transfers": [{"payer": "CN", "payee": "US", "values_bn": [0.0, 1.0]}],
+    }
+    cols = summary_columns(scenario_from_dict(d))
+    losses = [c for c in cols if c.startswith("loss_")]
+    assert losses == [f"loss_{c}_{a}" for a in ("US", "CN") for c in components]
+    assert "threat_t1_carried_out" in cols and "deal_US.tariff" in cols and "deal_transfer.CN.US" in cols
+    assert [c for c in cols if c.startswith("peak_")] == [
+        "peak_US.tariff",
+        "peak_CN.tariff",
+        "peak_CN.controls",
+        "peak_CN.approval",
+        "peak_CN.delay",
+    ]
+    row = run_replication(scenario_from_dict(d), 1, 0).summary
+    assert list(row) == cols

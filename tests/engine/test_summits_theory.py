@@ -1,9 +1,10 @@
 """Bargaining through a scenario's summit: the same code path a user's YAML takes.
 
-Two actors end a tariff war (both tariffs to zero) and bargain over a side
-payment t from CN to US. Over the deal's duration D (no discounting) the
-deal saves the US A = (its importer loss + its exporter loss)·D and China
-B likewise, so gains are (A + t, B − t): a unit-free "pie" of A + B.
+Two actors end a tariff war (both tariffs from 0.5 back to the no-dispute level 0) and bargain
+over a side payment t from CN to US. Over the deal's duration D (no discounting) the deal saves
+the US A = (its importer loss + its exporter's producer-surplus loss)·D on the two links, plus the
+short-run value added its exporters regain on the sales that come back (a decaying gain), and
+China B likewise, so gains are (A + t, B − t): a unit-free "pie" of A + B.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import pytest
 from sim.bargaining import rubinstein_share
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
-from sim.model.trade import exporter_loss, importer_loss
+from sim.model.trade import link_welfare
 
-from ..conftest import two_tariff_links
+from ..conftest import dispute_rates, link_terms, reference_state, two_tariff_links
 
 D = 100.0
 STEP = 0.01
@@ -48,9 +49,23 @@ def pie_scenario(protocol: dict) -> tuple[dict, float, float]:
             ],
         },
     }
-    a = (importer_loss(1.0, TARIFF, 0, 2.0, 1.0) + exporter_loss(0.4, TARIFF, 0, 3.0, 1.0, 0.2)) * D
-    b = (importer_loss(0.4, TARIFF, 0, 3.0, 1.0) + exporter_loss(1.0, TARIFF, 0, 2.0, 1.0, 0.5)) * D
+    d["calibration"] = reference_state({"US.tariff": 0.0, "CN.tariff": 0.0})
+    rates, back = dispute_rates(d["trade_links"], TARIFF), regained(d["trade_links"])
+    a = rates["US"] * D + back["US"]
+    b = rates["CN"] * D + back["CN"]
     return d, a, b
+
+
+def regained(links: dict) -> dict[str, float]:
+    """What a deal back to free trade gives each side's exporters over D: lost sales
+    ``A = V0·(1 − Q/Q0)`` come back at once and the short-run gain ``margin·A`` decays at
+    ``k = ln2/h``: ``margin·A·(1 − e^(−kD))/k``."""
+    out = {"US": 0.0, "CN": 0.0}
+    for link in links.values():
+        t = link_terms(link)
+        lost = 1.0 - link_welfare(t, TARIFF).share
+        out[link["exporter"]] += t.margin * t.v0 * lost * -np.expm1(-t.decay * D) / t.decay
+    return out
 
 
 def test_nash_summit_splits_the_surplus_equally():
@@ -75,10 +90,12 @@ def test_alternating_offers_summit_matches_rubinstein(first):
     d, a, b = pie_scenario({"protocol": "alternating_offers", "round_days": 2.0, "first_proposer": first})
     res = run_replication(scenario_from_dict(d), 1, 0)
     pie = a + b
-    # documented mapping: r_i = rho + (no-deal loss rate_i)/(best gain_i), delta_i = exp(-r_i * round_days)
+    # documented mapping: r_i = rho + (no-deal loss rate_i)/(best gain_i), delta_i = exp(-r_i * round_days);
+    # the no-deal path keeps the tariffs: constant loss rates (no change, so no short-run term)
+    rates = dispute_rates(d["trade_links"], TARIFF)
     g_us_max, g_cn_max = a + 150, b + 150
-    d_us = np.exp(-(a / D) / g_us_max * 2.0)
-    d_cn = np.exp(-(b / D) / g_cn_max * 2.0)
+    d_us = np.exp(-rates["US"] / g_us_max * 2.0)
+    d_cn = np.exp(-rates["CN"] / g_cn_max * 2.0)
     if first == "US":
         us_share = rubinstein_share(d_us, d_cn)
     else:

@@ -112,16 +112,21 @@ def test_every_view_member_leaves_the_run_unchanged(until):
 
 
 def test_losses_as_of_now_without_advancing():
-    """Accumulated loss is read as pain + rate·(now − t): exactly what advancing would give."""
+    """Accumulated loss is read as of now without integrating the world (constant rates and the
+    exponentially decaying short-run terms are exact), against the no-dispute path: what advancing
+    would give, minus the reference path's pain over the same days."""
     eng = _engine(37.3)
     w = eng.world
-    assert w.t < eng.env.now  # the world is behind the clock: no event at 37.3
+    now = eng.env.now
+    assert w.t < now  # the world is behind the clock: no event at 37.3
+    assert any(l.a != 0.0 for l in w.links)  # a decaying short-run loss is running
     views = {a: act.view for a, act in eng.actors.items()}
     read = {a: v.losses_bn for a, v in views.items()}
-    w.advance(eng.env.now)
+    w.advance(now)
     for a, v in views.items():
-        assert read[a] == pytest.approx(w.pain[a], rel=1e-12)
+        assert read[a] == pytest.approx(w.pain[a] - w.reference_pain(a, now), rel=1e-12)
         assert v.public_losses(a) == v.losses_bn
+        assert v.pain_rate == pytest.approx(w.loss_rate(a) - w.reference_rate(a, now), rel=1e-12)
 
 
 def test_engine_view_implements_the_protocol():

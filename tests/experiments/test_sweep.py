@@ -18,7 +18,7 @@ import yaml
 
 from sim.analysis.discovery import discover
 from sim.analysis.sensitivity import sensitivity, sobol_indices
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
 from sim.experiments.designs.base import design_matrix
 from sim.experiments.sweepfile import SweepSpec, load_sweep
 from sim.experiments.sweeps import SweepFailed, run_sweep
@@ -213,6 +213,8 @@ def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
     boxes, bpath = discover(res.path, "deal", threshold=0.5)
     assert bpath.exists() and set(boxes["parameter"]) <= {THREAT_ADD, "chokepoints.magnets.initial_stock_days"}
     assert ((boxes["coverage"] > 0) & (boxes["coverage"] <= 1) & (boxes["density"] <= 1)).all()
+    with pytest.raises(UsageError, match="did you mean 'de-escalation'"):
+        discover(res.path, "de_escalation")
 
 
 def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):

@@ -101,7 +101,7 @@ def test_values_lists_try_the_extremes_and_every_text(tmp_path):
 
 
 def test_unknown_outputs_are_refused_and_known_ones_accepted(tmp_path):
-    good = ["deal", "deal_day", "payoff_US", "capitulation_CN", "stalemate", f"sweep.{TARIFF}.max"]
+    good = ["deal", "deal_day", "payoff_US", "capitulation_CN", "stalemate", "de-escalation", f"sweep.{TARIFF}.max"]
     f = write(tmp_path, [{"path": f"{TARIFF}.max", "values": [1.3, 1.5]}], outputs=good)
     load_sweep(f)
     f = write(tmp_path, [{"path": f"{TARIFF}.max", "values": [1.3, 1.5]}], outputs=["deal", "payof_US", "outcome"])

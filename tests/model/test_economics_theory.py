@@ -55,25 +55,79 @@ def test_stock_path_vectorised_equals_scalar():
         assert vec["shortage_days"][i] == pytest.approx(float(one["shortage_days"]))
 
 
-def test_trade_flow_constant_elasticity():
-    assert trade.trade_flow(100.0, 0.0, 0.0, 2.5) == 100.0
-    assert trade.trade_flow(100.0, 1.0, 0.0, 2.5) == pytest.approx(100.0 * 2.0**-2.5)
-    assert trade.trade_flow(100.0, 0.0, 0.0, 2.5, quota=0.4) == pytest.approx(40.0)
+@pytest.mark.parametrize("eps,omega", [(2.5, 0.0), (2.5, 0.4), (1.0, 0.2), (0.5, 1.0)])
+@pytest.mark.parametrize("tau0", [0.0, 0.3])
+def test_quantity_share_is_constant_elasticity_in_the_domestic_price(eps, omega, tau0):
+    """``Q/Q0 = (p/p0)^(−ε)`` with ``p/p0 = T^φ``, ``T = (1+τ)/(1+τ0)``, ``φ = 1/(1+εω)`` derived, not set.
+
+    At ω = 0 (flat export supply) the whole tariff reaches buyers: ``Q/Q0 = T^(−ε)``. A purchase
+    floor ``f`` (share of Q0) binds only above the market quantity: the traded share is ``max(Q/Q0, f)``.
+    """
+    phi = 1.0 / (1.0 + eps * omega)
+    assert trade.pass_through(eps, omega) == pytest.approx(phi, rel=1e-15)
+    for tau in (tau0, 0.5, 1.0, 2.0):
+        big_t = (1.0 + tau) / (1.0 + tau0)
+        share = trade.quantity_share(tau, tau0, eps, omega)
+        assert share == pytest.approx(big_t ** (-eps * phi), rel=1e-12)
+        terms = trade.LinkTerms(v0=100.0, tau0=tau0, elasticity=eps, omega=omega)
+        for floor in (0.0, 0.5, 1.2):
+            assert trade.link_welfare(terms, tau, floor).share == pytest.approx(max(share, floor), rel=1e-12)
+    assert trade.quantity_share(1.0, 0.0, eps, 0.0) == pytest.approx(2.0**-eps, rel=1e-12)
 
 
-def test_full_pass_through_leaves_only_the_deadweight_triangle():
-    v0, tau, eps = 400.0, 0.5, 3.0
-    v = trade.trade_flow(v0, tau, 0.0, eps)
-    assert trade.importer_loss(v0, tau, 0.0, eps, 1.0) == pytest.approx(0.5 * tau * (v0 - v))
+@pytest.mark.parametrize("eps", [0.5, 2.0, 3.0])
+def test_full_pass_through_deadweight_loss_is_exact_and_below_the_triangle(eps):
+    """At ω = 0 the exporter's producer surplus does not change and the importer loses the exact area
+    under its constant-elasticity demand between the two prices, net of revenue (τ0 = 0, ``p_w = 1``):
+
+    ``−(ΔCS + ΔR) = V0·(∫_1^T x^(−ε) dx − τ·T^(−ε)) = V0·((T^(1−ε) − 1)/(1−ε) − τ·T^(−ε))``, ``T = 1 + τ``.
+
+    Demand is convex, so the v1 triangle ``½·τ·(V0 − V)`` (``V = V0·T^(−ε)``) overstates it; the two
+    agree to second order in τ (relative gap O(τ)) and the triangle is far off for tariffs of 100% and more.
+    """
+    v0 = 400.0
+    ratios = {}
+    for tau in (1e-3, 0.5, 1.0, 2.0):
+        big_t = 1.0 + tau
+        exact = v0 * ((big_t ** (1.0 - eps) - 1.0) / (1.0 - eps) - tau * big_t**-eps)
+        w = trade.link_welfare(trade.LinkTerms(v0=v0, elasticity=eps, omega=0.0), tau)
+        assert -(w.consumer + w.revenue) == pytest.approx(exact, rel=1e-12)
+        assert w.producer == 0.0
+        triangle = 0.5 * tau * (v0 - v0 * big_t**-eps)
+        assert 0.0 < exact < triangle
+        ratios[tau] = triangle / exact
+    assert ratios[1e-3] == pytest.approx(1.0, abs=2e-3 * eps)  # relative gap O(ετ)
+    assert ratios[1.0] < ratios[2.0]
+    if eps >= 2.0:  # MODEL §0: about twofold at 100%+ tariffs
+        assert ratios[2.0] > 1.8
 
 
-def test_incomplete_pass_through_shifts_burden_to_exporter():
-    v0, tau, eps, phi, m = 400.0, 0.5, 3.0, 0.8, 0.3
-    v = trade.trade_flow(v0, tau, 0.0, eps)
-    imp = trade.importer_loss(v0, tau, 0.0, eps, phi)
-    exp = trade.exporter_loss(v0, tau, 0.0, eps, phi, m)
-    assert imp == pytest.approx(0.5 * tau * (v0 - v) - (1 - phi) * tau * v)
-    assert exp == pytest.approx(m * (v0 - v) + (1 - phi) * tau * v)
+@pytest.mark.parametrize("eps,omega", [(3.0, 0.1), (3.0, 0.5), (2.0, 1.0), (0.8, 0.3)])
+def test_finite_export_supply_shifts_the_burden_to_the_exporter(eps, omega):
+    """With export supply elasticity η = 1/ω the world price falls to ``p_w/p_w0 = T^(φ−1)``.
+
+    The exporter loses the area left of its supply curve ``S(x) = Q0·x^η`` between the prices:
+    ``ΔPS_X = −V0·(1 − T^((φ−1)(1+η)))/(1+η)``. For a small tariff buyers bear the share φ of it
+    (``−ΔCS ≈ φτV0``), the exporter the rest (``−ΔPS_X ≈ (1−φ)τV0``), and the importer's
+    revenue ``ΔR ≈ τV0`` pays for both: the terms-of-trade gain that v1 set by hand.
+    """
+    v0 = 400.0
+    phi = 1.0 / (1.0 + eps * omega)
+    eta = 1.0 / omega
+    for tau in (0.5, 1.0, 2.0):
+        big_t = 1.0 + tau
+        w = trade.link_welfare(trade.LinkTerms(v0=v0, elasticity=eps, omega=omega), tau)
+        exact = -v0 * (1.0 - big_t ** ((phi - 1.0) * (1.0 + eta))) / (1.0 + eta)
+        assert w.producer == pytest.approx(exact, rel=1e-12)
+    tau = 1e-5  # first-order shares: the relative error is O(ετ)
+    w = trade.link_welfare(trade.LinkTerms(v0=v0, elasticity=eps, omega=omega), tau)
+    assert -w.consumer / (tau * v0) == pytest.approx(phi, abs=1e-4)
+    assert -w.producer / (tau * v0) == pytest.approx(1.0 - phi, abs=1e-4)
+    assert w.revenue / (tau * v0) == pytest.approx(1.0, abs=1e-4)
+    steeper = trade.link_welfare(trade.LinkTerms(v0=v0, elasticity=eps, omega=2.0 * omega), 0.5)
+    looser = trade.link_welfare(trade.LinkTerms(v0=v0, elasticity=eps, omega=omega), 0.5)
+    assert steeper.producer < looser.producer < 0.0  # a steeper supply curve: the exporter bears more
+    assert steeper.consumer > looser.consumer  # ... and buyers less
 
 
 def test_shortage_severity_is_convex_and_matches_the_stock_path():

@@ -1,7 +1,8 @@
 """War of attrition with complete information, through a scenario and the engine.
 
-Each side bears a constant flow cost c_i (its trade losses under the tariffs in
-force) and values winning at V_i. In the stationary mixed equilibrium side i
+Each side bears a constant flow cost c_i (its losses on the two trade links under
+the tariffs in force, against the no-dispute path of free trade: nothing has changed
+since the start, so no short-run term runs) and values winning at V_i. In the stationary mixed equilibrium side i
 concedes at hazard λ_i = c_j / V_j, so the contest lasts Exp(λ1 + λ2) days and
 side i concedes first with probability λ_i / (λ1 + λ2). Assertions use 99%
 confidence intervals over N runs.
@@ -16,13 +17,12 @@ import pytest
 
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import run_replication
-from sim.model.trade import exporter_loss, importer_loss
 
-from ..conftest import two_tariff_links
+from ..conftest import dispute_rates, reference_state, two_tariff_links
 
 N = 3000
 Z99 = 2.576
-V = {"US": 8.0, "CN": 5.0}
+V = {"US": 2.0, "CN": 1.0}
 
 
 def scenario(threat: bool = False) -> tuple[dict, dict[str, float]]:
@@ -37,6 +37,7 @@ def scenario(threat: bool = False) -> tuple[dict, dict[str, float]]:
         },
         "trade_links": two_tariff_links(),
         "calendar": [],
+        "calibration": reference_state({"US.tariff": 0.0, "CN.tariff": 0.0}),
     }
     if threat:
         d["calendar"].append(
@@ -52,10 +53,7 @@ def scenario(threat: bool = False) -> tuple[dict, dict[str, float]]:
                 "condition": {"actor": "CN", "instrument": "tariff", "at_most": 0},
             }
         )
-    c = {
-        "US": importer_loss(1.0, 0.5, 0, 2.0, 1.0) + exporter_loss(0.4, 0.5, 0, 3.0, 1.0, 0.2),
-        "CN": importer_loss(0.4, 0.5, 0, 3.0, 1.0) + exporter_loss(1.0, 0.5, 0, 2.0, 1.0, 0.5),
-    }
+    c = dispute_rates(d["trade_links"], 0.5)
     return d, c
 
 

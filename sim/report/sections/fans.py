@@ -1,4 +1,4 @@
-"""Paths over time: fan charts (median, 50% and 90% bands over runs) of instruments, stocks and shortfall."""
+"""Paths over time: fan charts (median, 50% and 90% bands over runs) of instruments, stocks, shortfall, hostility."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def instrument_roles(scenario: dict) -> dict[str, str]:
 
 
 def fan_groups(scenario: dict, columns: list[str]) -> list[tuple[str, str, list[str]]]:
-    """``(title, unit, columns)`` of every fan chart: instruments by role, then stocks and shortfall.
+    """``(title, unit, columns)`` of every fan chart: instruments by role, stocks, shortfall, hostility index.
 
     Every instrument column of ``columns`` lands in exactly one group.
     """
@@ -60,6 +60,7 @@ def fan_groups(scenario: dict, columns: list[str]) -> list[tuple[str, str, list[
     ]
     groups.append(("Stocks", "days of cover", [c for c in columns if c.startswith("stock_")]))
     groups.append(("Shortfall", "share of demand unmet", [c for c in columns if c.startswith("shortfall_share_")]))
+    groups.append(("Hostility index", "0 = friendliest, 1 = most hostile", [c for c in columns if c == "hostility"]))
     return [g for g in groups if g[2]]
 
 
