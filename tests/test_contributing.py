@@ -23,8 +23,7 @@ from sim.experiments.executors.base import make_executor
 from sim.policies.base import REGISTRY as POLICIES
 from sim.report.sections import REGISTRY as SECTIONS
 
-from .conftest import ROOT
-from .scenario.unit import base_dict
+from .conftest import ROOT, base_dict
 
 TEXT = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(python|yaml)\n(.*?)```", TEXT, re.S)

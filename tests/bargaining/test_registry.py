@@ -10,7 +10,7 @@ from sim.bargaining.nash import nash_weight
 from sim.engine.compile import protocol_checks, scenario_from_dict
 from sim.errors import ScenarioError
 
-from ..scenario.unit import base_dict
+from ..conftest import base_dict
 
 PIE = np.linspace(0.0, 1.0, 1001)
 SETTINGS = Settings(parties=("US", "CN"), loss_rates=(0.3, 0.1), rho=0.0)

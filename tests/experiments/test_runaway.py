@@ -12,8 +12,8 @@ from sim.experiments.chunk import RunFailed
 from sim.experiments.sweeps import SweepFailed, run_sweep
 from sim.policies.base import REGISTRY
 from sim.results.manifest import read_manifest
+from tests.conftest import base_dict
 from tests.engine.test_event_budget import RUNAWAY, RunawayWake
-from tests.scenario.unit import base_dict
 
 
 @pytest.fixture

@@ -220,7 +220,7 @@ def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
 def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):
     """In a deterministic scenario the spacing of the series grid changes no payoff — its
     elementary effects are exactly zero — while the discount rate changes every payoff."""
-    from ..scenario.unit import base_dict
+    from ..conftest import base_dict
 
     d = base_dict()
     # the tariff stands at 0.5 throughout, against a no-dispute path without it: a constant loss to discount

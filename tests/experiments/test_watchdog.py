@@ -18,7 +18,7 @@ import yaml
 
 from sim.policies.base import REGISTRY, Policy
 from sim.results.manifest import read_manifest
-from tests.scenario.unit import base_dict
+from tests.conftest import base_dict
 
 from ..conftest import ROOT
 

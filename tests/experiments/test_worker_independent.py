@@ -21,7 +21,7 @@ from sim.experiments.chunk import ChunkJob, run_chunk
 from sim.experiments.schemas import summary_schema
 from sim.experiments.sweeps import run_sweep
 from sim.scenario.yamlio import Located
-from tests.scenario.unit import base_dict
+from tests.conftest import base_dict
 
 # (name, edit of base_dict): variations with a capitulating ``resolve`` actor
 VARIATIONS = {

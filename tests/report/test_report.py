@@ -155,77 +155,20 @@ def test_page_size_does_not_grow_with_runs(tmp_path):
     assert abs(b - a) < 60_000, (a, b)  # aggregated: bins, quantiles and curves, not runs
 
 
-#: Each side's value of winning the war of attrition, $bn.
-PRIZES = {"US": 8.0, "CN": 5.0}
-#: Two tariff links ($bn/yr, at no tariff), with finite export supply.
-WOA_LINKS = {
-    "cn_us": {
-        "exporter": "CN",
-        "importer": "US",
-        "value_bn_per_year": 365.0,
-        "tariff": "US.tariff",
-        "elasticity": 2.0,
-        "supply_omega": 0.1,
-        "margin": 0.5,
-    },
-    "us_cn": {
-        "exporter": "US",
-        "importer": "CN",
-        "value_bn_per_year": 146.0,
-        "tariff": "CN.tariff",
-        "elasticity": 3.0,
-        "supply_omega": 0.25,
-        "margin": 0.2,
-    },
-}
-
-
-def war_of_attrition(tariff: float = 0.5) -> tuple[dict, dict[str, float]]:
-    """Both tariffs at ``tariff`` against a no-tariff reference; both sides play ``attrition``.
-
-    The flow cost c_i of side i is its long-run loss rate ($bn/day) under the tariffs in force:
-    as importer its buyers' surplus and tariff revenue, as exporter its producer surplus
-    (the short-run loss on lost sales decays away).
-    """
-    from sim.model.trade import LinkTerms, link_welfare
-
-    c = dict.fromkeys(PRIZES, 0.0)
-    for link in WOA_LINKS.values():
-        terms = LinkTerms(
-            v0=link["value_bn_per_year"] / 365.0, elasticity=link["elasticity"], omega=link["supply_omega"]
-        )
-        w = link_welfare(terms, tariff)
-        c[link["importer"]] -= w.consumer + w.revenue
-        c[link["exporter"]] -= w.producer
-    d = {
-        "meta": {"name": "woa", "start": "2025-01-01", "horizon_days": 400, "discount_rate_per_year": 0.0},
-        "actors": {
-            a: {
-                "instruments": {"tariff": {"initial": tariff, "min": 0, "max": 3, "step": 0.1}},
-                "policy": {
-                    "name": "attrition",
-                    "params": {"prizes_bn": dict(PRIZES), "cost_rates_bn_per_day": dict(c)},
-                },
-            }
-            for a in PRIZES
-        },
-        "trade_links": WOA_LINKS,
-        "calendar": [],
-        "calibration": {"reference_date": "2024-12-31", "reference": {"US.tariff": 0.0, "CN.tariff": 0.0}},
-    }
-    return d, c
-
-
 def test_textbook_game_overlays_its_closed_form(tmp_path):
     """Both sides play the war-of-attrition equilibrium: the Kaplan–Meier curve of the first
     concession sits on exp(−(c1/V1 + c2/V2)·t) (the report draws both)."""
-    d, c = war_of_attrition()
-    assert all(x > 0 for x in c.values())  # each side bears a cost while the tariffs stand
+    from ..policies.test_attrition_theory import V
+    from ..policies.test_attrition_theory import scenario as woa
+
+    d, c = woa()
+    for a in d["actors"].values():
+        a["policy"]["params"]["cost_rates_bn_per_day"] = c
     p = tmp_path / "woa.yaml"
     p.write_text(yaml.safe_dump(d), encoding="utf-8")
     res = sim.run(p, runs=400, seed=1, workers=1, out=tmp_path)
     report = build_report(res.path)
-    rate = c["US"] / PRIZES["US"] + c["CN"] / PRIZES["CN"]
+    rate = c["US"] / V["US"] + c["CN"] / V["CN"]
     with browser_page() as page:
         errors, _ = open_page(page, report)
         names = page.evaluate(

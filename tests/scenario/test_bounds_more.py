@@ -8,7 +8,8 @@ from sim.cli.main import main
 from sim.engine.compile import scenario_from_dict
 from sim.errors import ScenarioError
 
-from .unit import base_dict, motives_dict
+from ..conftest import base_dict
+from .examples import motives_dict
 
 
 def refused(data) -> str:

@@ -8,7 +8,7 @@ import yaml
 from sim.engine.compile import load_scenario
 from sim.errors import ScenarioError
 
-from .unit import base_dict
+from ..conftest import base_dict
 
 
 def problems(tmp_path, d):

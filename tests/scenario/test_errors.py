@@ -14,8 +14,7 @@ from sim.engine.compile import load_scenario, validate_files
 from sim.errors import ScenarioError
 from sim.policies import REGISTRY
 
-from ..conftest import ROOT, calendar_index
-from .unit import base_dict
+from ..conftest import ROOT, base_dict, calendar_index
 
 BASELINE = ROOT / "scenarios" / "baseline_oct2025.yaml"
 
@@ -153,9 +152,9 @@ def test_values_inside_instrument_bounds(tmp_path):
     (msg,) = problems(p)
     i = calendar_index(text, "value: 3.0")
     assert f"calendar.{i}.value: value 3 is outside the bounds [-0.208, 2.45] of US.tariff_on_cn" in msg
-    p, _ = mutate(tmp_path, "values: [0.5, 0.7, 0.9]", "values: [0.5, 0.7, 1.9]")
+    p, _ = mutate(tmp_path, "values: [0.5, 0.7, 0.9, 1.0]", "values: [0.5, 0.7, 0.9, 1.9]")
     (msg,) = problems(p)
-    assert "deal_space.items.4.values.2" in msg and "outside the bounds [0, 1]" in msg
+    assert "deal_space.items.4.values.3" in msg and "outside the bounds [0, 1]" in msg
 
 
 def test_every_error_reported_at_once(tmp_path):

@@ -10,7 +10,8 @@ import yaml
 from sim.engine.compile import load_scenario, scenario_from_dict
 from sim.errors import ScenarioError
 
-from .unit import base_dict, motives_dict
+from ..conftest import base_dict
+from .examples import motives_dict
 
 FIELDS = [
     ("meta", "horizon_days"),

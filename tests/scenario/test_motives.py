@@ -20,7 +20,8 @@ from sim.engine.core import sample_params
 from sim.engine.links import reference_values
 from sim.errors import ScenarioError
 
-from .unit import base_dict, motives_dict
+from ..conftest import base_dict
+from .examples import motives_dict
 
 
 def refused(tmp_path, d) -> tuple[dict[str, str], list[str]]:
@@ -136,6 +137,7 @@ def test_calibrated_weights_without_a_calibration_section_use_the_initial_values
     tariff. With flat export supply (world price fixed) ``Q = (1+τ)^(−ε)``; the importer maximises
     ``ΔCS + ρ·ΔR`` with ``dCS/dτ = −Q`` and ``dR/dτ = Q − τεQ/(1+τ)``, so ``ρ = (1+τ)/(1+τ−τε)``."""
     d = base_dict()
+    d["trade_links"]["cn_us"].update(base_tariff=0.0, supply_omega=0.0)  # no tariff at V0, flat export supply
     tau, eps = 0.3, d["trade_links"]["cn_us"]["elasticity"]
     d["actors"]["US"]["instruments"]["tariff"]["initial"] = tau
     d["actors"]["US"]["motives"] = {"revenue": "calibrate"}
