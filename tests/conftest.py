@@ -119,7 +119,9 @@ def two_tariff_links() -> dict:
     Values in $bn/year with textbook parameters for the closed forms: demand elasticities 2 and 3,
     finite export supply (ω = 1/η of 0.1 and 0.25, so pass-through φ = 1/(1+εω) of 5/6 and 4/7),
     exporters' short-run margins 0.5 and 0.2 decaying with half-lives of 180 and 90 days, no tariff
-    in force when the values were observed. :func:`link_terms` gives the same numbers per day.
+    in force when the values were observed, and whatever tariffs a test starts with held long enough
+    that their short-run cost is past (``adjustment_at_start: 0``). :func:`link_terms` gives the same
+    numbers per day.
     """
     return copy.deepcopy(
         {
@@ -133,6 +135,7 @@ def two_tariff_links() -> dict:
                 "supply_omega": 0.1,
                 "margin": 0.5,
                 "margin_half_life_days": 180,
+                "adjustment_at_start": 0.0,
             },
             "us_cn": {
                 "exporter": "US",
@@ -144,6 +147,7 @@ def two_tariff_links() -> dict:
                 "supply_omega": 0.25,
                 "margin": 0.2,
                 "margin_half_life_days": 90,
+                "adjustment_at_start": 0.0,
             },
         }
     )

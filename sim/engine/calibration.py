@@ -168,9 +168,7 @@ def policy_instruments(sc: Scenario, actor: str) -> list[str]:
 def reference_world(sc: Scenario, params: dict[str, float]) -> World:
     """A world at the reference state on day 0: instruments at their reference values."""
     world = World(sc, params)
-    world.values.update(world.reference)
-    world._link_cache.clear()
-    world.refresh()
+    world.at_reference()
     return world
 
 

@@ -75,6 +75,21 @@ def _motive_path(sc: Scenario, key: str) -> tuple[Any, ...]:
     return base
 
 
+def revealed_instrument_checks(sc: Scenario) -> Found:
+    """``calibration.instruments`` names actors and their instruments."""
+    if sc.calibration is None:
+        return
+    for actor, names in sc.calibration.instruments.items():
+        base = ("calibration", "instruments", actor)
+        if actor not in sc.actors:
+            yield base, f"unknown actor '{actor}'{did_you_mean(actor, sc.actors)}; known: {known(sc.actors)}"
+            continue
+        own = sc.actors[actor].instruments
+        for i, n in enumerate(names):
+            if n not in own:
+                yield (*base, i), f"{actor} has no instrument '{n}'{did_you_mean(n, own)}; known: {known(own)}"
+
+
 def _calibration_refs_known(sc: Scenario) -> bool:
     cal = sc.calibration
     if cal is None:
@@ -109,7 +124,7 @@ def calibration_checks(sc: Scenario) -> Found:
 
 
 calibration_checks.after_others = True  # type: ignore[attr-defined]
-CHECKS = (policy_checks, protocol_checks, calibration_checks)
+CHECKS = (policy_checks, protocol_checks, revealed_instrument_checks, calibration_checks)
 
 
 def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:

@@ -71,6 +71,7 @@ class World:
         }
         self.rho = num(sc.meta.discount_rate_per_year, params) / DAYS_PER_YEAR
         self.links = [self._link(k, l, params) for k, l in sc.trade_links.items()]
+        self._adjustment_at_start = [num(l.adjustment_at_start, params) for l in sc.trade_links.values()]
         self.chokes: list[Choke] = [self._choke(k, c, params) for k, c in sc.chokepoints.items()]
         self.t = 0.0
         n = len(COMPONENTS)
@@ -86,7 +87,18 @@ class World:
         self.next_grid = math.inf  # the engine turns the grid on
         self.grid_hook: Any = lambda: None
         self.refresh()
+        for l, at_start in zip(self.links, self._adjustment_at_start):
+            # the short-run loss of the sales already lost between the reference and the start
+            l.a = at_start * l.terms.v0 * (l.ref[4] - self.link_share(l))
         self.reference_path = self._reference_path()
+
+    def at_reference(self) -> None:
+        """Put the instruments at the reference state on day 0, nothing short-run outstanding (calibration)."""
+        self.values.update(self.reference)
+        self._link_cache.clear()
+        for l in self.links:
+            l.a = 0.0
+        self.refresh()
 
     def set_motive_weights(self, weights: dict[str, float]) -> None:
         """Change motive weights (calibration) and recompute every rate from the current state."""
@@ -180,26 +192,44 @@ class World:
         return float(link_rates(l, self.motive_weights, tau, floor)[2][0])
 
     def _reference_path(self) -> dict[str, list[tuple[float, float]]]:
-        """Per actor, the no-dispute path's weighted loss rate as ``[(from day, rate), ...]``.
+        """Per actor, the no-dispute path's weighted loss rate as ``[(from day, change of rate), ...]``.
 
-        Instruments at the reference state from day 0, stocks at their initial level,
-        no alternative supply: rates are constant until a consumer's stock runs out,
-        then its shortage cost starts. Trade links cost nothing there (their zero).
+        Instruments at the reference state from day 0 and licensing as in a run: the
+        queue starts empty, so approved volume arrives (and denials are booked) from one
+        mean delay on; stocks at their initial level, no alternative supply. Trade links
+        cost nothing there (their zero). The consumer's shortage cost starts when its
+        stock runs out and changes when approvals start arriving.
         """
         out: dict[str, list[tuple[float, float]]] = {a: [] for a in self.actors}
         rates = {a: 0.0 for a in self.actors}
         for c in self.chokes:
-            inflow, licensed = self._flows_at(c, self.reference, 0.0)
+            unlicensed, licensed = self._flows_at(c, self.reference, 0.0)
             approval = self.reference[c.approval]
-            rates[c.supplier] += withheld_rate(c.revenue_per_unit, licensed, approval)
+            d = self.reference[c.delay]
             rates[c.supplier] += choke_motive_rates(c.security, self.motive_weights, c.var, licensed, approval)
-            ts = stockout_time(c.stock0, inflow)
-            if math.isfinite(ts):
-                out[c.consumer].append((ts, c.var * shortage_severity(0.0, inflow, c.gamma)))
+            withheld = withheld_rate(c.revenue_per_unit, licensed, approval)
+            if withheld:
+                out[c.supplier].append((d, withheld))
+            out[c.consumer] += self._reference_shortage(c, unlicensed, unlicensed + licensed * approval, d)
         return {a: sorted([(0.0, rates[a]), *out[a]]) for a in self.actors}
 
+    @staticmethod
+    def _reference_shortage(c: Choke, before: float, after: float, d: float) -> list[tuple[float, float]]:
+        """Changes of the consumer's shortage cost rate: inflow ``before`` until day ``d``, ``after`` from it."""
+
+        def cost(inflow: float) -> float:
+            return c.var * shortage_severity(0.0, inflow, c.gamma)
+
+        net = 1.0 - before
+        if net > 0.0 and c.stock0 < net * d:  # out of stock before approvals arrive
+            t1 = c.stock0 / net
+            return [(t1, cost(before)), (d, cost(after) - cost(before))]
+        stock_d = c.stock0 - net * d
+        ts = d + stockout_time(stock_d, after)
+        return [(ts, cost(after))] if math.isfinite(ts) else []
+
     def reference_pain(self, actor: str, t: float) -> float:
-        """Weighted undiscounted loss of the no-dispute path from day 0 to ``t``."""
+        """Undiscounted loss of the no-dispute path from day 0 to ``t``."""
         return sum(r * (t - start) for start, r in self.reference_path[actor] if start < t)
 
     def reference_rate(self, actor: str, t: float) -> float:

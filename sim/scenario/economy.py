@@ -60,6 +60,11 @@ class TradeLink(Base):
     margin_half_life_days: HalfLifeDays = Field(
         default=180.0, description="Half-life of the short-run loss on lost sales (days)."
     )
+    adjustment_at_start: ShareNumber = Field(
+        default=1.0,
+        description="Share of the short-run loss on the sales lost between the reference state and the start "
+        "still to be borne at the start (1: the start's tariffs are new; 0: their short-run cost is past).",
+    )
     quota: InstrumentRef | None = Field(
         default=None, description="Instrument: purchase commitment, a floor on the quantity as a share of Q0."
     )

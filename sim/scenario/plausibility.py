@@ -103,7 +103,9 @@ def term_bounds(
         lo, hi = _tariff_span(sc, link, params)
         lo, hi = max(lo, 0.0), max(hi, 0.0)
         v0 = _v(link.value_bn_per_year, params) / DAYS_PER_YEAR
-        vmax = v0 * trade_growth(tau0, lo, _v(link.elasticity, params))
+        # growth of the traded value and of every surplus term is at most T^max(ε, 1): with φ = 1/(1+εω),
+        # the quantity grows as T^(εφ), revenue as T^(1−φ+εφ) and producer surplus as T^(εφ(1+ω))
+        vmax = v0 * trade_growth(tau0, lo, max(_v(link.elasticity, params), 1.0))
         imp, exp = out[link.importer], out[link.exporter]
         imp["consumer"] += vmax * (1 + hi) * (hi - lo) * h
         revenue = 2 * hi * vmax * h

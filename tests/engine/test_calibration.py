@@ -22,8 +22,11 @@ from sim.engine.calibration import (
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import Engine, run_replication, sample_params, summary_columns
 from sim.engine.projection import Projector
+from sim.errors import ScenarioError
 from sim.model.motives import tariff_objective
 from sim.model.trade import LinkTerms
+from sim.scenario.schema import Scenario
+from sim.scenario.uncertain import collect_uncertain
 
 from .test_calibration_theory import REVENUE_BN, SHARE, TIERS, calib_world
 
@@ -166,9 +169,16 @@ def two_tariffs(max1: float, min2: float, base2: float) -> dict:
 
 
 def error_of(d: dict) -> str:
-    sc = scenario_from_dict(d)
+    """The calibration error of a scenario: refused at load with its key, and the same message from the solver."""
+    with pytest.raises(ScenarioError) as load:
+        scenario_from_dict(d)
+    located = str(load.value)
+    assert "calibration fails at the parameters' medians" in located and "motives" in located
+    sc = Scenario.model_validate(d)  # the same scenario without the load-time checks
+    sc._uncertain = collect_uncertain(sc)
     with pytest.raises(CalibrationError) as exc:
         calibrate(sc, central_params(sc))
+    assert str(exc.value) in located
     return str(exc.value)
 
 
@@ -220,8 +230,14 @@ def test_a_negative_point_weight_is_an_error():
 
 
 def test_unknown_revealed_instruments_are_named():
-    msg = error_of(calib_world(instruments=["tariff", "tarif"]))
-    assert "calibration.instruments.US" in msg and "'tarif'" in msg
+    with pytest.raises(ScenarioError) as load:  # refused at its key when the scenario is loaded
+        scenario_from_dict(calib_world(instruments=["tariff", "tarif"]))
+    assert "calibration.instruments.US.1" in str(load.value) and "no instrument 'tarif'" in str(load.value)
+    sc = Scenario.model_validate(calib_world(instruments=["tariff", "tarif"]))
+    sc._uncertain = collect_uncertain(sc)
+    with pytest.raises(CalibrationError) as exc:  # and by the solver, for a scenario built without checks
+        calibrate(sc, central_params(sc))
+    assert "calibration.instruments.US" in str(exc.value) and "'tarif'" in str(exc.value)
 
 
 # ------------------------------------------------------------------------ flags

@@ -77,6 +77,7 @@ def scenario(
         supply_omega=omega,
         margin=margin,
         margin_half_life_days=half_life,
+        adjustment_at_start=0.0,  # a state held since before day 0: its short-run cost is past
     )
     d["calibration"] = reference_state({"US.tariff": reference})
     for a, m in (motives or {}).items():
