@@ -106,7 +106,10 @@ def _motives(sc: Scenario, a: str, base: Path) -> Found:
 
 
 def _calibration(sc: Scenario) -> Found:
-    """The reference state: dated before the start, naming known instruments at values within their bounds."""
+    """The reference state: dated before the start, naming known instruments at values within their bounds.
+
+    (``calibration.instruments`` is checked with the calibration, :mod:`sim.engine.compile`.)
+    """
     cal = sc.calibration
     if cal is None:
         return
@@ -124,10 +127,6 @@ def _calibration(sc: Scenario) -> Found:
         if not problems:
             actor, name = ref.split(".", 1)
             yield from _bounds(sc, path, actor, name, value)
-    for a, names in cal.instruments.items():
-        yield from _actor(sc, base + ("instruments", a), a)
-        for i, name in enumerate(names):
-            yield from instrument_exists(sc, base + ("instruments", a, i), a, name)
 
 
 def check(sc: Scenario, extra: Iterable[Check] = ()) -> list[tuple[tuple[Any, ...], str]]:

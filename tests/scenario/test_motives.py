@@ -201,7 +201,7 @@ def test_calibrated_instruments_must_be_known(tmp_path):
     found, lines = refused(tmp_path, with_calibration(instruments={"CN": ["controls", "contrls"], "EU": ["tariff"]}))
     assert found == {
         "calibration.instruments.CN.1": f"{tmp_path / 's.yaml'}:{line(lines, '- contrls')}:7: "
-        "actor CN has no instrument 'contrls' (did you mean 'controls'?); known: approval, controls, delay, tariff",
+        "CN has no instrument 'contrls' (did you mean 'controls'?); known: approval, controls, delay, tariff",
         "calibration.instruments.EU": f"{tmp_path / 's.yaml'}:{line(lines, 'EU:')}:5: "
         "unknown actor 'EU' (did you mean 'US'?); known: CN, US",
     }
