@@ -2,10 +2,10 @@
 
 Either the scenario is refused with a :class:`ScenarioError` that names the field
 (its dotted path, an ancestor or a descendant of it), or its calibration refuses it
-naming a weight declared ``calibrate`` that the mutated data leave unidentified, or it
-runs under a hang guard and every payoff is finite and within the plausibility bound. ``make test`` runs 40
-examples; the ``long`` test (also ``slow``; left out unless asked for with
-``pytest -m long``) runs ``HOSTILE_EXAMPLES`` (default 400).
+naming a weight declared ``calibrate`` that the mutated data leave unidentified, or
+it runs under a hang guard and every payoff is finite and within the plausibility
+bound. ``make test`` runs 40 examples; the ``long`` test (also ``slow``; left out
+unless asked for with ``pytest -m long``) runs ``HOSTILE_EXAMPLES`` (default 400).
 """
 
 from __future__ import annotations
