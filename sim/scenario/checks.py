@@ -79,6 +79,56 @@ def _date(sc: Scenario, path: Path, date: Any) -> Found:
         yield path, f"date {date} is after the scenario end {sc.meta.end} (start + horizon_days)"
 
 
+def _motives(sc: Scenario, a: str, base: Path) -> Found:
+    """Each motive names a link or chokepoint that exists and in which the actor has that role."""
+    m = sc.actors[a].motives
+    kinds: list[tuple[str, list[Any], str, dict[str, Any], str, str]] = [
+        ("protection", m.protection, "link", sc.trade_links, "importer", "imports on"),
+        ("farm", m.farm, "link", sc.trade_links, "exporter", "exports on"),
+        ("security", m.security, "chokepoint", sc.chokepoints, "supplier", "supplies"),
+    ]
+    for kind, entries, key, targets, role, does in kinds:
+        seen: dict[str, int] = {}
+        what = "trade link" if key == "link" else "chokepoint"
+        for i, entry in enumerate(entries):
+            path = base + (kind, i, key)
+            name = getattr(entry, key)
+            if name in seen:
+                yield path, f"{kind} on '{name}' is already given at {kind}.{seen[name]}"
+                continue
+            seen[name] = i
+            if name not in targets:
+                yield path, f"unknown {what} '{name}'{did_you_mean(name, targets)}; known: {known(targets) or 'none'}"
+            elif getattr(targets[name], role) != a:
+                t = targets[name]
+                ends = f"runs {t.exporter} -> {t.importer}" if key == "link" else f"is supplied by {t.supplier}"
+                yield path, f"{kind} needs a {what} that {a} {does}: '{name}' {ends}"
+
+
+def _calibration(sc: Scenario) -> Found:
+    """The reference state: dated before the start, naming known instruments at values within their bounds.
+
+    (``calibration.instruments`` is checked with the calibration, :mod:`sim.engine.compile`.)
+    """
+    cal = sc.calibration
+    if cal is None:
+        return
+    base: Path = ("calibration",)
+    if cal.reference_date >= sc.meta.start:
+        yield (
+            base + ("reference_date",),
+            f"reference_date {cal.reference_date} must be before the scenario start {sc.meta.start}: "
+            "the reference state is the one that held before the dispute",
+        )
+    for ref, value in cal.reference.items():
+        path = base + ("reference", ref)
+        problems = list(_ref(sc, path, ref))
+        yield from problems
+        if not problems:
+            actor, name = ref.split(".", 1)
+            yield from _bounds(sc, path, actor, name, value)
+
+
 def check(sc: Scenario, extra: Iterable[Check] = ()) -> list[tuple[tuple[Any, ...], str]]:
     """All cross-field problems of ``sc`` as ``(path, message)``.
 
@@ -118,6 +168,8 @@ def _check(sc: Scenario) -> Found:
                     f"initial value {show(ins.initial)} is outside [{show(ins.min)}, {show(ins.max)}]",
                 )
         yield from _within(base + ("resolve_bn",), actor.resolve_bn, 0, math.inf, "resolve_bn")
+        yield from _motives(sc, a, base + ("motives",))
+    yield from _calibration(sc)
 
     for k, link in sc.trade_links.items():
         base = ("trade_links", k)

@@ -233,12 +233,16 @@ def convert_errors(
             elif isinstance(node, float):  # a number, but not an allowed one (NaN, infinity)
                 errs = number_errors
             else:
+                words = [w for e in errs if e["type"] == "literal_error" for w in _options(e)]  # e.g. 'calibrate'
+                also = "".join(f" or '{w}'" for w in words)
+                hint = did_you_mean(node, words) if isinstance(node, str) else ""
                 errs = [
                     dict(
                         errs[0],
                         type="number_or_distribution",
                         msg=f"expected a number or a distribution "
-                        f"{{dist: uniform, low: ..., high: ...}}, found {_found(node)}",
+                        f"{{dist: uniform, low: ..., high: ...}}{also}, "
+                        f"found {_found(node)}{hint}",
                     )
                 ]
         for one in errs:
@@ -251,6 +255,12 @@ def convert_errors(
             seen.add(str(p))
             unique.append(p)
     return unique
+
+
+def _options(e: dict[str, Any]) -> list[str]:
+    """The values a ``literal_error`` expected."""
+    exp = e.get("ctx", {}).get("expected", "")
+    return [o.strip(" '") for o in str(exp).replace(" or ", ",").split(",") if o.strip()]
 
 
 def _where(path: tuple[Any, ...], located: Located, sources: dict[tuple[Any, ...], str]) -> str:
@@ -299,9 +309,7 @@ def _problem(
         msg = f"expected a mapping of keys, found {_found(node)}"
     elif kind == "literal_error":
         msg = f"{msg}, found {_found(node)}"
-        exp = e.get("ctx", {}).get("expected", "")
-        opts = [o.strip(" '") for o in str(exp).replace(" or ", ",").split(",") if o.strip()]
-        msg += did_you_mean(node, opts) if isinstance(node, str) else ""
+        msg += did_you_mean(node, _options(e)) if isinstance(node, str) else ""
     elif e["_exists"] and kind not in ("missing", "number_or_distribution"):
         msg = f"{msg}, found {_found(node)}"
     return Problem(_where(path, located, sources), dotted(tuple(path)), msg)

@@ -34,14 +34,18 @@ def _type_name(annotation: object) -> str:
     text = (
         text.replace("typing.", "")
         .replace("sim.scenario.schema.", "")
+        .replace("sim.scenario.economy.", "")
+        .replace("sim.scenario.motives.", "")
         .replace("sim.scenario.distributions.", "")
         .replace("datetime.date", "date")
         .replace("NoneType", "None")
         .replace("<class '", "")
         .replace("'>", "")
     )
+    if text.startswith("dict[Annotated[str") and "pattern" in text:
+        return "dict[ACTOR.instrument, float]"
     if "FieldInfo(annotation=NoneType, required=True, discriminator='dist')" in text or "Fixed" in text:
-        text = "number or distribution"
+        text = "number, distribution or 'calibrate'" if "Literal['calibrate']" in text else "number or distribution"
     if "discriminator='type'" in text:
         text = "list of moves (set | licensing | threat | summit)"
     if "Annotated[str" in text and "pattern" in text:
@@ -55,6 +59,8 @@ def reference_markdown() -> str:
     from pydantic import BaseModel
     from pydantic_core import PydanticUndefined
 
+    import sim.scenario.economy as e
+    import sim.scenario.motives as mo
     import sim.scenario.schema as m
 
     models: list[type[BaseModel]] = [
@@ -63,10 +69,14 @@ def reference_markdown() -> str:
         m.Actor,
         m.Instrument,
         m.PolicySpec,
-        m.TradeLink,
-        m.TariffEquivalent,
-        m.Chokepoint,
-        m.Alternative,
+        mo.Motives,
+        mo.Protection,
+        mo.Farm,
+        mo.Security,
+        e.TradeLink,
+        e.TariffEquivalent,
+        e.Chokepoint,
+        e.Alternative,
         m.SetMove,
         m.LicensingMove,
         m.ThreatMove,
@@ -74,6 +84,7 @@ def reference_markdown() -> str:
         m.Summit,
         m.DealSpace,
         m.DealItem,
+        mo.Calibration,
     ]
     out = [
         "# Scenario reference",

@@ -223,7 +223,9 @@ def test_morris_sensitivity_ranks_the_parameter_that_matters(tmp_path):
     from ..conftest import base_dict
 
     d = base_dict()
-    d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5  # a constant trade loss to discount
+    # the tariff stands at 0.5 throughout, against a no-dispute path without it: a constant loss to discount
+    d["actors"]["US"]["instruments"]["tariff"]["initial"] = 0.5
+    d["calibration"] = {"reference_date": "2024-12-31", "reference": {"US.tariff": 0.0}}
     scen = tmp_path / "deterministic.yaml"
     scen.write_text(yaml.safe_dump(d), encoding="utf-8")
     f = sweep_file(

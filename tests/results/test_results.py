@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import sim
+from sim.engine.links import COMPONENTS
 from sim.scenario.reference import SCHEMA_FILE, schema_text
 
 from ..conftest import ROOT, SHIPPED
@@ -43,7 +44,11 @@ def test_parquet_tables_read_back(saved):
         "deal_day",
         "payoff_US",
         "payoff_CN",
-        "loss_trade_US",
+        "loss_consumer_US",  # the US imports under its tariff: buyers' surplus, revenue, the revenue motive
+        "loss_revenue_US",
+        "loss_revenue_motive_US",
+        "loss_producer_CN",  # China exports: its producer surplus and short-run value added
+        "loss_adjustment_CN",
         "loss_shortage_US",
         "loss_audience_CN",
         "threat_tariff_100_carried_out",
@@ -54,9 +59,11 @@ def test_parquet_tables_read_back(saved):
     assert set(summary["outcome"]) <= {"deal", "escalation", "stalemate", "capitulation_US", "capitulation_CN"}
     assert summary.loc[summary.outcome != "deal", "deal_day"].isna().all()
     assert summary.loc[summary.outcome == "deal", "deal_day"].notna().all()
-    # payoff is minus the sum of the loss components
-    comps = [c for c in summary.columns if c.startswith("loss_") and c.endswith("_US")]
-    assert (summary["payoff_US"] + summary[comps].sum(axis=1)).abs().max() < 1e-9
+    # one column per loss component and actor, and no other; payoff is minus their sum
+    for actor in ("US", "CN"):
+        comps = [c for c in summary.columns if c.startswith("loss_") and c.endswith(f"_{actor}")]
+        assert comps == [f"loss_{c}_{actor}" for c in COMPONENTS]
+        assert (summary[f"payoff_{actor}"] + summary[comps].sum(axis=1)).abs().max() < 1e-9
     events = pq.read_table(path / "events.parquet").to_pandas()
     assert {"run", "t", "date", "actor", "kind", "instrument", "old", "new", "note"} <= set(events.columns)
     assert str(events["date"].iloc[0]) >= "2025-10-09"
@@ -179,3 +186,17 @@ def test_scenario_reference_doc_is_current():
     assert (ROOT / REFERENCE_FILE).read_text(encoding="utf-8") == reference_markdown() + "\n", (
         "docs/scenario-reference.md is stale: run `tradesim schema --markdown > docs/scenario-reference.md`"
     )
+
+
+def test_scenario_reference_doc_has_every_key_of_the_links_motives_and_calibration():
+    """Each model a scenario nests has its section, with a row for every key it accepts."""
+    from sim.scenario.economy import Chokepoint, TradeLink
+    from sim.scenario.motives import Calibration, Farm, Motives, Protection, Security
+    from sim.scenario.reference import reference_markdown
+    from sim.scenario.schema import Actor, Scenario
+
+    text = reference_markdown()
+    for model in (Scenario, Actor, Motives, Protection, Farm, Security, TradeLink, Chokepoint, Calibration):
+        section = text.split(f"## `{model.__name__}`\n", 1)[1].split("\n## ", 1)[0]
+        rows = [line.split("|")[1].strip(" `") for line in section.splitlines() if line.startswith("| `")]
+        assert rows == list(model.model_fields), model.__name__

@@ -9,6 +9,7 @@ from sim.engine.compile import scenario_from_dict
 from sim.errors import ScenarioError
 
 from ..conftest import base_dict
+from .examples import motives_dict
 
 
 def refused(data) -> str:
@@ -67,3 +68,45 @@ def test_a_range_message_shows_the_digits_that_break_the_range():
     cp["supplier_share"] = 1.0000001
     msg = refused(data)
     assert "found 1.0000001" in msg, msg
+
+
+#: Numbers of the trade links and motives with a physical range, each given a value outside it:
+#: a negative inverse supply elasticity or premium, a half-life of no days, a negative weight or
+#: domestic output, no or increasing returns to denial, and huge values.
+OUT_OF_RANGE = [
+    (("trade_links", "cn_us", "supply_omega"), -0.1, "found -0.1"),
+    (("trade_links", "cn_us", "supply_omega"), 1e9, "found 1e+09"),
+    (("trade_links", "cn_us", "margin_half_life_days"), 0.0, "found 0"),
+    (("trade_links", "cn_us", "margin_half_life_days"), 1e9, "found 1e+09"),
+    (("trade_links", "cn_us", "purchase_premium"), -0.1, "found -0.1"),
+    (("trade_links", "cn_us", "purchase_premium"), 1e9, "found 1e+09"),
+    (("actors", "US", "motives", "revenue"), -1.0, "found -1"),
+    (("actors", "US", "motives", "protection", 0, "weight"), 1e9, "found 1e+09"),
+    (("actors", "US", "motives", "protection", 0, "domestic_ratio"), -1.0, "found -1"),
+    (("actors", "US", "motives", "protection", 0, "supply_elasticity"), -1.0, "found -1"),
+    (("actors", "CN", "motives", "farm", 0, "weight"), -1.0, "found -1"),
+    (("actors", "CN", "motives", "security", 0, "weight"), 1e9, "found 1e+09"),
+    (("actors", "CN", "motives", "security", 0, "exponent"), 0.0, "found 0"),
+    (("actors", "CN", "motives", "security", 0, "exponent"), 1.5, "found 1.5"),
+]
+
+
+@pytest.mark.parametrize(
+    "path, value, shown", OUT_OF_RANGE, ids=[f"{'.'.join(map(str, p[-2:]))}={v:g}" for p, v, _ in OUT_OF_RANGE]
+)
+def test_a_link_or_motive_number_outside_its_range_is_refused_at_its_key(path, value, shown):
+    data = motives_dict()
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    msg = refused(data)
+    assert msg.count("\n") == 0  # one problem, at the key
+    assert f": {'.'.join(map(str, path))}: must lie in [" in msg and msg.endswith(shown)
+
+
+def test_a_huge_reference_value_is_refused_at_its_key():
+    data = motives_dict()
+    data["calibration"]["reference"]["US.tariff"] = 1e9
+    msg = refused(data)
+    assert msg.count("\n") == 0 and "calibration.reference.US.tariff: " in msg and "1000000000.0" in msg

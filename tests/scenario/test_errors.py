@@ -94,13 +94,17 @@ def test_unknown_distribution_gets_a_suggestion(tmp_path):
 
 
 def test_distribution_outside_the_allowed_range(tmp_path):
-    p, _ = mutate(
+    # the inverse export supply elasticity is at least 0; a normal around 0.035 with sd 0.02 puts
+    # 1e-9 of its mass below mean - 5.998 sd = -0.085 (and above mean + 5.998 sd = 0.155)
+    p, text = mutate(
         tmp_path,
-        "pass_through: {dist: uniform, low: 0.86, high: 1.0}",
-        "pass_through: {dist: normal, mean: 0.9, sd: 0.1}",
+        "supply_omega: {dist: uniform, low: 0.0, high: 0.07}",
+        "supply_omega: {dist: normal, mean: 0.035, sd: 0.02}",
     )
     (msg,) = problems(p)
-    assert "pass_through: must lie in [0, 1], found values from 0.3" in msg and "truncate it with low/high" in msg
+    assert f":{line_of(text, 'supply_omega: {dist: normal')}:" in msg
+    assert "trade_links.cn_goods_to_us.supply_omega: must lie in [0, 5], found values from -0.0849" in msg
+    assert "to 0.1549" in msg and "truncate it with low/high" in msg
 
 
 def test_unknown_actor_instrument_and_policy_with_suggestions(tmp_path):
@@ -147,10 +151,10 @@ def test_values_inside_instrument_bounds(tmp_path):
     p, text = mutate(tmp_path, "    value: 0.54\n", "    value: 3.0\n")
     (msg,) = problems(p)
     i = calendar_index(text, "value: 3.0")
-    assert f"calendar.{i}.value: value 3 is outside the bounds [0, 2.45] of US.tariff_on_cn" in msg
-    p, _ = mutate(tmp_path, "values: [0.5, 0.7, 0.9]", "values: [0.5, 0.7, 1.9]")
+    assert f"calendar.{i}.value: value 3 is outside the bounds [-0.208, 2.45] of US.tariff_on_cn" in msg
+    p, _ = mutate(tmp_path, "values: [0.5, 0.7, 0.9, 1.0]", "values: [0.5, 0.7, 0.9, 1.9]")
     (msg,) = problems(p)
-    assert "deal_space.items.4.values.2" in msg and "outside the bounds [0, 1]" in msg
+    assert "deal_space.items.4.values.3" in msg and "outside the bounds [0, 1]" in msg
 
 
 def test_every_error_reported_at_once(tmp_path):

@@ -11,6 +11,7 @@ from sim.engine.compile import load_scenario, scenario_from_dict
 from sim.errors import ScenarioError
 
 from ..conftest import base_dict
+from .examples import motives_dict
 
 FIELDS = [
     ("meta", "horizon_days"),
@@ -22,11 +23,22 @@ FIELDS = [
     ("chokepoints", "magnets", "initial_stock_days"),
     ("chokepoints", "magnets", "value_at_risk_bn_per_day"),
     ("chokepoints", "magnets", "licensed_share_by_tier", 1),
+    ("trade_links", "cn_us", "supply_omega"),
+    ("trade_links", "cn_us", "margin_half_life_days"),
+    ("trade_links", "cn_us", "purchase_premium"),
+    ("actors", "US", "motives", "revenue"),
+    ("actors", "US", "motives", "protection", 0, "weight"),
+    ("actors", "US", "motives", "protection", 0, "domestic_ratio"),
+    ("actors", "US", "motives", "protection", 0, "supply_elasticity"),
+    ("actors", "CN", "motives", "farm", 0, "weight"),
+    ("actors", "CN", "motives", "security", 0, "weight"),
+    ("actors", "CN", "motives", "security", 0, "exponent"),
+    ("calibration", "reference", "US.tariff"),
 ]
 
 
 def with_value(path, value):
-    d = base_dict()
+    d = motives_dict()  # every kind of motive and a reference state
     node = d
     for k in path[:-1]:
         node = node[k]
