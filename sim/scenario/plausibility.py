@@ -141,10 +141,10 @@ def term_bounds(
             revenue = _v(cp.supplier_revenue_bn_per_year, params) / DAYS_PER_YEAR / s
             sup["withheld_sales"] += revenue * (s + (1 - s) * c) * (h + cp.cohort_days)
         sup["diversification"] += _v(cp.supplier_rent_bn_per_year, params) / DAYS_PER_YEAR * h
-    for m in sc.calendar:
-        if isinstance(m, ThreatMove):
-            out[m.actor]["audience"] += _v(m.audience_cost_bn, params)
-            out[m.target]["audience"] += _v(m.concession_cost_bn, params)
+    for move in sc.calendar:
+        if isinstance(move, ThreatMove):
+            out[move.actor]["audience"] += _v(move.audience_cost_bn, params)
+            out[move.target]["audience"] += _v(move.concession_cost_bn, params)
     for a in sc.actors:
         audience, concession = _template_costs(sc, a)
         n = threats_issued.get(a, 0)

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from sim.scenario.distributions import is_dist, show
+from sim.scenario.economy import Chokepoint, TradeLink
 from sim.scenario.fields import MAX_TARIFF
 from sim.scenario.numbers import MAX_DAYS
-from sim.scenario.schema import Chokepoint, Scenario, TradeLink
+from sim.scenario.schema import Scenario
 
 Found = Iterator[tuple[tuple[Any, ...], str]]
 

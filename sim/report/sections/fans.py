@@ -14,7 +14,7 @@ INSTRUMENT_GROUPS = {
     "control": ("Control tiers", "tier"),
     "approval": ("Licence approval", "share of applications approved"),
     "delay": ("Licence delays", "mean processing delay (days)"),
-    "quota": ("Quotas and purchases", "share of usual purchases allowed"),
+    "quota": ("Purchase commitments", "purchase floor, share of the base quantity"),
     "other": ("Other instruments", "level"),
 }
 #: An instrument with several roles goes to the first of these (a chokepoint's lever before a trade link's).
