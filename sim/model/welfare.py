@@ -24,12 +24,12 @@ def discount_integral(a: Any, b: Any, rho: float) -> Any:
     """
     if rho == 0.0:
         return b - a
-    return (np.exp(-rho * a) - np.exp(-rho * b)) / rho
+    return np.exp(-rho * a) * -np.expm1(-rho * (b - a)) / rho  # no cancellation at tiny rho
 
 
 def pv_factor(a: float, b: float, rho: float) -> float:
     """Scalar :func:`discount_integral` (plain floats: the engine's hot path)."""
-    return (math.exp(-rho * a) - math.exp(-rho * b)) / rho if rho > 0 else b - a
+    return math.exp(-rho * a) * -math.expm1(-rho * (b - a)) / rho if rho > 0 else b - a
 
 
 def discount_factor(t: float, rho: float) -> float:
