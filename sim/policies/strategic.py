@@ -160,9 +160,9 @@ class BestResponse(Policy):
             )
             if direction == 0:
                 utilities[0] = -float(loss[0])
-            scale = 1e-9 * max(1.0, abs(float(loss[0])))
+            hold = float(loss[0])
             for opt, l in zip(opts, loss[1:]):
-                if abs(float(l) - float(loss[0])) <= scale:
+                if abs(float(l) - hold) <= 1e-12 * max(abs(float(l)), abs(hold)):  # relative: no $ scale
                     continue  # a move that changes nothing over the horizon is not an option (no cheap moves)
                 labels.append(("set", opt))
                 utilities.append(-float(l) - self.params.move_cost_bn)
