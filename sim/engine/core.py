@@ -32,6 +32,7 @@ from sim.engine.hostility import HostilityIndex
 from sim.engine.links import COMPONENTS
 from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
+from sim.engine.precedence import Precedence
 from sim.engine.projection import Projector
 from sim.engine.restraint import below_reference, calibrated_instruments
 from sim.engine.scheduler import Scheduler
@@ -135,6 +136,7 @@ class Engine:
             self.outcome,
             s_summit,
         )
+        self.precedence = Precedence(sc.meta.calendar_yields_to, world, self.deals)
         self.threats.connect(self.move, self._post)
         self.deals.connect(self.move)
         watchers: list[Actor] = []
@@ -182,11 +184,16 @@ class Engine:
         return num(x, self.params)
 
     def scheduled(self, include_threats: bool) -> list[Change]:
-        """Known future changes: calendar moves and, optionally, pending threats."""
-        out = self.calendar.scheduled()
-        if include_threats:
-            out += self.threats.scheduled()
-            out.sort(key=lambda c: c[0])
+        """Known future changes: calendar moves the engine will make and, optionally, pending threats.
+
+        Calendar moves that a deal or a carried-out threat (or, with ``include_threats``,
+        a pending one assumed carried out) will hold back are left out (:mod:`~sim.engine.precedence`).
+        """
+        pre = self.precedence
+        threats = pre.threat_changes(self.threats.scheduled()) if include_threats else []
+        out = pre.visible(self.calendar.scheduled(), threats)
+        if threats:
+            out = sorted(out + threats, key=lambda c: c[0])
         return out
 
     def _conceded(self, actor: str) -> bool:
@@ -202,20 +209,17 @@ class Engine:
         """Set an instrument now; record it; let the other actors react."""
         ref = f"{actor}.{instrument}"
         w = self.world
-        if ref in self.deals.locked and kind not in (EventKind.DEAL, EventKind.EXPIRY):
+        held_by = self.precedence.holds(ref, kind)
+        if held_by is not None:
             self.clock.log(
-                EventKind.SUPERSEDED,
-                actor,
-                instrument,
-                w.values[ref],
-                value,
-                f"{kind} move held back by the deal in force",
+                EventKind.SUPERSEDED, actor, instrument, w.values[ref], value, f"{kind} move held back by {held_by}"
             )
             return False
         now = self.env.now
         w.advance(now)
         old = w.values[ref]
         new = w.set(ref, value)
+        self.precedence.record(ref, kind, old, new, note)
         if new == old:
             return False
         if w.hostility(ref, self.peak[ref], new) > 0:

@@ -1,7 +1,8 @@
 """The deal book: summits, policy-called talks, the deal in force, its expiry, renewal and defection.
 
 While a deal is in force its instruments are locked: only ``deal`` and
-``expiry`` moves may change them. A deal ends at its duration (renewed by new
+``expiry`` moves may change them (and calendar moves, if the scenario lets the
+calendar win: :mod:`~sim.engine.precedence`). A deal ends at its duration (renewed by new
 talks if the deal space says so, else every instrument snaps back), or early
 when a side defects (the other side's concessions snap back at once).
 """
@@ -61,6 +62,7 @@ class DealBook:
         self.terms: dict[str, float] = {}
         self.before: dict[str, float] = {}  # instrument values the deal replaced
         self.locked: set[str] = set()
+        self.until = -float("inf")  # the day the deal in force expires (renewal aside)
         self.spec: Any = None  # protocol settings of the deal in force
         self.version = 0  # bumped when a deal ends early (defection)
         self.last_talks = -float("inf")
@@ -151,7 +153,8 @@ class DealBook:
         terms = ", ".join(f"{r}={v:g}" for r, v in package.items())
         self.clock.log(EventKind.DEAL_RENEWED if renewal else EventKind.DEAL, None, None, None, None, terms)
         ds = self.table.sc.deal_space
-        self.clock.at(now + ds.duration_days, partial(self._expire, parties, self.version))
+        self.until = now + ds.duration_days
+        self.clock.at(self.until, partial(self._expire, parties, self.version))
 
     def _expire(self, parties: list[str], version: int = 0) -> None:
         if version != self.version or not self.terms:

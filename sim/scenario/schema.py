@@ -60,6 +60,14 @@ class Meta(Base):
         default=0.05, description="Continuous discount rate applied to payoffs (per year)."
     )
     series_every_days: Interval = Field(default=7.0, description="Spacing of the regular grid in series.parquet.")
+    calendar_yields_to: list[Literal["deals", "threats"]] = Field(
+        default_factory=lambda: ["deals", "threats"],
+        description=(
+            "What stands over a scheduled calendar move (set, licensing) of the same instrument: "
+            "'deals' (a deal in force) and/or 'threats' (a carried-out threat, until a deal or a step "
+            "back undoes it). A move held back is logged as 'superseded'; an empty list lets the calendar win."
+        ),
+    )
     sources: list[str] = Field(default_factory=list)
 
     @property

@@ -139,6 +139,7 @@ def test_run_threat_carried_out_then_undone_is_no_escalation():
     d["actors"]["CN"]["instruments"]["controls"]["initial"] = 1  # the condition (controls at most 0) is unmet
     add_threat(d)  # US tariff +1 at the day-30 deadline
     set_tariff(d, "2025-03-02", 0.0)  # day 60: back to where it started
+    d["meta"]["calendar_yields_to"] = ["deals"]  # the calendar may undo the carried-out threat
     s = run(d)
     assert s["threat_t1_carried_out"] is True
     assert s["hostility_end"] == pytest.approx(s["hostility_start"], abs=1e-15)
