@@ -6,6 +6,11 @@ infinite horizon (Rubinstein) or a finite one (Ståhl), with a breakdown
 probability per round and outside options (Binmore, Shaked & Sutton 1989). It
 works on any package set, so the textbook unit pie is just the packages
 ``(x, 1 − x)`` on a fine grid (see ``tests/bargaining/test_theory.py``).
+
+The registered protocol discounts a round of ``Δ`` days by ``δ_i = exp(−(ρ_i+λ_b)Δ)``
+(discount rate plus breakdown hazard, never the pie's size). With a side payment on
+the table the frontier is a line and the split is solved exactly on it
+(:func:`first_proposer_share`); the package search runs only without transfers.
 """
 
 from __future__ import annotations
@@ -17,11 +22,42 @@ from typing import Any
 import numpy as np
 
 from sim.bargaining.base import Settings, register
+from sim.bargaining.nash import nash_bargain
 
 
 def rubinstein_share(delta1: float, delta2: float) -> float:
     """Closed form: the first proposer's share of a unit pie, ``(1−δ2)/(1−δ1·δ2)``."""
     return (1.0 - delta2) / (1.0 - delta1 * delta2)
+
+
+def first_proposer_share(delta1: float, delta2: float, rounds: int | None = None) -> float:
+    """Side 1's share of the surplus ``S − d1 − d2`` when it opens, on a continuous linear frontier.
+
+    Infinite horizon (Rubinstein 1982): ``(1−δ2)/(1−δ1·δ2)``; with no discounting at
+    all the weights are equal (½). ``rounds = n`` (Ståhl 1972): the last proposer
+    takes all, and every two rounds back the gap to the stationary share shrinks by
+    ``δ1·δ2``: ``x − x* = (δ1δ2)^((n−1)/2)·(1 − x*)`` for odd ``n`` and
+    ``(δ1δ2)^((n−2)/2)·(1 − δ2 − x*)`` for even ``n``.
+    """
+    dd = delta1 * delta2
+    if dd >= 1.0:
+        return 0.5 if rounds is None else float(rounds % 2)  # δ = 1: the last proposer takes all
+    star = (1.0 - delta2) / (1.0 - dd)
+    if rounds is None:
+        return star
+    if rounds % 2 == 1:
+        return star + dd ** ((rounds - 1) // 2) * (1.0 - star)
+    return star + dd ** ((rounds - 2) // 2) * (1.0 - delta2 - star)
+
+
+def round_discounts(settings: Settings) -> tuple[float, float]:
+    """Per-round discount factors ``δ_i = exp(−(ρ_i + λ_b)·Δ)``: discount rate plus breakdown hazard.
+
+    ``exp(−λ_b·Δ) = 1 − p``: surviving a round of talks is the same discount for both sides.
+    """
+    lam, dt = settings.hazard, settings.round_days
+    r1, r2 = settings.rates
+    return math.exp(-(max(r1, 0.0) + lam) * dt), math.exp(-(max(r2, 0.0) + lam) * dt)
 
 
 def round_discount(rate: float, round_days: float) -> float:
@@ -141,18 +177,25 @@ def _infinite(game: _Game, front: np.ndarray, first_i: int, tol: float, max_roun
 
 @register("alternating_offers")
 def alternating(gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None:
-    """Alternating offers, each side discounting a round by its impatience.
+    """Alternating offers, each side discounting a round by ``δ_i = exp(−(ρ_i+λ_b)Δ)``.
 
-    A day of delay burns a side's no-deal loss rate out of the best gain on offer,
-    on top of the discount rate: ``r = ρ + rate / max g``. An agreement counts
-    only if both sides gain.
+    With a side payment on the table the frontier is a line ``g1 + g2 = S`` (in each
+    side's valuation), on which the opener's exact share is
+    :func:`first_proposer_share`; on a linear frontier the weighted Nash product with
+    that share as weight picks the same point, so it chooses the package nearest it.
+    Without transfers the subgame-perfect outcome is searched over the packages. An
+    agreement counts only if both sides gain.
     """
     s = settings
-    r1 = s.rho + max(s.loss_rates[0], 0.0) / max(float(gain1.max()), 1e-12)
-    r2 = s.rho + max(s.loss_rates[1], 0.0) / max(float(gain2.max()), 1e-12)
-    d1, d2 = round_discount(r1, s.round_days), round_discount(r2, s.round_days)
-    first = 2 if s.first_proposer == s.parties[1] else 1
-    idx = alternating_offers(gain1, gain2, d1, d2, rounds=s.rounds, breakdown=s.breakdown, first=first).index
+    d1, d2 = round_discounts(s)
+    first = s.first
+    if s.transferable:
+        if first == 1:
+            alpha = first_proposer_share(d1, d2, s.rounds)
+        else:
+            alpha = 1.0 - first_proposer_share(d2, d1, s.rounds)
+        return nash_bargain(gain1, gain2, alpha)
+    idx = alternating_offers(gain1, gain2, d1, d2, rounds=s.rounds, first=first).index  # breakdown is in δ
     if idx is not None and not (gain1[idx] > 0 and gain2[idx] > 0):
         return None
     return idx

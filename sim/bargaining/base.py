@@ -9,6 +9,7 @@ names one by its ``protocol``. Adding a protocol is one new file here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar, cast
@@ -24,17 +25,51 @@ class Settings:
 
     Defaults are the scenario schema's (``Summit`` and ``DealSpace``): equal
     weights, one day between offers, no last round, no breakdown, the first party
-    opens.
+    opens. ``rho`` is each side's discount rate per day (one number: both sides).
+    ``loss_rates`` are informational: time pressure from no-deal losses is already
+    in the gains (the disagreement point), never in the weights or the discount
+    factors. ``transferable`` says the packages include a side payment, so the
+    frontier is a line and the continuous solutions apply.
     """
 
     parties: tuple[str, str]
     loss_rates: tuple[float, float] = (0.0, 0.0)  # each side's weighted no-deal loss, $bn per day
-    rho: float = 0.0  # discount rate per day
+    rho: float | tuple[float, float] = 0.0  # discount rate per day, by side
     weights: str | Mapping[str, float] = "equal"  # 'equal', 'patience', or by actor
     round_days: float = 1.0
     rounds: int | None = None
     breakdown: float = 0.0
     first_proposer: str | None = None
+    transferable: bool = False
+
+    @property
+    def rates(self) -> tuple[float, float]:
+        """Each side's discount rate per day, ``(ρ1, ρ2)``."""
+        r = self.rho
+        return (float(r), float(r)) if isinstance(r, (int, float)) else (float(r[0]), float(r[1]))
+
+    @property
+    def hazard(self) -> float:
+        """Breakdown hazard per day: ``λ_b = −ln(1 − p)/Δ`` for a chance ``p`` per round of ``Δ`` days."""
+        return -math.log1p(-self.breakdown) / self.round_days
+
+    @property
+    def first(self) -> int:
+        """Who opens: 1 or 2."""
+        return 2 if self.first_proposer == self.parties[1] else 1
+
+
+def brw_weight(rho1: float, rho2: float, hazard: float = 0.0) -> float:
+    """Side 1's bargaining weight (Binmore, Rubinstein & Wolinsky 1986).
+
+    ``w_i = (1/(ρ_i+λ_b)) / Σ_j 1/(ρ_j+λ_b)``, i.e. ``w_1 = (ρ2+λ_b)/(ρ1+ρ2+2λ_b)``:
+    the limit of alternating offers as the time between offers goes to zero. With
+    no discounting and no breakdown at all (the limit undefined) the weights are equal.
+    """
+    r1, r2 = max(rho1, 0.0) + max(hazard, 0.0), max(rho2, 0.0) + max(hazard, 0.0)
+    if r1 + r2 <= 0.0:
+        return 0.5
+    return r2 / (r1 + r2)
 
 
 class BargainingProtocol(Protocol):

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.bargaining.base import Settings, register
+from sim.bargaining.base import Settings, brw_weight, register
 
 
 def nash_bargain(gain1: Any, gain2: Any, alpha: float = 0.5) -> int | None:
@@ -38,25 +38,18 @@ def nash_split(d1: float, d2: float, alpha: float = 0.5, pie: float = 1.0) -> fl
     return d1 + alpha * (pie - d1 - d2)
 
 
-def patience_weight(rate1: float, rate2: float) -> float:
-    """Bargaining weight of side 1 from its rate of loss: the faster loser is less patient.
-
-    With ``δi = exp(−ri·Δ)`` and ``Δ → 0`` Rubinstein's split tends to
-    ``r2/(r1 + r2)`` (Binmore, Rubinstein & Wolinsky 1986).
-    """
-    r1, r2 = max(rate1, 0.0), max(rate2, 0.0)
-    if r1 + r2 <= 0:
-        return 0.5
-    return r2 / (r1 + r2)
-
-
 def nash_weight(settings: Settings) -> float:
-    """Side 1's weight α: ½ (equal), from patience (loss rates), or from the weights by actor (default 1)."""
+    """Side 1's weight α: ½ (equal), from patience, or from the weights by actor (default 1).
+
+    ``patience`` is the Binmore–Rubinstein–Wolinsky weight from each side's discount
+    rate and the talks' breakdown hazard (:func:`~sim.bargaining.base.brw_weight`);
+    no-deal losses move the disagreement point, not the weight.
+    """
     w = settings.weights
     if w == "equal":
         return 0.5
     if w == "patience":
-        return patience_weight(*settings.loss_rates)
+        return brw_weight(*settings.rates, settings.hazard)
     if isinstance(w, str):
         raise TypeError(f"unknown bargaining weights '{w}'; known: equal, patience, or a weight per actor")
     p1, p2 = settings.parties

@@ -7,10 +7,14 @@ out if ``threats_in_disagreement``), plus transfers received, minus transfers
 paid. The protocol is looked up by name in :data:`sim.bargaining.REGISTRY`:
 
 - ``nash``: the weighted Nash product over packages both sides prefer to no
-  deal; weights equal, by actor, or from patience;
+  deal; weights equal, by actor, or from patience (Binmore, Rubinstein & Wolinsky:
+  each side's discount rate and the talks' breakdown hazard);
 - ``alternating_offers``: the subgame-perfect outcome of alternating offers
-  (Rubinstein / Ståhl), with per-round discount factors from each side's loss
-  rate and the time between rounds, and a breakdown probability per round.
+  (Rubinstein / Ståhl), with per-round discount factors ``exp(−(ρ_i+λ_b)Δ)`` from
+  each side's discount rate, the breakdown hazard and the time between rounds.
+
+No-deal losses enter through the gains (the disagreement point), never the weights.
+A side's discount rate is ``actors.X.discount_rate_per_year``, else the scenario's.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sim.bargaining import REGISTRY, Settings
 from sim.engine.links import TRANSFER
 from sim.engine.projection import Change, Projector
 from sim.engine.world import World
+from sim.model.welfare import DAYS_PER_YEAR
 from sim.scenario.schema import Scenario
 
 
@@ -127,15 +132,20 @@ def negotiate(
                     g -= w[side][TRANSFER] * v
     rate1 = float(np.asarray(no_deal[p1])) / h
     rate2 = float(np.asarray(no_deal[p2])) / h
+    rates = []
+    for p in (p1, p2):
+        own = engine.sc.actors[p].discount_rate_per_year
+        rates.append(engine.world.rho if own is None else engine.param(own) / DAYS_PER_YEAR)
     settings = Settings(
         parties=(p1, p2),
         loss_rates=(rate1, rate2),
-        rho=engine.world.rho,
+        rho=(rates[0], rates[1]),
         weights=ds.weights,
         round_days=getattr(spec, "round_days", 1.0),
         rounds=getattr(spec, "rounds", None),
         breakdown=engine.param(spec.breakdown) if spec is not None else 0.0,
         first_proposer=getattr(spec, "first_proposer", None),
+        transferable=any(is_transfer(r) for r in grid),
     )
     idx = REGISTRY[getattr(spec, "protocol", "nash")](g1, g2, settings)
     if idx is None:

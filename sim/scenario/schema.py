@@ -112,6 +112,14 @@ class Actor(Base):
     reaction_lag_days: LagDays = Field(default=1.0, description="Days between observing a move and reacting to it.")
     pre_deadline_days: Days = Field(default=2.0, description="Days before a deadline at which a target decides.")
     noise: Share = Field(default=0.0, description="Chance that a decision is replaced by a random step.")
+    discount_rate_per_year: RatePerYear | None = Field(
+        default=None,
+        description=(
+            "The actor's own discount rate (per year) for bargaining weights and offers (none: "
+            "meta.discount_rate_per_year). Assumption: a government's rate is its cost of waiting for a deal; "
+            "Binmore, Rubinstein & Wolinsky (1986) derive the bargaining weights from it."
+        ),
+    )
 
 
 # ----------------------------------------------------------------------- calendar
@@ -209,12 +217,17 @@ class Summit(Base):
     )
     probability_held: ShareNumber = 1.0
     round_days: Annotated[float, Strict()] = Field(
-        default=1.0, gt=0, le=MAX_DAYS, description="alternating_offers: days between offers."
+        default=1.0,
+        gt=0,
+        le=MAX_DAYS,
+        description="Days between offers (alternating_offers; with breakdown, patience weights).",
     )
     rounds: Annotated[int, Strict()] | None = Field(
         default=None, ge=1, le=MAX_INT, description="alternating_offers: last round (none: infinite)."
     )
-    breakdown: Breakdown = Field(default=0.0, description="alternating_offers: chance talks collapse each round.")
+    breakdown: Breakdown = Field(
+        default=0.0, description="Chance talks collapse each round (alternating_offers; patience weights)."
+    )
     first_proposer: str | None = Field(
         default=None, description="alternating_offers: who opens (default: first party)."
     )
@@ -250,7 +263,8 @@ class DealSpace(Base):
     items: list[DealItem] = Field(default_factory=list, max_length=MAX_ITEMS)
     transfers: list[Transfer] = Field(default_factory=list, max_length=MAX_ITEMS)
     weights: Literal["equal", "patience"] | dict[str, Weight] = Field(
-        default="equal", description="Bargaining weights: equal, from patience, or by actor."
+        default="equal",
+        description="Bargaining weights: equal, by actor, or patience (from discount rates and breakdown hazard).",
     )
     threats_in_disagreement: bool = Field(
         default=True, description="Pending threats are assumed carried out if talks fail."

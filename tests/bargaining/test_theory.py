@@ -14,9 +14,9 @@ import pytest
 
 from sim.bargaining import (
     alternating_offers,
+    brw_weight,
     nash_bargain,
     nash_split,
-    patience_weight,
     round_discount,
     rubinstein_share,
 )
@@ -61,7 +61,7 @@ def test_frequent_offers_converge_to_rate_ratio(r1, r2):
     assert errors[0] > errors[1] > errors[2]
     d1, d2 = round_discount(r1, 1e-4), round_discount(r2, 1e-4)
     assert rubinstein_share(d1, d2) == pytest.approx(limit, abs=1e-3)
-    assert patience_weight(r1, r2) == pytest.approx(limit)
+    assert brw_weight(r1, r2) == pytest.approx(limit)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 10])

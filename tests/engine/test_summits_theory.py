@@ -85,21 +85,41 @@ def test_weighted_nash_summit():
     assert res.summary["deal_transfer.CN.US"] == pytest.approx(0.75 * (a + b) - a, abs=STEP)
 
 
+RATES = {"US": 0.2, "CN": 0.8}  # each side's own discount rate per year (bargaining only)
+BREAKDOWN = 0.05
+
+
+def impatient_scenario(protocol: dict) -> tuple[dict, float, float, float, float]:
+    """The pie scenario with per-actor discount rates and a breakdown chance per round.
+
+    Returns the scenario, A, B and the discount rates plus breakdown hazard per day
+    ``ρ_i/365 + λ_b``, ``λ_b = −ln(1 − p)/Δ`` (the payoffs themselves stay undiscounted).
+    """
+    d, a, b = pie_scenario({"round_days": 2.0, "breakdown": BREAKDOWN, **protocol})
+    for actor, rate in RATES.items():
+        d["actors"][actor]["discount_rate_per_year"] = rate
+    lam = -np.log(1.0 - BREAKDOWN) / 2.0
+    return d, a, b, RATES["US"] / 365.0 + lam, RATES["CN"] / 365.0 + lam
+
+
 @pytest.mark.parametrize("first", ["US", "CN"])
 def test_alternating_offers_summit_matches_rubinstein(first):
-    d, a, b = pie_scenario({"protocol": "alternating_offers", "round_days": 2.0, "first_proposer": first})
+    """Transferable pie: the opener i gets ``(1 − δ_j)/(1 − δ_i·δ_j)`` of A + B, with
+    ``δ_i = exp(−(ρ_i + λ_b)Δ)`` from the round length Δ = 2 days (not from the pie)."""
+    d, a, b, r_us, r_cn = impatient_scenario({"protocol": "alternating_offers", "first_proposer": first})
     res = run_replication(scenario_from_dict(d), 1, 0)
     pie = a + b
-    # documented mapping: r_i = rho + (no-deal loss rate_i)/(best gain_i), delta_i = exp(-r_i * round_days);
-    # the no-deal path keeps the tariffs: constant loss rates (no change, so no short-run term)
-    rates = dispute_rates(d["trade_links"], TARIFF)
-    g_us_max, g_cn_max = a + 150, b + 150
-    d_us = np.exp(-rates["US"] / g_us_max * 2.0)
-    d_cn = np.exp(-rates["CN"] / g_cn_max * 2.0)
-    if first == "US":
-        us_share = rubinstein_share(d_us, d_cn)
-    else:
-        us_share = 1 - rubinstein_share(d_cn, d_us)
+    d_us, d_cn = np.exp(-r_us * 2.0), np.exp(-r_cn * 2.0)
+    us_share = rubinstein_share(d_us, d_cn) if first == "US" else 1 - rubinstein_share(d_cn, d_us)
     t = res.summary["deal_transfer.CN.US"]
-    tolerance = 2 * STEP / (1 - d_us * d_cn)
-    assert a + t == pytest.approx(us_share * pie, abs=tolerance)
+    # the transfer grid has step STEP, and the chosen package is a neighbour of the exact split
+    assert a + t == pytest.approx(us_share * pie, abs=STEP)
+
+
+def test_patience_weights_in_a_nash_summit_are_brw():
+    """``weights: patience``: ``w_US = (ρ_CN + λ_b)/(ρ_US + ρ_CN + 2λ_b)`` (Binmore, Rubinstein & Wolinsky)."""
+    d, a, b, r_us, r_cn = impatient_scenario({"protocol": "nash"})
+    d["deal_space"]["weights"] = "patience"
+    res = run_replication(scenario_from_dict(d), 1, 0)
+    w_us = r_cn / (r_us + r_cn)
+    assert a + res.summary["deal_transfer.CN.US"] == pytest.approx(w_us * (a + b), abs=STEP)
