@@ -49,7 +49,7 @@ def discover(results: str | Path, outcome: str = "deal", threshold: float = 0.8)
                 "mass": float(stats["mass"]),
             }
         )
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["outcome", "parameter", "min", "max", "coverage", "density", "mass"])
     import pyarrow as pa
 
     atomic_write_table(p / "discovery.parquet", pa.Table.from_pandas(table, preserve_index=False))

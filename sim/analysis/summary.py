@@ -21,6 +21,28 @@ def _q(x: pd.Series, q: float) -> float:
     return float(np.quantile(x, q)) if len(x) else float("nan")
 
 
+def deal_after_summit(summary: pd.DataFrame, days: float = 60.0) -> pd.DataFrame:
+    """P(deal within ``days`` of the first summit's date | the summit held) and | not held.
+
+    A run counts if its first deal came by the summit's day + ``days`` (a deal before the
+    summit counts too). Each share has its Monte Carlo standard error ``sqrt(p(1 − p)/n)``.
+    Empty when the runs have no ``first_summit_held`` (the scenario has no summit).
+    """
+    if "first_summit_held" not in summary.columns or "first_summit_day" not in summary.columns:
+        return pd.DataFrame()
+    runs = summary[summary["first_summit_held"].notna()]
+    held = runs["first_summit_held"].astype(bool)
+    early = (runs["deal_day"] <= runs["first_summit_day"].astype(float) + days).to_numpy()  # NaN (no deal): False
+    rows = []
+    for label, mask in (("held", held.to_numpy()), ("not held", ~held.to_numpy())):
+        n = int(mask.sum())
+        k = int(early[mask].sum())
+        p = k / n if n else float("nan")
+        se = float(np.sqrt(p * (1.0 - p) / n)) if n else float("nan")
+        rows.append({"first summit": label, "runs": n, f"deals within {days:g} d": k, "P(deal)": p, "se": se})
+    return pd.DataFrame(rows)
+
+
 def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[str, pd.DataFrame]:
     """Outcome shares, deal timing, threats, shortages, payoffs and losses."""
     n = len(summary)
@@ -41,6 +63,7 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
             v = row[f"{k}_day"]
             row[f"{k}_date"] = "" if np.isnan(v) else str(start + dt.timedelta(days=int(v)))
     out["deal_day"] = pd.DataFrame([row])
+    out["summit"] = deal_after_summit(summary)
     threat_cols = [c for c in summary.columns if c.startswith("threat_") and c.endswith("_carried_out")]
     out["threats"] = pd.DataFrame(
         {
@@ -106,6 +129,7 @@ def print_stats(stats: dict[str, pd.DataFrame], title: str = "") -> None:
     titles = {
         "outcomes": "Outcomes",
         "deal_day": "Deal day (days from start)",
+        "summit": "Deal within 60 days of the first summit, by whether it was held (se: Monte Carlo)",
         "threats": "Threats",
         "shortages": "Days in shortage per chokepoint",
         "payoffs": "Payoff and loss components per actor ($bn, discounted)",

@@ -42,7 +42,7 @@ from sim.engine.world import World, num
 from sim.policies import Policy, make_policy
 from sim.policies.view import View
 from sim.scenario.plausibility import payoff_bound, plausible
-from sim.scenario.schema import Scenario, ThreatMove
+from sim.scenario.schema import Scenario, Summit, ThreatMove
 
 
 @dataclass
@@ -93,6 +93,8 @@ def summary_columns(sc: Scenario) -> list[str]:
         names += [f"deal_{transfer_key(t.payer, t.payee)}" for t in ds.transfers]
     names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
     names += [f"below_reference_{a}" for a in sc.actors]
+    if any(isinstance(m, Summit) for m in sc.calendar):
+        names += ["first_summit_held", "first_summit_day"]
     names += ["n_events", "plausibility_bound_bn", "plausible"]
     names += [f"weight_{k}" for k in calibrated_keys(sc)]  # this run's calibrated motive weights
     names += [path for path, _ in sc.uncertain]
@@ -279,7 +281,10 @@ class Engine:
             self.prepare()
             return policy.carry_out_threat(view, t)
 
+        was = self.threats.status[threat.id]
         self.threats.resolve(threat, carry_out)
+        if was == "pending" and self.threats.status[threat.id] != "pending":
+            self.deals.after_deadline(threat)
 
     # ----------------------------------------------------------------- run
     def run(self) -> RunResult:
@@ -326,6 +331,9 @@ class Engine:
         below = below_reference(self.sc, self.clock.events, w.reference, self.calibrated)
         for a in self.sc.actors:
             row[f"below_reference_{a}"] = below[a]
+        if self.deals.first is not None:
+            row["first_summit_held"] = self.deals.first_held
+            row["first_summit_day"] = self.sc.day(self.deals.first.date)
         row["n_events"] = len(self.clock.events)
         deals = sum(e.kind in ("deal", "deal_renewed") for e in self.clock.events)
         bound = payoff_bound(self.sc, self.params, self.threats.issued, deals, self.weights)  # docs/limits.md

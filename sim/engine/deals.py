@@ -1,4 +1,11 @@
-"""The deal book: summits, policy-called talks, the deal in force, its expiry, renewal and defection.
+"""The deal book: talks, the deal in force, its expiry, renewal and defection.
+
+Talks open at summits (dated; each may not be held), right after a threat's
+deadline is resolved (between issuer and target, if ``talks_after_deadlines``),
+at the deal space's background rate ``talks_per_year`` (a Poisson process) and
+when a policy calls them. Talks are a chance to agree, not a deal: the protocol
+decides. Unscheduled talks use the protocol of the scenario's first summit
+(``nash`` if it has none).
 
 While a deal is in force its instruments are locked: only ``deal`` and
 ``expiry`` moves may change them (and calendar moves, if the scenario lets the
@@ -24,7 +31,7 @@ from sim.engine.projection import Projector
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
 from sim.engine.world import World, num
-from sim.scenario.schema import Scenario, Summit
+from sim.scenario.schema import Scenario, Summit, ThreatMove
 
 Move = Callable[..., bool]  # the engine's move(actor, instrument, value, kind, note, react=...)
 
@@ -48,6 +55,12 @@ class Table:
         return num(x, self.params)
 
 
+def first_summit(sc: Scenario) -> Summit | None:
+    """The scenario's earliest summit (file order among same-day ones), or ``None``."""
+    summits = [m for m in sc.calendar if isinstance(m, Summit)]
+    return min(summits, key=lambda m: m.date) if summits else None
+
+
 class DealBook:
     """The deal in force (terms, what it replaced, locked instruments) and the talks that make one."""
 
@@ -66,6 +79,14 @@ class DealBook:
         self.spec: Any = None  # protocol settings of the deal in force
         self.version = 0  # bumped when a deal ends early (defection)
         self.last_talks = -float("inf")
+        self.first = first_summit(table.sc)
+        self.first_held: bool | None = None if self.first is None else False  # was the first summit held?
+        ds = table.sc.deal_space
+        self.rate = ds.talks_per_year if ds is not None else 0.0
+        # background talks draw from a child of the summit stream: summit draws are the same at any rate,
+        # and at rate 0 nothing is drawn
+        self.talks_rng = np.random.default_rng(summit_seed.spawn(1)[0]) if self.rate > 0 else None
+        self._next_background()
 
     def connect(self, move: Move) -> None:
         self._move = move
@@ -100,23 +121,47 @@ class DealBook:
 
     def propose(self, actor: str) -> bool:
         """A policy calls talks now (nash over the deal space); returns whether a deal came."""
+        return self.talks(self._parties(), None, actor, "proposed by policy")
+
+    def talks(self, parties: list[str], spec: Summit | None, actor: str | None, note: str) -> bool:
+        """Unscheduled talks now (protocol from ``spec``, nash if ``None``); returns whether a deal came."""
         if self.table.sc.deal_space is None or self.terms:
             return False
         self.last_talks = self.clock.now
-        parties = self._parties()
         self._advance()
-        self.clock.log(EventKind.TALKS, actor, None, None, None, "proposed by policy")
-        result = negotiate(self.table, parties, None)
+        self.clock.log(EventKind.TALKS, actor, None, None, None, note)
+        result = negotiate(self.table, parties, spec)
         if result is None:
             self.clock.log(EventKind.NO_DEAL, None, None, None, None, "no package leaves both sides better off")
             return False
-        self.spec = None
+        self.spec = spec
         self.apply(result[0], parties, renewal=False)
         return True
 
+    def after_deadline(self, t: ThreatMove) -> None:
+        """A threat's deadline was just resolved: its issuer and target talk (if the deal space says so)."""
+        ds = self.table.sc.deal_space
+        if ds is not None and ds.talks_after_deadlines:
+            self.talks([t.actor, t.target], self.first, t.actor, f"after the deadline of {t.id}")
+
+    def _next_background(self) -> None:
+        """Schedule the next background talks (exponential gap at ``talks_per_year``) within the horizon."""
+        if self.talks_rng is None:
+            return
+        day = self.clock.now + self.talks_rng.exponential(365.0 / self.rate)
+        if day <= self.table.sc.meta.horizon_days:
+            self.clock.at(day, self._background)
+
+    def _background(self) -> None:
+        self.talks(self._parties(), self.first, None, "background talks")
+        self._next_background()
+
     def summit(self, m: Summit) -> None:
         held = self.table.param(m.probability_held)
-        if self.summit_rng.random() >= held:
+        cancelled = bool(self.summit_rng.random() >= held)
+        if m is self.first:
+            self.first_held = not cancelled
+        if cancelled:
             self.clock.log(EventKind.SUMMIT_CANCELLED, None, None, None, None, m.note)
             return
         self.clock.log(EventKind.SUMMIT, None, None, None, None, m.note)

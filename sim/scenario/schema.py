@@ -257,7 +257,7 @@ class Transfer(Base):
 
 
 class DealSpace(Base):
-    """What can be bargained over at summits, and for how long a deal holds."""
+    """What can be bargained over at talks (summits, deadlines, others), and for how long a deal holds."""
 
     duration_days: Interval = Field(default=365.0, description="How long a deal lasts.")
     items: list[DealItem] = Field(default_factory=list, max_length=MAX_ITEMS)
@@ -272,6 +272,18 @@ class DealSpace(Base):
     renew: bool = Field(default=True, description="Renegotiate at expiry; otherwise snap back.")
     defection_cost_bn: BnNumber = Field(
         default=0.0, description="Cost to a side that breaks a deal in force (reputation, audience)."
+    )
+    talks_after_deadlines: bool = Field(
+        default=True,
+        description="Talks open between issuer and target as soon as a threat's deadline is resolved "
+        "(carried out or withdrawn), with the protocol of the first summit (nash if none).",
+    )
+    talks_per_year: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=365.0,
+        description="Rate of unscheduled talks (a Poisson process; 0: talks only at summits, deadlines "
+        "and when a policy calls them), with the protocol of the first summit (nash if none).",
     )
 
 

@@ -69,7 +69,11 @@ def test_letting_the_calendar_win_applies_the_move():
 def test_a_deal_ends_the_threats_hold_and_later_calendar_moves_apply_again():
     d = setup()
     d["calendar"].append({"type": "summit", "date": "2025-02-10", "parties": ["US", "CN"]})  # day 40
-    d["deal_space"] = {"duration_days": 10, "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}]}
+    d["deal_space"] = {
+        "duration_days": 10,
+        "talks_after_deadlines": False,  # the deal comes at the summit, not at the threat's deadline
+        "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}],
+    }
     res, cols = run(d)
     (deal,) = kinds(res, EventKind.DEAL, "tariff")
     assert deal.t == 40.0 and deal.old == 1.0 and deal.new < 1.0

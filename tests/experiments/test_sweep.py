@@ -192,10 +192,21 @@ def test_sobol_indices_of_the_ishigami_function():
         assert abs(table["ST"][i] - st[i]) < max(3 * table["ST_conf"][i], 0.02)
 
 
+def summit_talks_only(tmp_path: Path) -> str:
+    """The template with talks only at its summit (none after the threat's deadline), so that
+    whether a deal comes depends on the swept parameters and discovery has a box to find."""
+    d = yaml.safe_load(Path(TEMPLATE).read_text(encoding="utf-8"))
+    d["deal_space"]["talks_after_deadlines"] = False
+    p = tmp_path / "summit_talks_only.yaml"
+    p.write_text(yaml.safe_dump(d), encoding="utf-8")
+    return str(p)
+
+
 def test_sensitivity_and_discovery_on_a_sweep(tmp_path):
     f = sweep_file(
         tmp_path,
         name="sal",
+        scenario=summit_talks_only(tmp_path),
         design="saltelli",
         points=8,
         replications=2,

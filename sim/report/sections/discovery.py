@@ -17,6 +17,8 @@ def discovery(page: Page, report: Report) -> None:
     if not swept(summary) or not disc.exists():
         return
     d = pd.read_parquet(disc)
+    if d.empty:  # the outcome is likely everywhere: no box restricts any parameter
+        return
     fig = go.Figure()
     for i, r in enumerate(d.itertuples(index=False)):
         col = summary.get(f"sweep.{r.parameter}")
