@@ -43,6 +43,12 @@ from sim.scenario.numbers import (
     Weight,
 )
 
+Yield = Literal["deals", "threats"]
+
+
+def _yield_default() -> list[Yield]:
+    return ["deals", "threats"]
+
 
 # --------------------------------------------------------------------------- meta
 class Meta(Base):
@@ -60,8 +66,8 @@ class Meta(Base):
         default=0.05, description="Continuous discount rate applied to payoffs (per year)."
     )
     series_every_days: Interval = Field(default=7.0, description="Spacing of the regular grid in series.parquet.")
-    calendar_yields_to: list[Literal["deals", "threats"]] = Field(
-        default_factory=lambda: ["deals", "threats"],
+    calendar_yields_to: list[Yield] = Field(
+        default_factory=_yield_default,
         description=(
             "What stands over a scheduled calendar move (set, licensing) of the same instrument: "
             "'deals' (a deal in force) and/or 'threats' (a carried-out threat, until a deal or a step "
@@ -274,9 +280,10 @@ class DealSpace(Base):
         default=0.0, description="Cost to a side that breaks a deal in force (reputation, audience)."
     )
     talks_after_deadlines: bool = Field(
-        default=True,
+        default=False,
         description="Talks open between issuer and target as soon as a threat's deadline is resolved "
-        "(carried out or withdrawn), with the protocol of the first summit (nash if none).",
+        "(carried out or withdrawn), with the protocol of the first summit (nash if none). Off by default: "
+        "with complete information every such talk ends in a deal.",
     )
     talks_per_year: float = Field(
         default=0.0,

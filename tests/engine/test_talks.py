@@ -39,7 +39,7 @@ def threat_scenario(**deal_space) -> dict:
         }
     ]
     d["meta"]["horizon_days"] = 40
-    d["deal_space"].update(deal_space)
+    d["deal_space"].update({"talks_after_deadlines": True, **deal_space})
     return d
 
 
