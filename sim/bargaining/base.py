@@ -26,14 +26,12 @@ class Settings:
     Defaults are the scenario schema's (``Summit`` and ``DealSpace``): equal
     weights, one day between offers, no last round, no breakdown, the first party
     opens. ``rho`` is each side's discount rate per day (one number: both sides).
-    ``loss_rates`` are informational: time pressure from no-deal losses is already
-    in the gains (the disagreement point), never in the weights or the discount
-    factors. ``transferable`` says the packages include a side payment, so the
+    Time pressure from no-deal losses is in the gains (the disagreement point), never
+    in the weights or the discount factors. ``transferable`` says the packages include a side payment, so the
     frontier is a line and the continuous solutions apply.
     """
 
     parties: tuple[str, str]
-    loss_rates: tuple[float, float] = (0.0, 0.0)  # each side's weighted no-deal loss, $bn per day
     rho: float | tuple[float, float] = 0.0  # discount rate per day, by side
     weights: str | Mapping[str, float] = "equal"  # 'equal', 'patience', or by actor
     round_days: float = 1.0

@@ -10,30 +10,16 @@ the policies' projections share one source per equation (``sim/model/``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sim.model.chokepoints import is_short, shortfall_share
 from sim.model.motives import security_value
-from sim.model.trade import LinkTerms, domestic_surplus_change, link_welfare
+from sim.model.trade import LinkTerms, domestic_surplus_change, effective_tariff, link_welfare
+from sim.scenario.plausibility import COMPONENTS  # the loss components and their bounds, one list
 from sim.scenario.schema import Scenario
 
-COMPONENTS = (
-    "consumer",
-    "revenue",
-    "producer",
-    "adjustment",
-    "commitment",
-    "protection",
-    "revenue_motive",
-    "farm",
-    "security",
-    "shortage",
-    "withheld_sales",
-    "diversification",
-    "audience",
-    "transfer",
-)
 (
     CONSUMER,
     REVENUE,
@@ -83,6 +69,18 @@ class Link:
         self.memo.clear()
         self.totals.clear()
         self.coef = None
+
+
+def link_state(l: Link, value_of: Callable[[str], float]) -> tuple[float, float]:
+    """``(total tariff, purchase floor)`` of a link, reading instruments through ``value_of``.
+
+    The total tariff is ``base_tariff`` plus the tariff instrument and its tariff
+    equivalents, clipped at 0 (no import subsidies).
+    """
+    tau = l.terms.tau0 + (value_of(l.tariff) if l.tariff else 0.0)
+    if l.equivalents:
+        tau = effective_tariff(tau, [(value_of(ref), rate) for ref, rate in l.equivalents])
+    return (tau if tau > 0.0 else 0.0), (value_of(l.quota) if l.quota else 0.0)
 
 
 def _welfare(l: Link, tau: float, floor: float) -> tuple[float, ...]:

@@ -130,15 +130,12 @@ def negotiate(
                     g += w[side][TRANSFER] * v
                 elif side == payer:
                     g -= w[side][TRANSFER] * v
-    rate1 = float(np.asarray(no_deal[p1])) / h
-    rate2 = float(np.asarray(no_deal[p2])) / h
     rates = []
     for p in (p1, p2):
         own = engine.sc.actors[p].discount_rate_per_year
         rates.append(engine.world.rho if own is None else engine.param(own) / DAYS_PER_YEAR)
     settings = Settings(
         parties=(p1, p2),
-        loss_rates=(rate1, rate2),
         rho=(rates[0], rates[1]),
         weights=ds.weights,
         round_days=getattr(spec, "round_days", 1.0),

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.links import choke_motive_rates, decaying_total, link_totals
+from sim.engine.links import choke_motive_rates, decaying_total, link_state, link_totals
 from sim.engine.world import World
 from sim.model.chokepoints import (
     at_least,
@@ -27,7 +27,7 @@ from sim.model.chokepoints import (
     stock_path,
     withheld_rate,
 )
-from sim.model.trade import adjustment_path, effective_tariff
+from sim.model.trade import adjustment_path
 from sim.model.welfare import pv_factor
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
@@ -230,11 +230,7 @@ class Projector:
         v0 = l.terms.v0
         for a, b in itertools.pairwise(cuts):
             f = pv_factor(a, b, rho)
-            tau = l.terms.tau0 + (val(base, by_ref, l.tariff, a) if l.tariff else 0.0)
-            if l.equivalents:
-                tau = effective_tariff(tau, [(val(base, by_ref, ref, a), rate) for ref, rate in l.equivalents])
-            tau = tau if tau > 0.0 else 0.0  # no import subsidies (World.link_state)
-            floor = val(base, by_ref, l.quota, a) if l.quota else 0.0
+            tau, floor = link_state(l, lambda ref, a=a: val(base, by_ref, ref, a))
             ip, ep, new_share = link_totals(l, weights, tau, floor)
             imp = imp + f * ip
             exp = exp + f * ep

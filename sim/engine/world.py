@@ -22,6 +22,7 @@ from sim.engine.links import (
     choke_motive_rates,
     decaying_coefficient,
     link_rates,
+    link_state,
     motive_weight_specs,
     reference_values,
 )
@@ -35,7 +36,7 @@ from sim.model.chokepoints import (
     stockout_time,
     withheld_rate,
 )
-from sim.model.trade import LinkTerms, adjustment_path, effective_tariff
+from sim.model.trade import LinkTerms, adjustment_path
 from sim.model.welfare import DAYS_PER_YEAR, discount_factor, payoff, pv_factor, weighted_rate
 from sim.scenario.distributions import is_dist
 from sim.scenario.schema import Instrument, Scenario
@@ -177,11 +178,8 @@ class World:
 
     @staticmethod
     def link_state(l: Link, values: dict[str, float]) -> tuple[float, float]:
-        """``(total tariff, purchase floor)`` of a link for instrument ``values`` (the tariff clipped at 0)."""
-        tau = l.terms.tau0 + (values[l.tariff] if l.tariff else 0.0)
-        if l.equivalents:
-            tau = effective_tariff(tau, [(values[ref], rate) for ref, rate in l.equivalents])
-        return (tau if tau > 0.0 else 0.0), (values[l.quota] if l.quota else 0.0)
+        """``(total tariff, purchase floor)`` of a link for instrument ``values`` (:func:`links.link_state`)."""
+        return link_state(l, values.__getitem__)
 
     def link_share(self, l: Link) -> float:
         """The quantity share ``Q/Q0`` a link trades at now."""

@@ -13,7 +13,7 @@ from sim.errors import ScenarioError
 from ..conftest import base_dict
 
 PIE = np.linspace(0.0, 1.0, 1001)
-SETTINGS = Settings(parties=("US", "CN"), loss_rates=(0.3, 0.1), rho=(0.3, 0.1))
+SETTINGS = Settings(parties=("US", "CN"), rho=(0.3, 0.1))
 
 
 def test_shipped_protocols_are_registered():
@@ -30,10 +30,10 @@ def test_every_protocol_picks_a_package_both_sides_gain_from_or_none(name):
 
 def test_nash_entry_weights():
     assert nash_weight(SETTINGS) == 0.5
-    # patience: BRW weights from the discount rates and the breakdown hazard, not from the loss rates
-    s = Settings(("US", "CN"), (0.3, 0.1), rho=(0.3, 0.1), weights="patience")
+    # patience: BRW weights from the discount rates and the breakdown hazard (losses are in the gains)
+    s = Settings(("US", "CN"), rho=(0.3, 0.1), weights="patience")
     assert nash_weight(s) == pytest.approx(0.1 / 0.4)
-    s = Settings(("US", "CN"), (5.0, 0.0), rho=(0.3, 0.1), weights="patience", breakdown=0.5, round_days=2.0)
+    s = Settings(("US", "CN"), rho=(0.3, 0.1), weights="patience", breakdown=0.5, round_days=2.0)
     lam = np.log(2.0) / 2.0  # λ_b = −ln(1 − p)/Δ
     assert nash_weight(s) == pytest.approx((0.1 + lam) / (0.4 + 2 * lam), rel=1e-12)
     assert nash_weight(Settings(("US", "CN"), weights={"US": 3.0})) == pytest.approx(0.75)  # CN defaults to 1
@@ -45,7 +45,7 @@ def test_nash_entry_weights():
 def test_alternating_entry_discounts_by_rate_and_hazard():
     """δ_i = exp(−(ρ_i + λ_b)Δ); the loss rates do not enter (they are in the gains)."""
     g1, g2 = PIE, 1.0 - PIE
-    s = Settings(("US", "CN"), loss_rates=(0.5, 0.01), rho=(0.02, 0.01), round_days=2.0, first_proposer="CN")
+    s = Settings(("US", "CN"), rho=(0.02, 0.01), round_days=2.0, first_proposer="CN")
     d1, d2 = round_discount(0.02, 2.0), round_discount(0.01, 2.0)
     expected = alternating_offers(g1, g2, d1, d2, first=2).index
     assert REGISTRY["alternating_offers"](g1, g2, s) == expected
