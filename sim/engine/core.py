@@ -34,6 +34,7 @@ from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
 from sim.engine.precedence import Precedence
 from sim.engine.projection import Projector
+from sim.engine.reputation import Reputation
 from sim.engine.restraint import below_reference, calibrated_instruments
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
@@ -129,7 +130,8 @@ class Engine:
         self.outcome = Outcome()
         self.peak = dict(world.values)  # the most hostile level each instrument reached
         self.calendar = Calendar(sc, self.clock)
-        self.threats = ThreatBook(sc, params, world, self.clock, self.calendar, self.outcome)
+        self.reputation = Reputation(sc, params)
+        self.threats = ThreatBook(sc, params, world, self.clock, self.calendar, self.outcome, self.reputation)
         self.actors: dict[str, Actor] = {}
         self.deals = DealBook(
             Table(sc, self.projector, world, params, self.actors, self.scheduled),
@@ -261,6 +263,15 @@ class Engine:
         self.outcome.capitulate(actor, self.env.now)
         me.conceded = True
 
+    def threat_stakes(self, t: ThreatMove) -> float:
+        """``a*``: the issuer's extra loss over its horizon from carrying ``t`` out now, as the public reckons it."""
+        self.prepare()
+        ref, value = self.threats.target_value(t)
+        horizon = float(self.sc.actors[t.actor].policy.params.get("horizon_days", 90.0))
+        both = self.projector.project(horizon, {ref: np.array([self.world.values[ref], value])}, self.scheduled(False))
+        x = np.broadcast_to(np.asarray(both[t.actor], dtype=float), (2,))
+        return float(x[1] - x[0])
+
     def issue_threat(self, actor: str, template: Any) -> ThreatMove:
         return self.threats.issue(actor, template)
 
@@ -282,7 +293,9 @@ class Engine:
             return policy.carry_out_threat(view, t)
 
         was = self.threats.status[threat.id]
-        self.threats.resolve(threat, carry_out)
+        private = threat.audience_cost_bn is None and threat.actor in self.reputation.belief
+        live = was == "pending" and not self.threats.condition_met(threat)
+        self.threats.resolve(threat, carry_out, self.threat_stakes(threat) if private and live else 0.0)
         if was == "pending" and self.threats.status[threat.id] != "pending":
             self.deals.after_deadline(threat)
 

@@ -16,6 +16,7 @@ when a side defects (the other side's concessions snap back at once).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -23,9 +24,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.bargaining.nash import nash_weight
 from sim.engine.events import EventKind
 from sim.engine.links import AUDIENCE, TRANSFER
-from sim.engine.negotiation import is_transfer, negotiate
+from sim.engine.negotiation import bargaining_settings, is_transfer, negotiate
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
 from sim.engine.scheduler import Scheduler
@@ -104,6 +106,35 @@ class DealBook:
 
     def _advance(self) -> None:
         self.table.world.advance(self.clock.now)
+
+    # ------------------------------------------------------------ outlook
+    def talks_probability(self, horizon: float) -> float:
+        """P(talks open within ``horizon`` days from now): summits not yet held, threat deadlines
+        (if talks follow them) and the background rate; 0 without a deal space."""
+        sc = self.table.sc
+        ds = sc.deal_space
+        if ds is None:
+            return 0.0
+        now = self.clock.now
+        end = now + horizon
+        none = math.exp(-self.rate * horizon / 365.0)
+        for m in sc.calendar:
+            if isinstance(m, Summit) and now < sc.day(m.date) <= end:
+                none *= 1.0 - self.table.param(m.probability_held)
+        if ds.talks_after_deadlines and any(
+            now < sc.day(t.deadline) <= end and self.threats.status[t.id] in ("scheduled", "pending")
+            for t in self.threats.threats
+        ):
+            none = 0.0
+        return 1.0 - none
+
+    def weight(self, actor: str) -> float:
+        """``actor``'s bargaining weight ``w_i`` (the deal space's weights, the first summit's settings)."""
+        if self.table.sc.deal_space is None:
+            return 0.5
+        parties = self._parties()
+        w1 = nash_weight(bargaining_settings(self.table, (parties[0], parties[1]), self.first))
+        return w1 if actor == parties[0] else 1.0 - w1
 
     # ------------------------------------------------------------------ talks
     def preview(self, actor: str) -> float:

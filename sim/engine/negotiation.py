@@ -88,6 +88,26 @@ def is_transfer(key: str) -> bool:
     return key.startswith("transfer.")
 
 
+def bargaining_settings(engine: Table, parties: tuple[str, str], spec: Any, transferable: bool = False) -> Settings:
+    """The protocol settings of talks between ``parties`` under ``spec`` (a ``Summit``, or ``None``)."""
+    ds = engine.sc.deal_space
+    assert ds is not None
+    rates = []
+    for p in parties:
+        own = engine.sc.actors[p].discount_rate_per_year
+        rates.append(engine.world.rho if own is None else engine.param(own) / DAYS_PER_YEAR)
+    return Settings(
+        parties=parties,
+        rho=(rates[0], rates[1]),
+        weights=ds.weights,
+        round_days=getattr(spec, "round_days", 1.0),
+        rounds=getattr(spec, "rounds", None),
+        breakdown=engine.param(spec.breakdown) if spec is not None else 0.0,
+        first_proposer=getattr(spec, "first_proposer", None),
+        transferable=transferable,
+    )
+
+
 def negotiate(
     engine: Table, parties: Sequence[str], spec: Any = None, ask: bool = True
 ) -> tuple[dict[str, float], dict[str, float]] | None:
@@ -130,20 +150,7 @@ def negotiate(
                     g += w[side][TRANSFER] * v
                 elif side == payer:
                     g -= w[side][TRANSFER] * v
-    rates = []
-    for p in (p1, p2):
-        own = engine.sc.actors[p].discount_rate_per_year
-        rates.append(engine.world.rho if own is None else engine.param(own) / DAYS_PER_YEAR)
-    settings = Settings(
-        parties=(p1, p2),
-        rho=(rates[0], rates[1]),
-        weights=ds.weights,
-        round_days=getattr(spec, "round_days", 1.0),
-        rounds=getattr(spec, "rounds", None),
-        breakdown=engine.param(spec.breakdown) if spec is not None else 0.0,
-        first_proposer=getattr(spec, "first_proposer", None),
-        transferable=any(is_transfer(r) for r in grid),
-    )
+    settings = bargaining_settings(engine, (p1, p2), spec, transferable=any(is_transfer(r) for r in grid))
     idx = REGISTRY[getattr(spec, "protocol", "nash")](g1, g2, settings)
     if idx is None:
         return None

@@ -15,6 +15,7 @@ from sim.engine.calendar import Calendar, Change
 from sim.engine.events import EventKind
 from sim.engine.links import AUDIENCE
 from sim.engine.outcome import Outcome
+from sim.engine.reputation import Reputation
 from sim.engine.scheduler import Scheduler
 from sim.engine.world import World, num
 from sim.scenario.schema import Scenario, ThreatMove
@@ -41,8 +42,10 @@ class ThreatBook:
         clock: Scheduler,
         calendar: Calendar,
         outcome: Outcome,
+        reputation: Reputation,
     ) -> None:
         self.sc = sc
+        self.reputation = reputation
         self.params = params
         self.world = world
         self.clock = clock
@@ -150,8 +153,12 @@ class ThreatBook:
             if t.target == actor and self.is_open(t):
                 self.meet_condition(t, under_pressure=True)
 
-    def resolve(self, t: ThreatMove, carry_out: CarryOut) -> None:
-        """At the deadline: carried out unless the condition holds; backing down costs."""
+    def resolve(self, t: ThreatMove, carry_out: CarryOut, stakes: float = 0.0) -> None:
+        """At the deadline: carried out unless the condition holds; backing down costs.
+
+        ``stakes`` (``a*``): what carrying it out costs the issuer more than backing down, as
+        the public reckons it; the issuer's reputation is truncated at it (:mod:`~sim.engine.reputation`).
+        """
         if self.status[t.id] != "pending":
             return
         if self.condition_met(t):
@@ -163,10 +170,12 @@ class ThreatBook:
             _, value = self.target_value(t)
             self._move(t.actor, t.instrument, value, EventKind.THREAT, t.id)
             self.clock.log(EventKind.THREAT_CARRIED_OUT, t.actor, t.instrument, None, value, t.id)
+            self.reputation.threat_resolved(t, stakes, carried_out=True)
         else:
             self.status[t.id] = "withdrawn"
             self.world.advance(self.clock.now)
-            self.world.lump(t.actor, AUDIENCE, num(t.audience_cost_bn, self.params))
+            self.world.lump(t.actor, AUDIENCE, self.reputation.backdown_cost(t))
+            self.reputation.threat_resolved(t, stakes, carried_out=False)
             self.clock.log(EventKind.THREAT_WITHDRAWN, t.actor, t.instrument, None, None, f"{t.id}: backed down")
 
     def settle(self) -> None:

@@ -141,6 +141,20 @@ class EngineView:
     def talks_gain(self) -> float:
         return self._s.deals.preview(self.actor)
 
+    def talks_probability(self, horizon: float) -> float:
+        return self._s.deals.talks_probability(horizon)
+
+    @property
+    def bargaining_weight(self) -> float:
+        return self._s.deals.weight(self.actor)
+
+    def credibility(self, threat: ThreatMove, stakes: float) -> float:
+        return self._s.threats.reputation.credibility(threat, stakes)
+
+    def backdown_cost(self, threat: ThreatMove) -> float:
+        """Own cost of backing down from an own threat (its figure, else the own audience type)."""
+        return self._s.threats.reputation.backdown_cost(threat)
+
     def pending_threats(self, issuer: str | None = None) -> list[ThreatMove]:
         return self._s.threats.pending(issuer)
 

@@ -71,10 +71,16 @@ def _tariff_span(sc: Scenario, link: Any, params: Mapping[str, float]) -> tuple[
     return lo, hi
 
 
+def _audience_type(sc: Scenario, actor: str, params: Mapping[str, float]) -> float:
+    """The actor's audience-cost type ``a`` in this run (0 without one)."""
+    aud = sc.actors[actor].audience
+    return 0.0 if aud is None else _v(aud.cost_bn, params)
+
+
 def _template_costs(sc: Scenario, actor: str) -> tuple[float, float]:
     """Largest audience and concession cost of the threats ``actor``'s policy may issue."""
     templates = sc.actors[actor].policy.params.get("threats", []) or []
-    audience = [float(t.get("audience_cost_bn", 0.0)) for t in templates if isinstance(t, Mapping)]
+    audience = [float(t.get("audience_cost_bn") or 0.0) for t in templates if isinstance(t, Mapping)]
     concession = [float(t.get("concession_cost_bn", 0.0)) for t in templates if isinstance(t, Mapping)]
     return max(audience, default=0.0), max(concession, default=0.0)
 
@@ -143,12 +149,13 @@ def term_bounds(
         sup["diversification"] += _v(cp.supplier_rent_bn_per_year, params) / DAYS_PER_YEAR * h
     for move in sc.calendar:
         if isinstance(move, ThreatMove):
-            out[move.actor]["audience"] += _v(move.audience_cost_bn, params)
+            own = move.audience_cost_bn
+            out[move.actor]["audience"] += _audience_type(sc, move.actor, params) if own is None else _v(own, params)
             out[move.target]["audience"] += _v(move.concession_cost_bn, params)
     for a in sc.actors:
         audience, concession = _template_costs(sc, a)
         n = threats_issued.get(a, 0)
-        out[a]["audience"] += n * audience
+        out[a]["audience"] += n * max(audience, _audience_type(sc, a, params))
         for b in sc.actors:
             if b != a:
                 out[b]["audience"] += n * concession
@@ -156,6 +163,9 @@ def term_bounds(
     if ds is not None:
         for a in sc.actors:
             out[a]["audience"] += deals * _v(ds.defection_cost_bn, params)
+            aud = sc.actors[a].audience
+            if aud is not None:  # signing costs
+                out[a]["audience"] += deals * aud.signing_share * _v(aud.cost_bn, params)
         for tr in ds.transfers:
             largest = max(abs(v) for v in tr.values_bn)
             out[tr.payer]["transfer"] += deals * largest

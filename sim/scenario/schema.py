@@ -14,9 +14,10 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, PrivateAttr, Strict
+from pydantic import ConfigDict, Field, PrivateAttr, Strict, model_validator
 
 from sim.scenario.base import NAME, Base
+from sim.scenario.distributions import Uniform
 from sim.scenario.economy import Chokepoint, TradeLink
 from sim.scenario.fields import (
     BnNumber,
@@ -103,6 +104,26 @@ class PolicySpec(Base):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class Audience(Base):
+    """An actor's private audience-cost type (Fearon 1994; for China, Weeks 2008 and Weiss 2014).
+
+    The type ``a`` ($bn) is drawn once per run from ``cost_bn`` (a number: known to all; a
+    uniform distribution: private, the other side's prior is its range). Backing down from one
+    of the actor's threats costs ``a``; signing a deal costs ``signing_share·a``. The other
+    side's belief is truncated by what it sees: a withdrawn threat to ``[low, a*]``, a kept one
+    to ``[a*, high]``, a rejected offer to types above the offer (docs/model.md §5–§6).
+    """
+
+    cost_bn: BnNumber = Field(description="The type a: the cost of backing down from a threat ($bn).")
+    signing_share: Share = Field(default=0.0, description="Cost of signing a deal as a share of a.")
+
+    @model_validator(mode="after")
+    def _uniform(self) -> Audience:
+        if not isinstance(self.cost_bn, (int, float, Uniform)):
+            raise ValueError("cost_bn must be a number or a uniform distribution (the prior is its range)")
+        return self
+
+
 class Actor(Base):
     """A state actor: its instruments, its policy and its private resolve."""
 
@@ -118,6 +139,9 @@ class Actor(Base):
     reaction_lag_days: LagDays = Field(default=1.0, description="Days between observing a move and reacting to it.")
     pre_deadline_days: Days = Field(default=2.0, description="Days before a deadline at which a target decides.")
     noise: Share = Field(default=0.0, description="Chance that a decision is replaced by a random step.")
+    audience: Audience | None = Field(
+        default=None, description="Private audience-cost type: backing down from threats, signing deals."
+    )
     discount_rate_per_year: RatePerYear | None = Field(
         default=None,
         description=(
@@ -175,7 +199,9 @@ class ThreatMove(Base):
     value: InstrumentValue | None = Field(default=None, description="Value set if carried out.")
     add: InstrumentValue | None = Field(default=None, description="Amount added if carried out.")
     condition: Condition
-    audience_cost_bn: BnNumber = Field(default=0.0, description="Issuer's cost of backing down.")
+    audience_cost_bn: BnNumber | None = Field(
+        default=None, description="Issuer's cost of backing down (none: the issuer's audience type, else 0)."
+    )
     concession_cost_bn: BnNumber = Field(default=0.0, description="Target's cost of conceding.")
     note: str = ""
 
@@ -188,7 +214,7 @@ class ThreatTemplate(Base):
     add: InstrumentValue | None = None
     condition: Condition
     deadline_days: Interval = Field(default=21.0, description="Days from issue to deadline.")
-    audience_cost_bn: Bn = 0.0
+    audience_cost_bn: Bn | None = None  # none: the issuer's audience type, else 0
     concession_cost_bn: Bn = 0.0
 
     def threat(self, id: str, actor: str, announced: dt.date, deadline: dt.date, note: str = "") -> ThreatMove:

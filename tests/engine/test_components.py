@@ -11,6 +11,7 @@ from sim.engine.chokepoints import Chokepoints, stockout_day
 from sim.engine.compile import scenario_from_dict
 from sim.engine.links import AUDIENCE
 from sim.engine.outcome import Outcome
+from sim.engine.reputation import Reputation
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
 from sim.engine.world import World
@@ -94,7 +95,7 @@ def _book(d):
     sc, world, clock = _world(d)
     calendar = Calendar(sc, clock)
     outcome = Outcome()
-    book = ThreatBook(sc, {}, world, clock, calendar, outcome)
+    book = ThreatBook(sc, {}, world, clock, calendar, outcome, Reputation(sc, {}))
     stage = _Stage(world)
     book.connect(stage.move, stage.post)
     return sc, world, clock, book, stage, outcome

@@ -31,6 +31,7 @@ from ..conftest import SHIPPED, base_dict, two_tariff_links
 #: $-valued fields (model, field): amounts, flows and costs in $bn, scaled by k.
 MONEY = {
     (schema.Actor, "resolve_bn"),  # loss borne before conceding
+    (schema.Audience, "cost_bn"),  # audience-cost type: backing down, signing
     (schema.ThreatMove, "audience_cost_bn"),  # one-off costs of backing down / conceding
     (schema.ThreatMove, "concession_cost_bn"),
     (schema.ThreatTemplate, "audience_cost_bn"),
