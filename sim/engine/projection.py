@@ -5,13 +5,19 @@ Policies and the bargaining step ask "what would each side lose over the next
 economics as the engine, with expected (not sampled) licensing: approved volume
 arrives at the approval share, one mean processing delay after it is filed, and
 the applications already in the queue arrive evenly over the first delay.
-Alternative supply is held at its current level. No SimPy inside: the
-projection is vectorised over packages with numpy.
+Alternative supply ramps as in a run: at each capacity update (every review
+period since day 0) it grows by the base ramp, up to its ceiling. One
+approximation: the engine speeds the ramp by the time spent in shortage since the
+last update; the projection leaves that acceleration out (its own shortage is
+only known once the segments are laid out), so it under-states the alternative
+supply built during a shortage. An update due exactly now counts as done. No
+SimPy inside: the projection is vectorised over packages with numpy.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -104,17 +110,40 @@ class Projector:
         out[ch.supplier] = out.get(ch.supplier, 0.0) + security + withheld + div
         return out
 
-    def _split(self, ch: Any, tier: float) -> tuple[float, float]:
-        """(unlicensed inflow, licensed volume rate) at a control tier, cached per state."""
-        key = (ch.name, tier, ch.x)
+    def _split(self, ch: Any, tier: float, x: float) -> tuple[float, float]:
+        """(unlicensed inflow, licensed volume rate) at a control tier and alternative share ``x``, cached."""
+        key = (ch.name, tier, x)
         hit = self._flows.get(key)
         if hit is None:
             if len(self._flows) > 4096:
                 self._flows.clear()
             hit = self._flows[key] = chokepoint_inflows(
-                ch.s, licensed_share(ch.shares, tier), ch.content, at_least(tier, ch.et_tier), ch.x
+                ch.s, licensed_share(ch.shares, tier), ch.content, at_least(tier, ch.et_tier), x
             )
         return hit
+
+    @staticmethod
+    def _ramp(ch: Any, t0: float, t1: float) -> list[tuple[float, float, float]]:
+        """``(day, x, xb)`` after each capacity update in ``(t0, t1)`` that changes the alternative supply.
+
+        The engine updates every ``alt_review`` days from day 0 (``chokepoints._alternative``); here at
+        the base ramp only, without the shortage acceleration, capped at ``min(max_share, s)``.
+        """
+        if ch.ramp <= 0.0:
+            return []
+        review = ch.alt_review
+        cap = min(ch.max_share, ch.s)
+        step = ch.ramp * review
+        x, xb = ch.x, ch.xb
+        out = []
+        k = math.floor(t0 / review) + 1
+        while k * review < t1 and (x < cap or xb < cap):
+            nx, nxb = min(cap, x + step), min(cap, xb + step)
+            if (nx, nxb) != (x, xb):
+                x, xb = nx, nxb
+                out.append((k * review, x, xb))
+            k += 1
+        return out
 
     def _part_refs(self, key: str) -> list[str]:
         kind, name = key.split(":", 1)
@@ -130,18 +159,30 @@ class Projector:
         overrides: dict[str, Any] | None = None,
         scheduled: Iterable[Change] = (),
         discount: bool = True,
+        revert: tuple[float, dict[str, float]] | None = None,
     ) -> dict[str, Any]:
         """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
 
         ``overrides`` set instruments now (arrays allowed: one entry per package);
         ``scheduled`` are later changes ``(day, ref, value)``; changes to an
-        overridden instrument are ignored (a deal fixes it). Each link and
-        chokepoint is evaluated once per distinct combination of the overridden
-        instruments it depends on (in plain floats), then broadcast to all packages.
+        overridden instrument are ignored (a deal fixes it). ``revert = (day, values)``
+        ends a deal at absolute ``day`` (after now): every instrument in ``values``,
+        overridden or not, takes its scalar value then; overridden ones keep it to the
+        horizon, the others still follow their later scheduled changes (one due on the
+        revert day itself wins). Each link and chokepoint is evaluated once per distinct
+        combination of the overridden instruments it depends on (in plain floats), then
+        broadcast to all packages.
         """
         w = self.w
         overrides = overrides or {}
-        ctx = self._context(horizon, overrides, scheduled, discount)
+        if revert is None:
+            ctx = self._context(horizon, overrides, scheduled, discount)
+        else:
+            day, values = revert
+            if not day > w.t:
+                raise ValueError(f"a deal reverting on day {day} must end after now ({w.t})")
+            kept = [c for c in scheduled if c[1] not in overrides]  # a deal fixes its instruments until it ends
+            ctx = self._context(horizon, {}, [*((day, r, float(v)) for r, v in values.items()), *kept], discount)
         arrays = {r: np.asarray(v, dtype=float) for r, v in overrides.items() if np.ndim(v) > 0}
         base = dict(w.values)
         base.update({r: float(v) for r, v in overrides.items() if r not in arrays})
@@ -250,6 +291,10 @@ class Projector:
         for c in changes:
             cuts.add(c[0])
             cuts.add(c[0] + d)
+        ramp = self._ramp(ch, t0, t1)
+        for day, _x, _xb in ramp:  # the share changes, and the licences filed under it arrive one delay later
+            cuts.add(day)
+            cuts.add(day + d)
         cuts = sorted(x for x in cuts if t0 <= x <= t1)
         pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
         pipe_rate = pending / d if d > 0 else 0.0
@@ -258,16 +303,31 @@ class Projector:
         motive_weights = self.w.motive_weights
         split = self._split
         val = self._value
+        control, approval_ref = ch.control, ch.approval
+        fixed_tier = base[control] if control not in by_ref else None  # no change ahead: skip the lookups
+        fixed_approval = base[approval_ref] if approval_ref not in by_ref else None
+        x_a = x_lag = ch.x
+        n_ramp = len(ramp)
+        i_a = i_lag = 0  # cuts ascend: walk the ramp once for ``a`` and once for ``a − d``
         for a, b in itertools.pairwise(cuts):
-            unlicensed, licensed = split(ch, val(base, by_ref, ch.control, a))
+            while i_a < n_ramp and ramp[i_a][0] <= a:
+                x_a = ramp[i_a][1]
+                i_a += 1
+            tier = fixed_tier if fixed_tier is not None else val(base, by_ref, control, a)
+            unlicensed, licensed = split(ch, tier, x_a)
             if a - t0 >= d - 1e-12:
                 lag = a - d
-                approved = split(ch, val(base, by_ref, ch.control, lag))[1] * val(base, by_ref, ch.approval, lag)
+                while i_lag < n_ramp and ramp[i_lag][0] <= lag:
+                    x_lag = ramp[i_lag][1]
+                    i_lag += 1
+                tier = fixed_tier if fixed_tier is not None else val(base, by_ref, control, lag)
+                p_lag = fixed_approval if fixed_approval is not None else val(base, by_ref, approval_ref, lag)
+                approved = split(ch, tier, x_lag)[1] * p_lag
             else:
                 approved = pipe_rate
             flows.append((b - a, unlicensed + approved))
             if licensed:  # nothing licensed, nothing withheld or denied (the common case: skip the discounting)
-                approval = val(base, by_ref, ch.approval, a)
+                approval = fixed_approval if fixed_approval is not None else val(base, by_ref, approval_ref, a)
                 f = pv_factor(a, b, rho)
                 withheld = withheld + f * withheld_rate(ch.revenue_per_unit, licensed, approval)
                 if ch.security:
@@ -275,9 +335,17 @@ class Projector:
                         ch.security, motive_weights, ch.var, licensed, approval
                     )
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
-        return (
-            ch.var * g,
-            security,
-            withheld,
-            pv_factor(t0, t1, rho) * diversification_rate(ch.rent, ch.x, ch.xb),
-        )
+        return ch.var * g, security, withheld, self._diversification(ch, ramp, t0, t1, rho)
+
+    @staticmethod
+    def _diversification(ch: Any, ramp: list[tuple[float, float, float]], t0: float, t1: float, rho: float) -> float:
+        """The supplier's discounted rent lost to alternative supply beyond the baseline, ``rent·(x − xb)``
+        held between capacity updates."""
+        if not ramp:
+            return pv_factor(t0, t1, rho) * diversification_rate(ch.rent, ch.x, ch.xb)
+        out = 0.0
+        a, x, xb = t0, ch.x, ch.xb
+        for day, nx, nxb in ramp:
+            out += pv_factor(a, day, rho) * diversification_rate(ch.rent, x, xb)
+            a, x, xb = day, nx, nxb
+        return out + pv_factor(a, t1, rho) * diversification_rate(ch.rent, x, xb)

@@ -9,6 +9,7 @@ and the supplier earns no revenue on the flow, so denials cost no sales; actors 
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import Engine
+from sim.engine.events import EventKind
 from sim.engine.links import COMPONENTS
 from sim.model.chokepoints import stockout_time
 from sim.model.trade import (
@@ -50,10 +52,13 @@ def scenario(
     reference=0.0,
     motives=None,
     changes=(),
+    alternative=None,
+    rent=0.0,
 ):
     """base_dict with the chokepoint made deterministic, a tariff-equivalent fee and a purchase floor on
     the CN → US link, the no-dispute path at US tariff ``reference``, ``motives`` per actor, and
-    calendar ``changes`` ``(day, value)`` of the US tariff."""
+    calendar ``changes`` ``(day, value)`` of the US tariff, and the chokepoint's ``alternative`` supply and the
+    supplier's ``rent`` on it ($bn/year)."""
     d = base_dict()
     d["meta"].update(horizon_days=horizon, discount_rate_per_year=rho_year)
     cn = d["actors"]["CN"]["instruments"]
@@ -91,7 +96,10 @@ def scenario(
         licensed_share_by_tier=[0.0, licensed],
         gamma=gamma,
         value_at_risk_bn_per_day=var,
+        supplier_rent_bn_per_year=rent,
     )
+    if alternative is not None:
+        d["chokepoints"]["magnets"]["alternative"] = alternative
     return scenario_from_dict(d)
 
 
@@ -348,3 +356,153 @@ def test_projection_equals_what_the_engine_then_does(
     scale = max(1.0, *(abs(v) for v in after.values()), *(abs(v) for v in before.values()))
     for a in ("US", "CN"):
         assert math.isclose(after[a] - before[a], projected[a], rel_tol=1e-9, abs_tol=1e-9 * scale), a
+
+
+# ------------------------------------------------------------ alternative supply ramping
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    stock=st.sampled_from([0.0, 5.0, 20.0, 60.0]),
+    share=st.floats(0.1, 1.0),
+    licensed=st.floats(0.0, 1.0),
+    ramp=st.floats(0.05, 3.0),
+    max_share=st.floats(0.05, 1.0),
+    review=st.sampled_from([7.0, 14.0, 30.0]),
+    rho_year=st.sampled_from([0.0, 0.2]),
+    security=st.floats(0.0, 2.0),
+    start=st.floats(0.0, 100.0),
+    horizon=st.floats(1.0, 200.0),
+)
+def test_projection_ramps_alternative_supply_as_the_engine_does(
+    stock, share, licensed, ramp, max_share, review, rho_year, security, start, horizon
+):
+    """Without the shortage acceleration the engine ramps alternative supply at the base rate
+    (``x += ramp·review`` at every update, capped at ``min(max_share, s)``): the projection from any state,
+    in or out of shortage, equals what the World then accumulates (to 1e-9 relative), every update inside
+    the window moving the inflow, the licensed volume (security motive) and the rent lost."""
+    assume(abs(start / review - round(start / review)) > 1e-6)  # an update due at the start is ambiguous
+    motives = {"CN": {"security": [{"chokepoint": "magnets", "weight": security, "exponent": 0.6}]}}
+    alternative = {"ramp_per_year": ramp, "acceleration": 0.0, "max_share": max_share, "review_days": review}
+    sc = scenario(
+        stock=stock, share=share, licensed=licensed, rho_year=rho_year, motives=motives, alternative=alternative
+    )
+    e = engine_at(sc, start)
+    projected = e.projector.project(horizon)
+    before = weighted_losses(e)
+    e.env.run(until=start + horizon)
+    e.world.advance(start + horizon)
+    after = weighted_losses(e)
+    scale = max(1.0, *(abs(v) for v in after.values()), *(abs(v) for v in before.values()))
+    for a in ("US", "CN"):
+        assert math.isclose(after[a] - before[a], projected[a], rel_tol=1e-9, abs_tol=1e-9 * scale), a
+
+
+def test_rent_lost_to_diversification_shrinks_as_the_baseline_ramp_catches_up():
+    """A shortage from day 0 with a strong acceleration takes ``x`` to its cap ``s`` at the first update
+    (day 10): the inflow is then whole, no shortage is left, and the baseline ``xb = min(s, k·ramp·review)``
+    catches up one update at a time. The rent lost is ``rent·(s − xb)`` held between updates:
+    ``Σ_k rent·(s − xb_k)·∫ e^(−ρt) dt`` over [25, 125]; the engine books the same."""
+    s, ramp_year, review, rent_year, rho_year = 0.8, 2.0, 10.0, 36.5, 0.05
+    alternative = {"ramp_per_year": ramp_year, "acceleration": 20.0, "review_days": review}
+    sc = scenario(
+        stock=0.0, share=s, licensed=0.5, tariff=0.0, rho_year=rho_year, alternative=alternative, rent=rent_year
+    )
+    e = engine_at(sc, 25.0)
+    ch = e.world.chokes[0]
+    step, rent, rho = ramp_year / 365 * review, rent_year / 365, rho_year / 365
+    assert ch.x == s and ch.xb == pytest.approx(2 * step, rel=1e-12) and ch.inflow == 1.0
+    cuts = [25.0, *(review * k for k in range(3, 13)), 125.0]
+    expected = sum(
+        rent * (s - min(s, step * math.floor(a / review))) * discount_integral(a, b, rho)
+        for a, b in itertools.pairwise(cuts)
+    )
+    projected = e.projector.project(100.0)
+    assert projected["CN"] == pytest.approx(expected, rel=1e-9)
+    assert projected["US"] == 0.0
+    before = weighted_losses(e)["CN"]
+    e.env.run(until=125.0)
+    e.world.advance(125.0)
+    assert weighted_losses(e)["CN"] - before == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_faster_ramp_lowers_the_consumers_projected_shortage_cost():
+    """From day 0 (no update yet), stock running out on day 25: every update raises the inflow
+    ``1 − (s − x)·L``, so a faster ramp strictly lowers the shortage cost and no ramp gives the
+    closed form ``VaR·(s·L)^γ·(T − t_out)`` of an unchanged inflow."""
+    share, lic, var, gamma, horizon = 0.8, 0.5, 2.0, 2.0, 150.0
+    costs = []
+    for ramp in (0.0, 0.2, 0.6):
+        alternative = {"ramp_per_year": ramp, "review_days": 30.0}
+        sc = scenario(
+            stock=10.0,
+            share=share,
+            licensed=lic,
+            tariff=0.0,
+            var=var,
+            gamma=gamma,
+            rho_year=0.0,
+            alternative=alternative,
+        )
+        costs.append(engine_at(sc, 0.0).projector.project(horizon)["US"])
+    t_out = stockout_time(10.0, 1.0 - share * lic)
+    assert costs[0] == pytest.approx(var * (share * lic) ** gamma * (horizon - t_out), rel=1e-12)
+    assert costs[0] > costs[1] > costs[2] > 0.0
+
+
+# ------------------------------------------------------------------- deals that expire
+def _deal_setting():
+    sc = scenario(stock=5.0, licensed=0.5, tariff=0.3, rho_year=0.05, omega=0.2, half_life=60.0)
+    overrides = {"US.tariff": 0.1, "CN.controls": 0.0}
+    revert = {"US.tariff": 0.3, "CN.controls": 1.0, "US.purchases": 0.3}
+    return sc, overrides, revert
+
+
+def test_a_reverting_deal_is_the_deal_then_the_reverted_state():
+    """A deal from day 12 to day 52, then the instruments snap back: the projection over 120 days equals
+    the projection of the deal over its 40 days plus the projection, from the state the World then reaches,
+    of the reverted instruments over the remaining 80 (discounting is from day 0, and the decaying lost
+    sales ``A`` and the stock are carried by the World, so the two sum exactly: 1e-9 relative). A
+    scheduled change of an overridden instrument stays ignored throughout; later changes of the others
+    happen."""
+    sc, overrides, revert = _deal_setting()
+    t0, dur, horizon = 12.0, 40.0, 120.0
+    later = [(t0 + 60.0, "US.fees", 0.4), (t0 + 70.0, "US.purchases", 0.6)]
+    scheduled = [(t0 + 5.0, "US.tariff", 0.9), (t0 + 50.0, "US.tariff", 0.8), *later]
+    e = engine_at(sc, t0)
+    whole = e.projector.project(horizon, overrides, scheduled, revert=(t0 + dur, revert))
+    first = e.projector.project(dur, overrides, scheduled)
+    for ref, value in overrides.items():
+        actor, name = ref.split(".")
+        e.move(actor, name, value, EventKind.MOVE, react=False)
+    e.env.run(until=t0 + dur)
+    for ref, value in revert.items():
+        actor, name = ref.split(".")
+        e.move(actor, name, value, EventKind.MOVE, react=False)
+    e.world.advance(t0 + dur)
+    rest = e.projector.project(horizon - dur, scheduled=later)
+    assert rest["US"] > 0.0 and e.world.chokes[0].stock < 5.0  # the reverted controls bite
+    for a in ("US", "CN"):
+        assert whole[a] == pytest.approx(first[a] + rest[a], rel=1e-9), a
+
+
+def test_revert_with_package_arrays_and_beyond_the_horizon():
+    """Each package entry equals its scalar projection; a revert due after the horizon changes nothing
+    (bit for bit); one due now or earlier is refused."""
+    sc, overrides, revert = _deal_setting()
+    e = engine_at(sc, 12.0)
+    p = e.projector
+    scheduled = [(20.0, "US.tariff", 0.9), (40.0, "US.fees", 0.4)]
+    tariffs = np.array([0.1, 0.7, 0.1])
+    arr = p.project(90.0, {**overrides, "US.tariff": tariffs}, scheduled, revert=(50.0, revert))
+    for i, tau in enumerate(tariffs):
+        one = p.project(90.0, {**overrides, "US.tariff": float(tau)}, scheduled, revert=(50.0, revert))
+        for a in ("US", "CN"):
+            assert arr[a][i] == pytest.approx(one[a], rel=1e-12)
+    assert arr["CN"][0] != arr["CN"][1]
+    for when in (12.0 + 90.0, 500.0):
+        for ovr in (overrides, {**overrides, "US.tariff": tariffs}):
+            plain = p.project(90.0, ovr, scheduled)
+            late = p.project(90.0, ovr, scheduled, revert=(when, revert))
+            for a in ("US", "CN"):
+                assert np.array_equal(plain[a], late[a])
+    with pytest.raises(ValueError):
+        p.project(90.0, overrides, scheduled, revert=(12.0, revert))
