@@ -37,6 +37,14 @@ def _repo_cwd(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
+def committed(d: dict, cost_bn: float = 1000.0) -> dict:
+    """Give every actor a known, high cost of backing down: without a deal its escalations
+    persist in the disagreement point (docs/model.md §4), as in a dispute both sides are committed to."""
+    for actor in d["actors"].values():
+        actor["audience"] = {"cost_bn": cost_bn}
+    return d
+
+
 def base_dict() -> dict:
     """A small deterministic scenario: one trade link, one chokepoint, scripted actors."""
     return copy.deepcopy(

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.bargaining.base import Settings, register
-from sim.bargaining.nash import nash_bargain
+from sim.bargaining.base import Problem, Result, Settings, register
+from sim.bargaining.frontier import Point, alternating_point, frontier, nash_point, point_at
 
 
 def rubinstein_share(delta1: float, delta2: float) -> float:
@@ -175,27 +175,39 @@ def _infinite(game: _Game, front: np.ndarray, first_i: int, tol: float, max_roun
     raise RuntimeError("alternating offers did not converge; check the discount factors")
 
 
-@register("alternating_offers")
-def alternating(gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None:
-    """Alternating offers, each side discounting a round by ``δ_i = exp(−(ρ_i+λ_b)Δ)``.
+#: Beyond this many rounds a finite game is solved as the infinite one (the gap shrinks by δ1·δ2 every two rounds).
+MAX_FINITE_ROUNDS = 20_000
 
-    With a side payment on the table the frontier is a line ``g1 + g2 = S`` (in each
-    side's valuation), on which the opener's exact share is
-    :func:`first_proposer_share`; on a linear frontier the weighted Nash product with
-    that share as weight picks the same point, so it chooses the package nearest it.
-    Without transfers the subgame-perfect outcome is searched over the packages. An
+
+def _finite(problem: Problem, delta: tuple[float, float], first: int, rounds: int) -> Point | None:
+    """Ståhl's finite game on the continuous frontier: the last proposer takes all; each round
+    back, the proposer offers the responder exactly its discounted continuation value."""
+    c1, c2 = problem.costs
+    d = (problem.d1 + c1, problem.d2 + c2)
+    if nash_point(problem.parts, d[0], d[1], 0.5) is None:
+        return None  # no point gives both sides a gain
+    verts = frontier(problem.parts)
+    cont = (0.0, 0.0)  # gains over d after the last round: disagreement
+    point = verts[0]
+    for r in range(rounds, 0, -1):
+        resp = 2 if (first if r % 2 == 1 else 3 - first) == 1 else 1
+        point = point_at(verts, resp, delta[resp - 1] * cont[resp - 1] + d[resp - 1])
+        cont = (point.u1 - d[0], point.u2 - d[1])
+    return point if cont[0] > 0.0 and cont[1] > 0.0 else None
+
+
+@register("alternating_offers")
+def alternating(problem: Problem, settings: Settings) -> Result:
+    """Alternating offers on the continuous frontier, each side discounting a round by ``δ_i = exp(−(ρ_i+λ_b)Δ)``.
+
+    Infinite horizon: the stationary subgame-perfect agreement (:func:`alternating_point`,
+    Rubinstein 1982); a last round (``rounds``): backward induction from it (Ståhl 1972).
+    Signing costs are known (complete information) and come off each side's gain; an
     agreement counts only if both sides gain.
     """
-    s = settings
-    d1, d2 = round_discounts(s)
-    first = s.first
-    if s.transferable:
-        if first == 1:
-            alpha = first_proposer_share(d1, d2, s.rounds)
-        else:
-            alpha = 1.0 - first_proposer_share(d2, d1, s.rounds)
-        return nash_bargain(gain1, gain2, alpha)
-    idx = alternating_offers(gain1, gain2, d1, d2, rounds=s.rounds, first=first).index  # breakdown is in δ
-    if idx is not None and not (gain1[idx] > 0 and gain2[idx] > 0):
-        return None
-    return idx
+    delta = round_discounts(settings)
+    first = settings.first
+    if settings.rounds is None or settings.rounds > MAX_FINITE_ROUNDS:
+        c1, c2 = problem.costs
+        return Result(alternating_point(problem.parts, problem.d1 + c1, problem.d2 + c2, *delta, first=first))
+    return Result(_finite(problem, delta, first, settings.rounds))

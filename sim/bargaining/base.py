@@ -1,10 +1,12 @@
-"""The bargaining-protocol registry, the settings a protocol is given, and its scenario check.
+"""The bargaining-protocol registry, the problem and settings a protocol is given, and its result.
 
-A protocol is a function ``(gain1, gain2, settings) -> index | None``: given each
-side's gain over no deal for every package on the table, it returns the package
-agreed, or ``None`` for no agreement. Protocols register with
-``@register("name")`` in any module of :mod:`sim.bargaining`; a summit
-names one by its ``protocol``. Adding a protocol is one new file here.
+A protocol is a function ``(problem, settings) -> Result``: given the deal's separable
+parts (:class:`~sim.bargaining.frontier.Part`: each option's value to each side), each
+side's disagreement value, the signing costs and the public beliefs about them, it
+returns the point of the convexified frontier agreed (``Result.point``), or no
+agreement. Protocols register with ``@register("name")`` in any module of
+:mod:`sim.bargaining`; a summit names one by its ``protocol``. Adding a protocol is one
+new file here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Protocol, TypeVar, cast
 
 import numpy as np
 
+from sim.bargaining.frontier import Part, Point
+from sim.bargaining.screening import Belief
 from sim.registry import Registry
 
 
@@ -70,10 +74,37 @@ def brw_weight(rho1: float, rho2: float, hazard: float = 0.0) -> float:
     return r2 / (r1 + r2)
 
 
-class BargainingProtocol(Protocol):
-    """The package agreed (an index into the gains) or ``None``."""
+@dataclass(frozen=True)
+class Problem:
+    """What is on the table: the parts, the disagreement values, the costs of signing and beliefs about them.
 
-    def __call__(self, gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None: ...
+    ``d1``, ``d2`` are on the parts' scale (the value of the deal is the sum of the
+    parts' values). ``costs`` are each side's true cost of signing (it knows its own);
+    ``beliefs`` the public beliefs over them (``screening``: the proposer screens the
+    responder's). ``rng`` draws the proposer (``screening``).
+    """
+
+    parts: tuple[Part, ...]
+    d1: float
+    d2: float
+    costs: tuple[float, float] = (0.0, 0.0)
+    beliefs: tuple[Belief, Belief] = (Belief.uniform(0.0, 0.0), Belief.uniform(0.0, 0.0))
+    rng: np.random.Generator | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The point agreed (``None``: no agreement); for offers, who proposed and what the responder was offered."""
+
+    point: Point | None
+    proposer: int | None = None  # 1 or 2
+    offer: float = math.nan  # the responder's gain over its disagreement value, before its signing cost
+
+
+class BargainingProtocol(Protocol):
+    """The agreement reached on a problem under the talks' settings."""
+
+    def __call__(self, problem: Problem, settings: Settings) -> Result: ...
 
 
 REGISTRY: Registry[BargainingProtocol] = Registry("bargaining protocol", "sim.bargaining")

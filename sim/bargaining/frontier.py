@@ -181,12 +181,14 @@ def nash_point(parts: Sequence[Part], d1: float, d2: float, w1: float) -> Point 
     w2 = 1.0 - w1
     verts = frontier(parts)
 
-    def score(p: Point) -> float:
+    def better(p: Point, q: Point) -> bool:
+        """Is ``p``'s Nash product larger than ``q``'s? Compared through ratios of gains, so the
+        answer is the same when every value is scaled by a power of two (unit invariance)."""
         g1, g2 = p.u1 - d1, p.u2 - d2
-        return w1 * math.log(g1) + w2 * math.log(g2) if g1 > 0.0 and g2 > 0.0 else -math.inf
+        h1, h2 = q.u1 - d1, q.u2 - d2
+        return w1 * math.log(g1 / h1) + w2 * math.log(g2 / h2) > 0.0
 
     best: Point | None = None
-    best_score = -math.inf
     cands: list[Point] = list(verts)
     for a, b in itertools.pairwise(verts):
         d_1, d_2 = b.u1 - a.u1, b.u2 - a.u2
@@ -195,9 +197,8 @@ def nash_point(parts: Sequence[Part], d1: float, d2: float, w1: float) -> Point 
             if 0.0 < s < 1.0:
                 cands.append(on_segment(a, b, s))
     for p in cands:
-        sc = score(p)
-        if sc > best_score:
-            best, best_score = p, sc
+        if p.u1 - d1 > 0.0 and p.u2 - d2 > 0.0 and (best is None or better(p, best)):
+            best = p
     return best
 
 
@@ -259,7 +260,7 @@ def alternating_point(
 
     lo, hi = 0.0, x_max
     if phi(hi) - dr * phi(dp * hi) < 0.0:
-        eps = 1e-12 * max(1.0, abs(x_max))
+        eps = 1e-12 * x_max  # relative: the same steps at any scale (unit invariance)
         while hi - lo > eps:
             mid = 0.5 * (lo + hi)
             if phi(mid) - dr * phi(dp * mid) >= 0.0:

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.bargaining.base import Settings, brw_weight, register
+from sim.bargaining.base import Problem, Result, Settings, brw_weight, register
+from sim.bargaining.frontier import nash_point
 
 
 def nash_bargain(gain1: Any, gain2: Any, alpha: float = 0.5) -> int | None:
@@ -58,6 +59,8 @@ def nash_weight(settings: Settings) -> float:
 
 
 @register("nash")
-def nash(gain1: np.ndarray, gain2: np.ndarray, settings: Settings) -> int | None:
-    """The weighted Nash product over the packages both sides prefer to no deal."""
-    return nash_bargain(gain1, gain2, nash_weight(settings))
+def nash(problem: Problem, settings: Settings) -> Result:
+    """The weighted Nash solution on the convexified frontier (complete information: each side's
+    signing cost is known and comes off its gain)."""
+    c1, c2 = problem.costs
+    return Result(nash_point(problem.parts, problem.d1 + c1, problem.d2 + c2, nash_weight(settings)))

@@ -92,6 +92,8 @@ def summary_columns(sc: Scenario) -> list[str]:
     if ds is not None:
         names += [f"deal_{i.actor}.{i.instrument}" for i in ds.items]
         names += [f"deal_{transfer_key(t.payer, t.payee)}" for t in ds.transfers]
+        names += [f"deal_{i.actor}.{i.instrument}_share" for i in ds.items]
+        names += ["deal_duration_days"]
     names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
     names += [f"below_reference_{a}" for a in sc.actors]
     if any(isinstance(m, Summit) for m in sc.calendar):
@@ -134,7 +136,7 @@ class Engine:
         self.threats = ThreatBook(sc, params, world, self.clock, self.calendar, self.outcome, self.reputation)
         self.actors: dict[str, Actor] = {}
         self.deals = DealBook(
-            Table(sc, self.projector, world, params, self.actors, self.scheduled),
+            Table(sc, self.projector, world, params, self.actors, self.scheduled, self.reputation),
             self.clock,
             self.threats,
             self.outcome,
@@ -339,6 +341,10 @@ class Engine:
             keys += [transfer_key(t.payer, t.payee) for t in ds.transfers]
             for ref in keys:
                 row[f"deal_{ref}"] = out.first_terms.get(ref, math.nan)
+            for i in ds.items:
+                ref = f"{i.actor}.{i.instrument}"
+                row[f"deal_{ref}_share"] = out.first_shares.get(ref, math.nan)
+            row["deal_duration_days"] = out.first_duration
         for ref, v in self.peak.items():
             row[f"peak_{ref}"] = v
         below = below_reference(self.sc, self.clock.events, w.reference, self.calibrated)

@@ -27,9 +27,10 @@ import numpy as np
 from sim.bargaining.nash import nash_weight
 from sim.engine.events import EventKind
 from sim.engine.links import AUDIENCE, TRANSFER
-from sim.engine.negotiation import bargaining_settings, is_transfer, negotiate
+from sim.engine.negotiation import Agreement, bargaining_settings, is_transfer, negotiate
 from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
+from sim.engine.reputation import Reputation
 from sim.engine.scheduler import Scheduler
 from sim.engine.threats import ThreatBook
 from sim.engine.world import World, num
@@ -49,6 +50,7 @@ class Table:
     params: dict[str, float]
     actors: dict[str, Any]
     known: Callable[[bool], list[tuple[float, str, float]]]
+    reputation: Reputation
 
     def scheduled(self, include_threats: bool) -> list[tuple[float, str, float]]:
         return self.known(include_threats)
@@ -88,6 +90,10 @@ class DealBook:
         # background talks draw from a child of the summit stream: summit draws are the same at any rate,
         # and at rate 0 nothing is drawn
         self.talks_rng = np.random.default_rng(summit_seed.spawn(1)[0]) if self.rate > 0 else None
+        # who proposes under `screening`: its own stream, keyed so that no other draw moves it
+        self.offer_rng = np.random.default_rng(
+            np.random.SeedSequence(summit_seed.entropy, spawn_key=(*summit_seed.spawn_key, 0x5C2E))
+        )
         self._next_background()
 
     def connect(self, move: Move) -> None:
@@ -140,33 +146,44 @@ class DealBook:
     def preview(self, actor: str) -> float:
         """``actor``'s gain if talks were held now and agreed (0 if no agreement); changes nothing.
 
-        The engine advances the world before every policy epoch, so the projection starts now.
+        Valued with ``nash`` (no draw), whatever the protocol. The engine advances the world
+        before every policy epoch, so the projection starts now.
         """
         if self.table.sc.deal_space is None or self.terms:
             return 0.0
         parties = self._parties()
         if actor not in parties:
             return 0.0
-        found = negotiate(self.table, parties, None, ask=False)
-        return found[1][actor] if found else 0.0
+        found = negotiate(self.table, parties, None, ask=False).agreement
+        return found.gains[actor] if found else 0.0
 
     def propose(self, actor: str) -> bool:
-        """A policy calls talks now (nash over the deal space); returns whether a deal came."""
-        return self.talks(self._parties(), None, actor, "proposed by policy")
+        """A policy calls talks now (the first summit's protocol, nash if none); returns whether a deal came."""
+        return self.talks(self._parties(), self.first, actor, "proposed by policy")
 
     def talks(self, parties: list[str], spec: Summit | None, actor: str | None, note: str) -> bool:
         """Unscheduled talks now (protocol from ``spec``, nash if ``None``); returns whether a deal came."""
         if self.table.sc.deal_space is None or self.terms:
             return False
+        self.clock.log(EventKind.TALKS, actor, None, None, None, note)
+        return self._bargain(parties, spec, renewal=False)
+
+    def _bargain(self, parties: list[str], spec: Summit | None, renewal: bool) -> bool:
+        """Bargain now; apply the agreement, or log why there is none (a rejected offer truncates
+        the public belief over the responder's signing cost)."""
         self.last_talks = self.clock.now
         self._advance()
-        self.clock.log(EventKind.TALKS, actor, None, None, None, note)
-        result = negotiate(self.table, parties, spec)
-        if result is None:
-            self.clock.log(EventKind.NO_DEAL, None, None, None, None, "no package leaves both sides better off")
+        result = negotiate(self.table, parties, spec, rng=self.offer_rng)
+        if result.agreement is None:
+            if result.rejected_by is not None:
+                self.table.reputation.rejected(result.rejected_by, result.offer)
+                why = f"{result.rejected_by} rejects an offer worth ${result.offer:.3g}bn over no deal"
+            else:
+                why = "no package leaves both sides better off"
+            self.clock.log(EventKind.NO_DEAL, None, None, None, None, why)
             return False
         self.spec = spec
-        self.apply(result[0], parties, renewal=False)
+        self.apply(result.agreement, parties, renewal)
         return True
 
     def after_deadline(self, t: ThreatMove) -> None:
@@ -198,50 +215,66 @@ class DealBook:
         self.clock.log(EventKind.SUMMIT, None, None, None, None, m.note)
         if self.terms:
             return
-        self._advance()
-        result = negotiate(self.table, list(m.parties), m)
-        if result is None:
-            self.clock.log(EventKind.NO_DEAL, None, None, None, None, "no package leaves both sides better off")
-        else:
-            self.spec = m
-            self.apply(result[0], list(m.parties), renewal=False)
+        self._bargain(list(m.parties), m, renewal=False)
 
     # ------------------------------------------------------------------ deals
-    def apply(self, package: dict[str, float], parties: list[str], renewal: bool) -> None:
+    def apply(self, deal: Agreement, parties: list[str], renewal: bool) -> None:
+        """Put a deal in force: its terms now, a part's second option after its share of the duration,
+        each side's signing cost, the transfers; pending threats are settled."""
         now = self.clock.now
         world = self.table.world
-        self.outcome.deal(now, package)
-        instruments = {r: v for r, v in package.items() if not is_transfer(r)}
+        self.outcome.deal(now, deal.first, deal.shares, deal.duration)
+        instruments = {r: v for r, v in deal.first.items() if not is_transfer(r)}
         if not renewal:
             self.before = {r: world.values[r] for r in instruments}
-        self.terms = dict(package)
+        self.terms = dict(deal.first)
         self.locked = set(instruments)
         for ref, v in instruments.items():
             a, n = ref.split(".", 1)
             self._move(a, n, v, EventKind.DEAL, "deal terms", react=False)
-        for ref, v in package.items():
+        self._advance()
+        for side, cost in deal.costs.items():
+            if cost:
+                world.lump(side, AUDIENCE, cost)
+        for ref, v in deal.first.items():
             if is_transfer(ref) and v:
                 _, payer, payee = ref.split(".")
-                self._advance()
                 world.lump(payer, TRANSFER, v)
                 world.lump(payee, TRANSFER, -v)
         self.threats.settle()
-        terms = ", ".join(f"{r}={v:g}" for r, v in package.items())
+        terms = ", ".join(
+            f"{r}={v:g}" + (f" for {deal.shares[r]:.0%} then {deal.then[r]:g}" if r in deal.then else "")
+            for r, v in deal.first.items()
+        )
         self.clock.log(EventKind.DEAL_RENEWED if renewal else EventKind.DEAL, None, None, None, None, terms)
-        ds = self.table.sc.deal_space
-        self.until = now + ds.duration_days
+        self.until = now + deal.duration
+        by_share: dict[float, dict[str, float]] = {}
+        for ref, v in deal.then.items():
+            by_share.setdefault(deal.shares[ref], {})[ref] = v
+        for share, moves in sorted(by_share.items()):
+            self.clock.at(now + share * deal.duration, partial(self._switch, moves, self.version))
         self.clock.at(self.until, partial(self._expire, parties, self.version))
+
+    def _switch(self, moves: dict[str, float], version: int) -> None:
+        """A part's first option has held its share of the deal: its second option holds to the end."""
+        if version != self.version or not self.terms:
+            return
+        for ref, v in moves.items():
+            a, n = ref.split(".", 1)
+            self.terms[ref] = v
+            self._move(a, n, v, EventKind.DEAL, "deal terms: second option of a part", react=False)
 
     def _expire(self, parties: list[str], version: int = 0) -> None:
         if version != self.version or not self.terms:
             return  # that deal was broken earlier
         if self.table.sc.deal_space.renew:
-            self._advance()
             self.locked = set()
-            result = negotiate(self.table, parties, self.spec)
-            if result is not None:
-                self.apply(result[0], parties, renewal=True)
+            self.version += 1  # the old deal's pending switches are void
+            self.clock.log(EventKind.TALKS, None, None, None, None, "renewal talks at expiry")
+            terms, self.terms = self.terms, {}
+            if self._bargain(parties, self.spec, renewal=True):
                 return
+            self.terms = terms
         self.locked = set()
         self.terms = {}
         for ref, v in self.before.items():

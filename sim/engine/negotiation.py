@@ -1,31 +1,42 @@
-"""Summits and talks: bargaining over the deal space.
+"""Talks: the deal's separable parts, the disagreement point, and the protocol's agreement (MODEL §4–§6).
 
-A package sets each deal item to one of its listed values and each transfer to
-one of its amounts. A side's gain from a package is the projected loss it
-avoids over the deal's duration (against no deal, with pending threats carried
-out if ``threats_in_disagreement``), plus transfers received, minus transfers
-paid. The protocol is looked up by name in :data:`sim.bargaining.REGISTRY`:
+**Parts.** The deal space's items are grouped into parts: items that move the same link
+or chokepoint of the projection form one part (e.g. China's tariff and its soybean
+purchases, both on the soybean link), and each transfer is a part of its own. Payoffs
+are separable across parts, so each part's options (every combination of its items'
+values) are valued on their own; one vectorised projection values them all. The
+protocol works on the convexified frontier of the parts
+(:mod:`sim.bargaining.frontier`): a part may hold one option for a share of the deal's
+duration and another for the rest — a tier suspended for part of the deal.
 
-- ``nash``: the weighted Nash product over packages both sides prefer to no
-  deal; weights equal, by actor, or from patience (Binmore, Rubinstein & Wolinsky:
-  each side's discount rate and the talks' breakdown hazard);
-- ``alternating_offers``: the subgame-perfect outcome of alternating offers
-  (Rubinstein / Ståhl), with per-round discount factors ``exp(−(ρ_i+λ_b)Δ)`` from
-  each side's discount rate, the breakdown hazard and the time between rounds.
+**Values.** ``u_i`` and ``d_i`` are each side's discounted value from the talk date
+over the deal's duration (at the world's discount rate, the rate the projection uses).
+The deal holds its terms; instruments outside the deal follow the known calendar.
 
-No-deal losses enter through the gains (the disagreement point), never the weights.
-A side's discount rate is ``actors.X.discount_rate_per_year``, else the scenario's.
+**Disagreement point.** ``d_i``: the dispute path with no future agreement — pending
+threats carried out at their deadlines (``threats_in_disagreement``), stocks running
+down with licensing, the calendar's moves — in which an escalated instrument (more
+hostile than the calibration reference) persists iff persisting beats reverting to the
+reference for its owner, counting its cost of backing down (its audience type, MODEL §5;
+Fearon 1994). Later talks are not added to ``d``.
+
+**Signing.** Each side bears its signing cost (``audience.signing_share`` times its
+type) on agreement; ``nash`` and ``alternating_offers`` treat the costs as known,
+``screening`` screens the responder's under the public belief (:mod:`~sim.engine.reputation`).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
 from sim.bargaining import REGISTRY, Settings
+from sim.bargaining.base import Problem
+from sim.bargaining.frontier import Part, Point
+from sim.bargaining.screening import Belief
 from sim.engine.links import TRANSFER
 from sim.engine.projection import Change, Projector
 from sim.engine.world import World
@@ -64,20 +75,12 @@ class Table(Protocol):
     @property
     def actors(self) -> Mapping[str, Party]: ...
 
+    @property
+    def reputation(self) -> Any: ...
+
     def scheduled(self, include_threats: bool) -> list[Change]: ...
 
     def param(self, x: Any) -> float: ...
-
-
-_GRIDS: dict[tuple, dict[str, np.ndarray]] = {}  # package grids by deal space (read-only)
-
-
-def package_grid(items: list[tuple[str, list[float]]]) -> dict[str, np.ndarray]:
-    """Every combination of the items' values, as one array per key."""
-    refs = [r for r, _ in items]
-    combos = list(itertools.product(*[vals for _, vals in items]))
-    arr = np.asarray(combos, dtype=float).reshape(len(combos), len(refs))
-    return {r: arr[:, i] for i, r in enumerate(refs)}
 
 
 def transfer_key(payer: str, payee: str) -> str:
@@ -86,6 +89,78 @@ def transfer_key(payer: str, payee: str) -> str:
 
 def is_transfer(key: str) -> bool:
     return key.startswith("transfer.")
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of the deal: its items (instrument refs, or one transfer key) and their options."""
+
+    name: str
+    refs: tuple[str, ...]
+    options: np.ndarray  # (number of options, number of refs)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """An agreed deal: what is held first, what follows it inside the deal, and for which share."""
+
+    first: dict[str, float]  # instrument ref (or transfer key: the amount) -> value from signing
+    then: dict[str, float] = field(default_factory=dict)  # ref -> value after its share of the duration
+    shares: dict[str, float] = field(default_factory=dict)  # ref -> share of the duration ``first`` holds
+    gains: dict[str, float] = field(default_factory=dict)  # each side's gain over no deal, net of signing
+    costs: dict[str, float] = field(default_factory=dict)  # each side's signing cost
+    duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class Talks:
+    """What talks produced: an agreement, or none (and, for a rejected offer, who rejected what)."""
+
+    agreement: Agreement | None
+    rejected_by: str | None = None
+    offer: float = float("nan")
+
+
+_COMPONENTS: dict[tuple, list[Component]] = {}  # by deal space and parties (read-only)
+
+
+def components(engine: Table, parties: Sequence[str]) -> list[Component]:
+    """The deal's parts: items joined when they move a common link or chokepoint; transfers alone."""
+    ds = engine.sc.deal_space
+    assert ds is not None
+    items = [(f"{i.actor}.{i.instrument}", tuple(float(v) for v in i.values)) for i in ds.items if i.actor in parties]
+    transfers = [
+        (transfer_key(t.payer, t.payee), tuple(float(v) for v in t.values_bn))
+        for t in ds.transfers
+        if t.payer in parties and t.payee in parties
+    ]
+    key = (id(engine.sc), tuple(items), tuple(transfers))
+    hit = _COMPONENTS.get(key)
+    if hit is not None:
+        return hit
+    deps = engine.projector.deps()
+    group = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i, (ri, _) in enumerate(items):
+        for j in range(i):
+            if set(deps.get(ri, ())) & set(deps.get(items[j][0], ())):
+                group[root(i)] = root(j)
+    out: list[Component] = []
+    for g in sorted({root(i) for i in range(len(items))}):
+        members = [items[i] for i in range(len(items)) if root(i) == g]
+        grids = np.meshgrid(*[np.asarray(v) for _, v in members], indexing="ij")
+        options = np.stack([x.reshape(-1) for x in grids], axis=1)
+        out.append(Component("+".join(r for r, _ in members), tuple(r for r, _ in members), options))
+    for ref, values in transfers:
+        out.append(Component(ref, (ref,), np.asarray(values, dtype=float).reshape(-1, 1)))
+    if len(_COMPONENTS) < 256:
+        _COMPONENTS[key] = out
+    return out
 
 
 def bargaining_settings(engine: Table, parties: tuple[str, str], spec: Any, transferable: bool = False) -> Settings:
@@ -108,56 +183,132 @@ def bargaining_settings(engine: Table, parties: tuple[str, str], spec: Any, tran
     )
 
 
-def negotiate(
-    engine: Table, parties: Sequence[str], spec: Any = None, ask: bool = True
-) -> tuple[dict[str, float], dict[str, float]] | None:
-    """Bargain now between the two ``parties``; return ``(package, gains)`` if both agree, else ``None``.
+def disagreement(engine: Table, horizon: float, parties: Sequence[str]) -> dict[str, Any]:
+    """Each actor's projected loss on the dispute path, with escalations persisting only when credible.
 
-    ``spec`` carries the protocol and its settings (a calendar ``Summit``, or
-    ``None`` for the deal space's default ``nash``).
+    An instrument more hostile than its calibration reference is reverted to the reference
+    in the projection iff reverting costs its owner less over the horizon than keeping it,
+    counting the owner's cost of backing down (its audience type; 0 without one).
+    """
+    ds = engine.sc.deal_space
+    assert ds is not None
+    world, proj = engine.world, engine.projector
+    sched = engine.scheduled(ds.threats_in_disagreement)
+    reverted: dict[str, float] = {}
+    for owner in parties:
+        escalated = [
+            (ref, world.reference[ref])
+            for ref in (f"{owner}.{n}" for n in engine.sc.actors[owner].instruments)
+            if world.hostility(ref, world.reference[ref], world.values[ref]) > 0
+        ]
+        if not escalated:
+            continue
+        loss = proj.project_options(horizon, escalated, sched, owner, relative=True)
+        cost = engine.reputation.true.get(owner, 0.0)
+        for (ref, v), lv in zip(escalated, loss[1:]):
+            if float(lv) + cost < float(loss[0]):
+                reverted[ref] = v
+    return proj.project(horizon, reverted, sched)
+
+
+def _values(engine: Table, comps: list[Component], horizon: float, parties: Sequence[str]) -> tuple[list[Part], Any]:
+    """Each part's options valued by each side (gains over the deal with every item as it is now)."""
+    world = engine.world
+    instruments = [c for c in comps if not is_transfer(c.refs[0])]
+    rows = 1 + sum(len(c.options) for c in instruments)
+    overrides: dict[str, np.ndarray] = {}
+    start = 1
+    spans = []
+    for c in instruments:
+        n = len(c.options)
+        for k, ref in enumerate(c.refs):
+            col = np.full(rows, world.values[ref], dtype=float)
+            col[start : start + n] = c.options[:, k]
+            overrides[ref] = col
+        spans.append((start, n))
+        start += n
+    p1, p2 = parties
+    sched = engine.scheduled(False)
+    loss = engine.projector.project(horizon, overrides, sched) if overrides else {p: 0.0 for p in parties}
+    l1 = np.broadcast_to(np.asarray(loss[p1], dtype=float), (rows,))
+    l2 = np.broadcast_to(np.asarray(loss[p2], dtype=float), (rows,))
+    parts: list[Part] = []
+    it = iter(spans)
+    w = world.weights
+    for c in comps:
+        if is_transfer(c.refs[0]):
+            _, payer, payee = c.refs[0].split(".")
+            t = c.options[:, 0]
+            f = {p: np.zeros(len(t)) for p in parties}
+            f[payee] = f[payee] + w[payee][TRANSFER] * t
+            f[payer] = f[payer] - w[payer][TRANSFER] * t
+            parts.append(Part(c.name, f[p1], f[p2]))
+            continue
+        s, n = next(it)
+        parts.append(Part(c.name, -(l1[s : s + n] - l1[0]), -(l2[s : s + n] - l2[0])))
+    return parts, (float(l1[0]), float(l2[0]))
+
+
+def _agreement(comps: list[Component], point: Point) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    first: dict[str, float] = {}
+    then: dict[str, float] = {}
+    shares: dict[str, float] = {}
+    for c, mix in zip(comps, point.mixes):
+        if is_transfer(c.refs[0]):  # a side payment mixes into one amount
+            ref = c.refs[0]
+            first[ref] = float(mix.share * c.options[mix.high, 0] + (1.0 - mix.share) * c.options[mix.low, 0])
+            continue
+        pure = mix.high == mix.low or mix.share >= 1.0 or mix.share <= 0.0
+        lead = mix.low if (mix.share <= 0.0) else mix.high
+        for k, ref in enumerate(c.refs):
+            first[ref] = float(c.options[lead, k])
+            shares[ref] = 1.0 if pure else float(mix.share)
+            if not pure:
+                then[ref] = float(c.options[mix.low, k])
+    return first, then, shares
+
+
+def negotiate(
+    engine: Table,
+    parties: Sequence[str],
+    spec: Any = None,
+    ask: bool = True,
+    rng: np.random.Generator | None = None,
+) -> Talks:
+    """Bargain now between the two ``parties`` under ``spec``'s protocol (``None``: ``nash``).
+
+    ``ask``: each party's policy may still refuse the agreement (``accept_deal``).
     """
     ds = engine.sc.deal_space
     assert ds is not None
     if len(parties) != 2:
         raise ValueError(f"talks are between two parties, got {len(parties)}: {', '.join(parties)}")
     p1, p2 = parties
-    items = [(f"{i.actor}.{i.instrument}", list(i.values)) for i in ds.items if i.actor in parties]
-    items += [
-        (transfer_key(t.payer, t.payee), list(t.values_bn))
-        for t in ds.transfers
-        if t.payer in parties and t.payee in parties
-    ]
-    if not items:
-        return None
-    key = tuple((r, tuple(v)) for r, v in items)
-    grid = _GRIDS.get(key)
-    if grid is None:
-        grid = _GRIDS[key] = package_grid(items)
-    instruments = {r: v for r, v in grid.items() if not is_transfer(r)}
-    h = ds.duration_days
-    proj = engine.projector
-    no_deal = proj.project(h, {}, engine.scheduled(include_threats=ds.threats_in_disagreement))
-    deal = proj.project(h, instruments, engine.scheduled(include_threats=False)) if instruments else no_deal
-    n = len(next(iter(grid.values())))
-    g1 = np.broadcast_to(np.asarray(no_deal[p1] - deal[p1], dtype=float), (n,)).copy()
-    g2 = np.broadcast_to(np.asarray(no_deal[p2] - deal[p2], dtype=float), (n,)).copy()
-    w = engine.world.weights
-    for r, v in grid.items():
-        if is_transfer(r):
-            _, payer, payee = r.split(".")
-            for side, g in ((p1, g1), (p2, g2)):
-                if side == payee:
-                    g += w[side][TRANSFER] * v
-                elif side == payer:
-                    g -= w[side][TRANSFER] * v
-    settings = bargaining_settings(engine, (p1, p2), spec, transferable=any(is_transfer(r) for r in grid))
-    idx = REGISTRY[getattr(spec, "protocol", "nash")](g1, g2, settings)
-    if idx is None:
-        return None
-    package = {r: float(v[idx]) for r, v in grid.items()}
-    gains = {p1: float(g1[idx]), p2: float(g2[idx])}
+    comps = components(engine, parties)
+    if not comps:
+        return Talks(None)
+    horizon = engine.param(ds.duration_days)
+    parts, base = _values(engine, comps, horizon, parties)
+    nodeal = disagreement(engine, horizon, parties)
+    rep = engine.reputation
+    costs = (rep.signing_cost(p1), rep.signing_cost(p2))
+    beliefs = (Belief.uniform(*rep.signing_belief(p1)), Belief.uniform(*rep.signing_belief(p2)))
+    # d on the parts' scale: the value of no deal minus the value of the deal with every item as it is now
+    d1, d2 = base[0] - float(nodeal[p1]), base[1] - float(nodeal[p2])
+    problem = Problem(tuple(parts), d1, d2, costs, beliefs, rng)
+    transferable = any(is_transfer(c.refs[0]) for c in comps)
+    settings = bargaining_settings(engine, (p1, p2), spec, transferable)
+    result = REGISTRY[getattr(spec, "protocol", "nash")](problem, settings)
+    if result.point is None:
+        if result.proposer is not None and result.offer == result.offer:  # an offer made and rejected
+            return Talks(None, parties[2 - result.proposer], result.offer)
+        return Talks(None)
+    point = result.point
+    gains = {p1: point.u1 - d1 - costs[0], p2: point.u2 - d2 - costs[1]}
+    first, then, shares = _agreement(comps, point)
+    agreement = Agreement(first, then, shares, gains, {p1: costs[0], p2: costs[1]}, horizon)
     if not ask:
-        return package, gains
+        return Talks(agreement)
     if all(engine.actors[p].policy.accept_deal(engine.actors[p].view, gains[p]) for p in parties):
-        return package, gains
-    return None
+        return Talks(agreement)
+    return Talks(None)

@@ -85,13 +85,21 @@ class Outcome:
 
     deal_day: float | None = None
     first_terms: dict[str, float] = field(default_factory=dict)
+    first_shares: dict[str, float] = field(default_factory=dict)
+    first_duration: float = math.nan
     capitulated: str | None = None
     capitulation_day: float = math.nan
 
-    def deal(self, now: float, terms: dict[str, float]) -> None:
+    def deal(
+        self, now: float, terms: dict[str, float], shares: dict[str, float] | None = None, duration: float = math.nan
+    ) -> None:
+        """The first deal of the run: its day, its terms (values from signing), the share of the
+        duration each term holds, and the deal's duration."""
         if self.deal_day is None:
             self.deal_day = now
             self.first_terms = dict(terms)
+            self.first_shares = dict(shares or {})
+            self.first_duration = duration
 
     def capitulate(self, actor: str, now: float) -> None:
         """``actor`` met the other side's demands unilaterally (the first one before a deal counts)."""

@@ -224,7 +224,7 @@ class BestResponse(Policy):
         if target_if_conceded < target_if_carried:
             return -float(self.expected_loss(view, None, conceded))
         own_carry = float(self.expected_loss(view, None, carried))
-        own_back = float(self.expected_loss(view)) + template.audience_cost_bn
+        own_back = float(self.expected_loss(view)) + view.backdown_cost(t)
         return -min(own_carry, own_back)
 
     # ------------------------------------------------------------ binary calls
@@ -240,7 +240,7 @@ class BestResponse(Policy):
     def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
         ref, value = view.threat_value(threat)
         carried = float(self.expected_loss(view, {ref: value}))
-        backed = float(self.expected_loss(view)) + view.param(threat.audience_cost_bn)
+        backed = float(self.expected_loss(view)) + view.backdown_cost(threat)
         return carried <= backed
 
 

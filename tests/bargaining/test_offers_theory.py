@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 
 from sim.bargaining import REGISTRY, Settings, alternating_offers, brw_weight, first_proposer_share, round_discounts
+from sim.bargaining.base import Problem
+from sim.bargaining.frontier import Part
 from sim.bargaining.nash import nash_weight
 
 PAPER = (0.999, 0.998)
@@ -108,33 +110,38 @@ def test_hazard_from_breakdown_probability():
     assert d2 == pytest.approx(math.exp(-0.02 * 3.0) * 0.8, rel=1e-12)
 
 
-@pytest.mark.parametrize("transferable", [True, False])
-def test_discount_factors_do_not_depend_on_the_pie(transferable):
-    """Scaling every gain by 2^m scales the agreed shares by 2^m exactly (same package)."""
-    x = np.linspace(0.0, 1.0, 2001)
-    s = Settings(("A", "B"), rho=(0.2, 0.1), round_days=1.0, transferable=transferable)
-    base = REGISTRY["alternating_offers"](x, 1 - x, s)
+def _pie(f1, f2, d1=0.0, d2=0.0):
+    """A problem with one part whose options are the given points (its hull is the frontier)."""
+    return Problem((Part("pie", np.asarray(f1, dtype=float), np.asarray(f2, dtype=float)),), d1, d2)
+
+
+@pytest.mark.parametrize("curved", [False, True])
+def test_discount_factors_do_not_depend_on_the_pie(curved):
+    """Scaling every value by 2^m scales the agreed point by 2^m exactly (δ from rates, never the pie)."""
+    x = np.linspace(0.0, 1.0, 11)
+    y = 1 - x**2 if curved else 1 - x
+    s = Settings(("A", "B"), rho=(0.2, 0.1), round_days=1.0)
+    base = REGISTRY["alternating_offers"](_pie(x, y), s).point
     assert base is not None
     for m in (-20, -3, 1, 7, 30):
         k = 2.0**m
-        idx = REGISTRY["alternating_offers"](k * x, k * (1 - x), s)
-        assert idx == base and k * x[idx] == k * x[base]
+        pt = REGISTRY["alternating_offers"](_pie(k * x, k * y), s).point
+        assert pt.u1 == k * base.u1 and pt.u2 == k * base.u2
 
 
 def test_first_proposer_gets_the_closed_form_on_a_linear_frontier():
     """With a transfer, opener i gets ``d_i + (1−δ_j)/(1−δ_iδ_j)·(S − d_i − d_j)`` (here in gains, d = 0)."""
     s_pie, d1, d2 = 3.0, 0.4, 1.1  # absolute pie and disagreement payoffs; gains are u − d
-    x = np.linspace(0.0, s_pie, 300_001)
-    h = x[1] - x[0]
+    h = 1e-9
     for first in ("A", "B"):
         s = Settings(("A", "B"), rho=(0.02, 0.05), round_days=1.0, transferable=True, first_proposer=first)
         dl1, dl2 = round_discounts(s)
-        idx = REGISTRY["alternating_offers"](x - d1, s_pie - x - d2, s)
+        pt = REGISTRY["alternating_offers"](_pie([0.0, s_pie], [s_pie, 0.0], d1, d2), s).point
         if first == "A":
             expected = d1 + (1 - dl2) / (1 - dl1 * dl2) * (s_pie - d1 - d2)
         else:
             expected = s_pie - (d2 + (1 - dl1) / (1 - dl1 * dl2) * (s_pie - d1 - d2))
-        assert x[idx] == pytest.approx(expected, abs=h)
+        assert pt.u1 == pytest.approx(expected, abs=h)
 
 
 def test_patience_gives_the_small_round_limit_of_alternating_offers_in_nash():
@@ -145,5 +152,4 @@ def test_patience_gives_the_small_round_limit_of_alternating_offers_in_nash():
         p = -math.expm1(-lam * dt)
         s = Settings(("A", "B"), rho=(r1, r2), weights="patience", round_days=dt, breakdown=p, transferable=True)
         assert nash_weight(s) == pytest.approx(limit, abs=1e-8)
-        x = np.linspace(0.0, 1.0, 100_001)
-        assert x[REGISTRY["nash"](x, 1 - x, s)] == pytest.approx(limit, abs=1e-5)
+        assert REGISTRY["nash"](_pie([0.0, 1.0], [1.0, 0.0]), s).point.u1 == pytest.approx(limit, abs=1e-8)

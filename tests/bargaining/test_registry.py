@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.bargaining import REGISTRY, Settings, alternating_offers, first_proposer_share, nash_bargain, round_discount
+from sim.bargaining import REGISTRY, Settings, first_proposer_share, round_discount
+from sim.bargaining.base import Problem
+from sim.bargaining.frontier import Part
 from sim.bargaining.nash import nash_weight
 from sim.engine.compile import protocol_checks, scenario_from_dict
 from sim.errors import ScenarioError
@@ -16,16 +18,22 @@ PIE = np.linspace(0.0, 1.0, 1001)
 SETTINGS = Settings(parties=("US", "CN"), rho=(0.3, 0.1))
 
 
+def _pie(f1, f2, rng=None):
+    return Problem((Part("pie", np.asarray(f1, dtype=float), np.asarray(f2, dtype=float)),), 0.0, 0.0, rng=rng)
+
+
 def test_shipped_protocols_are_registered():
-    assert {"nash", "alternating_offers"} <= set(REGISTRY.names())
+    assert {"nash", "alternating_offers", "screening"} <= set(REGISTRY.names())
 
 
 @pytest.mark.parametrize("name", REGISTRY.names())
-def test_every_protocol_picks_a_package_both_sides_gain_from_or_none(name):
-    g1, g2 = PIE - 0.2, 0.9 - PIE
-    idx = REGISTRY[name](g1, g2, SETTINGS)
-    assert idx is not None and g1[idx] > 0 and g2[idx] > 0
-    assert REGISTRY[name](-PIE - 0.1, PIE - 2.0, SETTINGS) is None
+def test_every_protocol_picks_a_point_both_sides_gain_from_or_none(name):
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        pt = REGISTRY[name](_pie(PIE - 0.2, 0.9 - PIE, rng), SETTINGS).point
+        # screening: the proposer may leave the responder exactly its disagreement value
+        assert pt is not None and pt.u1 >= 0 and pt.u2 >= 0 and pt.u1 + pt.u2 > 0
+        assert REGISTRY[name](_pie(-PIE - 0.1, PIE - 2.0, rng), SETTINGS).point is None
 
 
 def test_nash_entry_weights():
@@ -37,22 +45,26 @@ def test_nash_entry_weights():
     lam = np.log(2.0) / 2.0  # λ_b = −ln(1 − p)/Δ
     assert nash_weight(s) == pytest.approx((0.1 + lam) / (0.4 + 2 * lam), rel=1e-12)
     assert nash_weight(Settings(("US", "CN"), weights={"US": 3.0})) == pytest.approx(0.75)  # CN defaults to 1
-    g1, g2 = PIE, 1.0 - PIE
-    idx = REGISTRY["nash"](g1, g2, Settings(("US", "CN"), weights={"US": 3.0, "CN": 1.0}))
-    assert idx == nash_bargain(g1, g2, 0.75) and PIE[idx] == pytest.approx(0.75)
+    pt = REGISTRY["nash"](_pie([0.0, 1.0], [1.0, 0.0]), Settings(("US", "CN"), weights={"US": 3.0, "CN": 1.0}))
+    assert pt.point.u1 == pytest.approx(0.75, abs=1e-12)
 
 
 def test_alternating_entry_discounts_by_rate_and_hazard():
     """δ_i = exp(−(ρ_i + λ_b)Δ); the loss rates do not enter (they are in the gains)."""
-    g1, g2 = PIE, 1.0 - PIE
+    unit = _pie([0.0, 1.0], [1.0, 0.0])
     s = Settings(("US", "CN"), rho=(0.02, 0.01), round_days=2.0, first_proposer="CN")
     d1, d2 = round_discount(0.02, 2.0), round_discount(0.01, 2.0)
-    expected = alternating_offers(g1, g2, d1, d2, first=2).index
-    assert REGISTRY["alternating_offers"](g1, g2, s) == expected
+    assert REGISTRY["alternating_offers"](unit, s).point.u1 == pytest.approx(
+        1 - first_proposer_share(d2, d1), abs=1e-10
+    )
     p = 0.1
     s = Settings(("US", "CN"), rho=(0.02, 0.01), round_days=2.0, breakdown=p, transferable=True)
     d1, d2 = round_discount(0.02, 2.0) * (1 - p), round_discount(0.01, 2.0) * (1 - p)
-    assert PIE[REGISTRY["alternating_offers"](g1, g2, s)] == pytest.approx(first_proposer_share(d1, d2), abs=1e-3)
+    assert REGISTRY["alternating_offers"](unit, s).point.u1 == pytest.approx(first_proposer_share(d1, d2), abs=1e-10)
+    # a last round (Ståhl): the closed form of the finite game
+    s = Settings(("US", "CN"), rho=(0.02, 0.01), round_days=2.0, rounds=5)
+    d1, d2 = round_discount(0.02, 2.0), round_discount(0.01, 2.0)
+    assert REGISTRY["alternating_offers"](unit, s).point.u1 == pytest.approx(first_proposer_share(d1, d2, 5), abs=1e-10)
 
 
 def _summit(protocol):

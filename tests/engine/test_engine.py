@@ -12,7 +12,7 @@ from sim.engine.core import run_replication
 from sim.model.trade import consumer_surplus_change, revenue_change
 from sim.model.welfare import discount_integral
 
-from ..conftest import base_dict
+from ..conftest import base_dict, committed
 
 
 def run(d, seed=1, run_index=0):
@@ -121,6 +121,7 @@ def test_conceding_meets_the_condition_and_cancels_announced_moves():
 
 
 def _summit(d, day="2025-01-21"):
+    committed(d)
     d["calendar"].append({"type": "summit", "date": day, "parties": ["US", "CN"]})
     d["deal_space"] = {"duration_days": 365, "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}]}
 

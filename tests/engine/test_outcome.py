@@ -22,7 +22,7 @@ from sim.engine.outcome import (
     labels,
 )
 
-from ..conftest import base_dict
+from ..conftest import base_dict, committed
 from .test_engine import add_threat, cut_off, events
 
 # ------------------------------------------------------------------ the rules
@@ -159,6 +159,7 @@ def test_run_capitulation_meeting_a_threat_even_when_the_index_falls():
 
 
 def _deal(d, duration):
+    committed(d)
     set_tariff(d, "2025-01-01", 0.5)
     d["calendar"].append({"type": "summit", "date": "2025-01-21", "parties": ["US", "CN"]})
     d["deal_space"] = {

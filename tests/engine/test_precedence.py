@@ -9,7 +9,7 @@ from sim.engine.core import Engine, run_replication, series_columns
 from sim.engine.events import EventKind
 from sim.engine.precedence import Precedence
 
-from ..conftest import base_dict
+from ..conftest import base_dict, committed
 from .test_engine import add_threat
 
 THREAT_DAY = 30.0  # add_threat's deadline, 2025-01-31
@@ -74,6 +74,7 @@ def test_a_deal_ends_the_threats_hold_and_later_calendar_moves_apply_again():
         "talks_after_deadlines": False,  # the deal comes at the summit, not at the threat's deadline
         "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}],
     }
+    committed(d)
     res, cols = run(d)
     (deal,) = kinds(res, EventKind.DEAL, "tariff")
     assert deal.t == 40.0 and deal.old == 1.0 and deal.new < 1.0
@@ -91,6 +92,7 @@ def deal_then_calendar(yields_to=None):
     d["calendar"].append({"type": "summit", "date": "2025-01-21", "parties": ["US", "CN"]})  # day 20
     d["calendar"].append({"type": "set", "date": "2025-02-20", "actor": "US", "instrument": "tariff", "value": 1.0})
     d["deal_space"] = {"duration_days": 365, "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}]}
+    committed(d)
     if yields_to is not None:
         d["meta"]["calendar_yields_to"] = yields_to
     return d

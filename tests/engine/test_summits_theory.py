@@ -22,14 +22,16 @@ from ..conftest import dispute_rates, link_terms, reference_state, two_tariff_li
 D = 100.0
 STEP = 0.01
 TARIFF = 0.5
+PERSIST = {"audience": {"cost_bn": 1000.0}}
 
 
 def pie_scenario(protocol: dict) -> tuple[dict, float, float]:
     d = {
         "meta": {"name": "pie", "start": "2025-01-01", "horizon_days": 30, "discount_rate_per_year": 0.0},
         "actors": {
-            "US": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}},
-            "CN": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}},
+            # known, high costs of backing down: without a deal both tariffs persist (docs/model.md §4)
+            "US": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}, **PERSIST},
+            "CN": {"instruments": {"tariff": {"initial": TARIFF, "min": 0, "max": 1, "step": 0.1}}, **PERSIST},
         },
         "trade_links": two_tariff_links(),
         "calendar": [{"type": "summit", "date": "2025-01-11", "parties": ["US", "CN"], **protocol}],
