@@ -20,7 +20,7 @@ hostile than the calibration reference) persists iff persisting beats reverting 
 reference for its owner, counting its cost of backing down (its audience type, MODEL §5;
 Fearon 1994). Later talks are not added to ``d``.
 
-**Signing.** Each side bears its signing cost (``audience.signing_share`` times its
+**Signing.** Each side bears its signing cost (``audience.signing_multiple`` times its
 type) on agreement; ``nash`` and ``alternating_offers`` treat the costs as known,
 ``screening`` screens the responder's under the public belief (:mod:`~sim.engine.reputation`).
 """
@@ -120,6 +120,9 @@ class Talks:
     rejected_by: str | None = None
     offer: float = float("nan")
 
+
+#: A part held for less than this share of the duration (or all but it) counts as one option.
+SHARE_TOL = 1e-9
 
 _COMPONENTS: dict[tuple, list[Component]] = {}  # by deal space and parties (read-only)
 
@@ -258,8 +261,8 @@ def _agreement(comps: list[Component], point: Point) -> tuple[dict[str, float], 
             ref = c.refs[0]
             first[ref] = float(mix.share * c.options[mix.high, 0] + (1.0 - mix.share) * c.options[mix.low, 0])
             continue
-        pure = mix.high == mix.low or mix.share >= 1.0 or mix.share <= 0.0
-        lead = mix.low if (mix.share <= 0.0) else mix.high
+        pure = mix.high == mix.low or mix.share >= 1.0 - SHARE_TOL or mix.share <= SHARE_TOL
+        lead = mix.low if mix.share <= SHARE_TOL else mix.high
         for k, ref in enumerate(c.refs):
             first[ref] = float(c.options[lead, k])
             shares[ref] = 1.0 if pure else float(mix.share)

@@ -2,13 +2,13 @@
 
 An actor with ``audience`` has a type ``a`` ($bn) drawn once per run; the other side
 knows only its prior, uniform on ``[low, high]`` (a number: known to all). Backing down
-from one of its threats costs ``a``, signing a deal ``signing_share·a``. What the actor
+from one of its threats costs ``a``, signing a deal ``signing_multiple·a``. What the actor
 does in public truncates the belief (Fearon 1994's reputation by truncation):
 
 - a threat withdrawn at a deadline, when carrying it out would have cost ``a*`` more than
   backing down: ``a < a*``, the belief becomes ``[low, a*]``; a threat carried out: ``[a*, high]``;
 - an offer of ``x`` ($bn of gain over no deal) rejected: signing cost above ``x``, so
-  ``a > x / signing_share``.
+  ``a > x / signing_multiple``.
 
 ``P(credible) = P(a ≥ a*)`` under the current belief: the chance a threat whose execution
 costs its issuer ``a*`` more than backing down is carried out.
@@ -37,7 +37,7 @@ class Reputation:
             if aud is None:
                 continue
             self.true[name] = num(aud.cost_bn, params)
-            self.share[name] = float(aud.signing_share)
+            self.share[name] = float(aud.signing_multiple)
             c = aud.cost_bn
             self.belief[name] = (float(c.low), float(c.high)) if isinstance(c, Uniform) else (float(c), float(c))
 
@@ -53,7 +53,7 @@ class Reputation:
         return self.share.get(actor, 0.0) * self.true.get(actor, 0.0)
 
     def signing_belief(self, actor: str) -> tuple[float, float]:
-        """The public belief over ``actor``'s signing cost: ``signing_share·[lo, hi]``."""
+        """The public belief over ``actor``'s signing cost: ``signing_multiple·[lo, hi]``."""
         lo, hi = self.belief.get(actor, (0.0, 0.0))
         s = self.share.get(actor, 0.0)
         return s * lo, s * hi

@@ -165,7 +165,7 @@ def term_bounds(
             out[a]["audience"] += deals * _v(ds.defection_cost_bn, params)
             aud = sc.actors[a].audience
             if aud is not None:  # signing costs
-                out[a]["audience"] += deals * aud.signing_share * _v(aud.cost_bn, params)
+                out[a]["audience"] += deals * aud.signing_multiple * _v(aud.cost_bn, params)
         for tr in ds.transfers:
             largest = max(abs(v) for v in tr.values_bn)
             out[tr.payer]["transfer"] += deals * largest

@@ -109,13 +109,15 @@ class Audience(Base):
 
     The type ``a`` ($bn) is drawn once per run from ``cost_bn`` (a number: known to all; a
     uniform distribution: private, the other side's prior is its range). Backing down from one
-    of the actor's threats costs ``a``; signing a deal costs ``signing_share·a``. The other
+    of the actor's threats costs ``a``; signing a deal costs ``signing_multiple·a``. The other
     side's belief is truncated by what it sees: a withdrawn threat to ``[low, a*]``, a kept one
     to ``[a*, high]``, a rejected offer to types above the offer (docs/model.md §5–§6).
     """
 
     cost_bn: BnNumber = Field(description="The type a: the cost of backing down from a threat ($bn).")
-    signing_share: Share = Field(default=0.0, description="Cost of signing a deal as a share of a.")
+    signing_multiple: Annotated[float, Strict()] = Field(
+        default=0.0, ge=0.0, le=100.0, description="Cost of signing a deal as a multiple of a (0: signing is free)."
+    )
 
     @model_validator(mode="after")
     def _uniform(self) -> Audience:
