@@ -99,6 +99,7 @@ class Result:
     point: Point | None
     proposer: int | None = None  # 1 or 2
     offer: float = math.nan  # the responder's gain over its disagreement value, before its signing cost
+    value: float = -math.inf  # the proposer's expected gain from its offer (offers protocols)
 
 
 class BargainingProtocol(Protocol):

@@ -35,7 +35,8 @@ def screening(problem: Problem, settings: Settings) -> Result:
         found = screening_point(problem.parts, problem.d1, problem.d2 + c2, 2, problem.beliefs[0])
     if found is None:
         return Result(None, proposer)
-    point, _ = found
+    point, accept = found
     offer = point.u2 - problem.d2 if proposer == 1 else point.u1 - problem.d1
     cost = c2 if proposer == 1 else c1
-    return Result(point if offer + ACCEPT_SLACK >= cost else None, proposer, offer)
+    own = point.u1 - problem.d1 - c1 if proposer == 1 else point.u2 - problem.d2 - c2
+    return Result(point if offer + ACCEPT_SLACK >= cost else None, proposer, offer, accept * own)

@@ -67,6 +67,9 @@ class Stage(Protocol):
 
     def defect(self, actor: str, instrument: str, value: float) -> None: ...
 
+    def enforce(self, actor: str) -> bool:
+        """Break the deal in force if keeping it is no longer worth it to ``actor`` (True if broken)."""
+
     def threat_open(self, threat: ThreatMove) -> bool: ...
 
     def meet_condition(self, threat: ThreatMove) -> None: ...
@@ -155,6 +158,7 @@ class Actor:
         if self.policy.concede(self.view):
             self.stage.concede(self.name, f"{self.policy.name}: at a review")
             return
+        self.stage.enforce(self.name)  # a deal must be self-enforcing at every review
         self._apply(self.policy.on_review(self.view))
         self.stage.epoch_done(self.policy)
 

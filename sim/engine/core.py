@@ -283,6 +283,9 @@ class Engine:
     def defect(self, actor: str, instrument: str, value: float) -> None:
         self.deals.defect(actor, instrument, value)
 
+    def enforce(self, actor: str) -> bool:
+        return self.deals.enforce(actor)
+
     def threat_open(self, threat: ThreatMove) -> bool:
         return self.threats.is_open(threat)
 
@@ -365,9 +368,17 @@ class Engine:
 
 
 def run_replication(
-    sc: Scenario, root_seed: int, run: int, record_series: bool = True, spawn_key: tuple[int, ...] | None = None
+    sc: Scenario,
+    root_seed: int,
+    run: int,
+    record_series: bool = True,
+    spawn_key: tuple[int, ...] | None = None,
+    refuse_first_deal: bool = False,
 ) -> RunResult:
     """One run: its seed is ``SeedSequence(root_seed, spawn_key=(run,))``.
+
+    ``refuse_first_deal``: the counterfactual of individual rationality — the run's first
+    agreement is refused (talks end without a deal then), everything else as drawn.
 
     Sweeps pass ``spawn_key=(point, replication)`` instead.
 
@@ -380,6 +391,7 @@ def run_replication(
     params = sample_params(sc, rng)
     weights = run_weights(sc, params, rng)  # after the parameters: their draws are unchanged
     engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series, weights)
+    engine.deals.refuse_next = refuse_first_deal
     result = engine.run()
     result.summary["seed"] = root_seed
     return result

@@ -36,6 +36,9 @@ from sim.engine.threats import ThreatBook
 from sim.engine.world import World, num
 from sim.scenario.schema import Scenario, Summit, ThreatMove
 
+#: A gain from breaking a deal below this ($bn over its remaining days; $1m) is no reason to break it.
+ENFORCE_TOLERANCE_BN = 1e-3
+
 Move = Callable[..., bool]  # the engine's move(actor, instrument, value, kind, note, react=...)
 
 
@@ -83,6 +86,7 @@ class DealBook:
         self.spec: Any = None  # protocol settings of the deal in force
         self.version = 0  # bumped when a deal ends early (defection)
         self.last_talks = -float("inf")
+        self.refuse_next = False  # refuse the next agreement (individual-rationality counterfactual)
         self.first = first_summit(table.sc)
         self.first_held: bool | None = None if self.first is None else False  # was the first summit held?
         ds = table.sc.deal_space
@@ -174,6 +178,10 @@ class DealBook:
         self.last_talks = self.clock.now
         self._advance()
         result = negotiate(self.table, parties, spec, rng=self.offer_rng)
+        if result.agreement is not None and self.refuse_next:  # the counterfactual run: this agreement is refused
+            self.refuse_next = False
+            self.clock.log(EventKind.NO_DEAL, None, None, None, None, "agreement refused (counterfactual run)")
+            return False
         if result.agreement is None:
             if result.rejected_by is not None:
                 self.table.reputation.rejected(result.rejected_by, result.offer)
@@ -281,6 +289,44 @@ class DealBook:
             a, n = ref.split(".", 1)
             self._move(a, n, v, EventKind.EXPIRY, "deal expired: snap back", react=False)
         self.clock.log(EventKind.DEAL_EXPIRED, None, None, None, None, "")
+
+    def enforce(self, actor: str) -> bool:
+        """Is the deal in force still worth keeping for ``actor``? If not, it breaks the deal (MODEL §5).
+
+        Over the deal's remaining days, keeping it (the terms hold, then the deal's expiry) is
+        compared with reverting to the dispute now (every item back to its value before the
+        deal) less the defection cost. Returns whether the deal was broken.
+        """
+        ds = self.table.sc.deal_space
+        if ds is None or not ds.self_enforcing or not self.terms or not self.before:
+            return False
+        now = self.clock.now
+        remaining = self.until - now
+        if remaining <= 1e-9:
+            return False
+        self._advance()
+        proj = self.table.projector
+        sched = self.table.scheduled(False)
+        overrides = {r: [self.table.world.values[r], v] for r, v in self.before.items()}
+        both = proj.project(remaining, overrides, sched, relative=True)  # only the deal's parts differ
+        keep, broken = np.broadcast_to(np.asarray(both[actor], dtype=float), (2,))
+        if float(keep) - float(broken) <= self.defection_cost() + ENFORCE_TOLERANCE_BN:
+            return False
+        self.defect_all(actor)
+        return True
+
+    def defect_all(self, actor: str) -> None:
+        """``actor`` breaks the deal: every item goes back to its value before the deal; defection costs."""
+        world = self.table.world
+        world.lump(actor, AUDIENCE, self.defection_cost())
+        self.clock.log(EventKind.DEFECT, actor, None, None, None, "deal no longer self-enforcing: broken")
+        prev, self.before = self.before, {}
+        self.locked = set()
+        self.terms = {}
+        self.version += 1
+        for r, v in prev.items():
+            a, n = r.split(".", 1)
+            self._move(a, n, v, EventKind.EXPIRY, f"snap back: {actor} broke the deal", react=False)
 
     def defect(self, actor: str, instrument: str, value: float) -> None:
         """Break the deal in force: the other side's concessions snap back; defection costs."""

@@ -27,6 +27,7 @@ type) on agreement; ``nash`` and ``alternating_offers`` treat the costs as known
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -34,8 +35,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.bargaining import REGISTRY, Settings
-from sim.bargaining.base import Problem
+from sim.bargaining.base import Problem, Result
 from sim.bargaining.frontier import Part, Point
+from sim.bargaining.nash import nash_weight
 from sim.bargaining.screening import Belief
 from sim.engine.links import TRANSFER
 from sim.engine.projection import Change, Projector
@@ -214,8 +216,11 @@ def disagreement(engine: Table, horizon: float, parties: Sequence[str]) -> dict[
     return proj.project(horizon, reverted, sched)
 
 
-def _values(engine: Table, comps: list[Component], horizon: float, parties: Sequence[str]) -> tuple[list[Part], Any]:
-    """Each part's options valued by each side (gains over the deal with every item as it is now)."""
+def _values(
+    engine: Table, comps: list[Component], horizon: float, parties: Sequence[str], duration: float
+) -> tuple[list[Part], Any]:
+    """Each part's options valued by each side over ``horizon`` (gains over the deal with every item as it
+    is now): the terms hold for ``duration`` days, then the items snap back to their values now."""
     world = engine.world
     instruments = [c for c in comps if not is_transfer(c.refs[0])]
     rows = 1 + sum(len(c.options) for c in instruments)
@@ -232,7 +237,10 @@ def _values(engine: Table, comps: list[Component], horizon: float, parties: Sequ
         start += n
     p1, p2 = parties
     sched = engine.scheduled(False)
-    loss = engine.projector.project(horizon, overrides, sched) if overrides else {p: 0.0 for p in parties}
+    revert = (world.t + duration, {r: world.values[r] for r in overrides}) if duration < horizon else None
+    loss = (
+        engine.projector.project(horizon, overrides, sched, revert=revert) if overrides else dict.fromkeys(parties, 0.0)
+    )
     l1 = np.broadcast_to(np.asarray(loss[p1], dtype=float), (rows,))
     l2 = np.broadcast_to(np.asarray(loss[p2], dtype=float), (rows,))
     parts: list[Part] = []
@@ -271,6 +279,20 @@ def _agreement(comps: list[Component], point: Point) -> tuple[dict[str, float], 
     return first, then, shares
 
 
+def _score(result: Result, d1: float, d2: float, settings: Settings) -> float:
+    """How the table ranks the durations on offer: the proposer's expected gain when one side
+    proposes (screening), else the weighted Nash product of the agreement (−∞ without one)."""
+    if result.proposer is not None:
+        return result.value
+    if result.point is None:
+        return -math.inf
+    g1, g2 = result.point.u1 - d1, result.point.u2 - d2
+    if g1 <= 0.0 or g2 <= 0.0:
+        return -math.inf
+    w1 = nash_weight(settings)
+    return w1 * math.log(g1) + (1.0 - w1) * math.log(g2)
+
+
 def negotiate(
     engine: Table,
     parties: Sequence[str],
@@ -290,18 +312,29 @@ def negotiate(
     comps = components(engine, parties)
     if not comps:
         return Talks(None)
-    horizon = engine.param(ds.duration_days)
-    parts, base = _values(engine, comps, horizon, parties)
+    durations = sorted(set(ds.durations_days)) or [engine.param(ds.duration_days)]
+    horizon = durations[-1]
     nodeal = disagreement(engine, horizon, parties)
     rep = engine.reputation
     costs = (rep.signing_cost(p1), rep.signing_cost(p2))
     beliefs = (Belief.uniform(*rep.signing_belief(p1)), Belief.uniform(*rep.signing_belief(p2)))
-    # d on the parts' scale: the value of no deal minus the value of the deal with every item as it is now
-    d1, d2 = base[0] - float(nodeal[p1]), base[1] - float(nodeal[p2])
-    problem = Problem(tuple(parts), d1, d2, costs, beliefs, rng)
     transferable = any(is_transfer(c.refs[0]) for c in comps)
     settings = bargaining_settings(engine, (p1, p2), spec, transferable)
-    result = REGISTRY[getattr(spec, "protocol", "nash")](problem, settings)
+    protocol = REGISTRY[getattr(spec, "protocol", "nash")]
+    state = rng.bit_generator.state if rng is not None else None
+    best: tuple[float, Any, float, float, float] | None = None  # (score, result, d1, d2, duration)
+    for duration in durations:
+        parts, base = _values(engine, comps, horizon, parties, duration)
+        # d on the parts' scale: the value of no deal minus the value of the deal with every item as it is now
+        d1, d2 = base[0] - float(nodeal[p1]), base[1] - float(nodeal[p2])
+        if rng is not None:
+            rng.bit_generator.state = state  # every duration is weighed with the same draws
+        result = protocol(Problem(tuple(parts), d1, d2, costs, beliefs, rng), settings)
+        score = _score(result, d1 + costs[0], d2 + costs[1], settings)
+        if best is None or score > best[0]:
+            best = (score, result, d1, d2, duration)
+    assert best is not None
+    _, result, d1, d2, duration = best
     if result.point is None:
         if result.proposer is not None and result.offer == result.offer:  # an offer made and rejected
             return Talks(None, parties[2 - result.proposer], result.offer)
@@ -309,7 +342,7 @@ def negotiate(
     point = result.point
     gains = {p1: point.u1 - d1 - costs[0], p2: point.u2 - d2 - costs[1]}
     first, then, shares = _agreement(comps, point)
-    agreement = Agreement(first, then, shares, gains, {p1: costs[0], p2: costs[1]}, horizon)
+    agreement = Agreement(first, then, shares, gains, {p1: costs[0], p2: costs[1]}, duration)
     if not ask:
         return Talks(agreement)
     if all(engine.actors[p].policy.accept_deal(engine.actors[p].view, gains[p]) for p in parties):

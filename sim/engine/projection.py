@@ -160,8 +160,12 @@ class Projector:
         scheduled: Iterable[Change] = (),
         discount: bool = True,
         revert: tuple[float, dict[str, float]] | None = None,
+        relative: bool = False,
     ) -> dict[str, Any]:
         """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
+
+        ``relative``: leave out the parts no array override touches (a common offset of
+        every entry: differences between entries are exact, levels are not).
 
         ``overrides`` set instruments now (arrays allowed: one entry per package);
         ``scheduled`` are later changes ``(day, ref, value)``; changes to an
@@ -190,6 +194,8 @@ class Projector:
         for key in self._keys:
             refs = [r for r in self._part_refs(key) if r in arrays]
             if not refs:
+                if relative:
+                    continue
                 for a, x in self._part(key, base, ctx).items():
                     totals[a] = totals[a] + x
                 continue

@@ -293,7 +293,18 @@ class Transfer(Base):
 class DealSpace(Base):
     """What can be bargained over at talks (summits, deadlines, others), and for how long a deal holds."""
 
-    duration_days: Interval = Field(default=365.0, description="How long a deal lasts.")
+    duration_days: Interval = Field(default=365.0, description="How long a deal lasts (unless negotiated).")
+    durations_days: list[Interval] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Durations on the table: the talks negotiate one (each valued over the longest, the deal "
+        "snapping back after it); empty: duration_days.",
+    )
+    self_enforcing: bool = Field(
+        default=True,
+        description="At each review a side breaks the deal in force if reverting to the dispute is worth more "
+        "to it over the deal's remaining days than keeping the deal, defection cost included.",
+    )
     items: list[DealItem] = Field(default_factory=list, max_length=MAX_ITEMS)
     transfers: list[Transfer] = Field(default_factory=list, max_length=MAX_ITEMS)
     weights: Literal["equal", "patience"] | dict[str, Weight] = Field(
