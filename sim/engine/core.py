@@ -94,6 +94,7 @@ def summary_columns(sc: Scenario) -> list[str]:
         names += [f"deal_{transfer_key(t.payer, t.payee)}" for t in ds.transfers]
         names += [f"deal_{i.actor}.{i.instrument}_share" for i in ds.items]
         names += ["deal_duration_days"]
+        names += [f"deal_gain_{a}" for a in sc.actors]
     names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
     names += [f"below_reference_{a}" for a in sc.actors]
     if any(isinstance(m, Summit) for m in sc.calendar):
@@ -348,6 +349,8 @@ class Engine:
                 ref = f"{i.actor}.{i.instrument}"
                 row[f"deal_{ref}_share"] = out.first_shares.get(ref, math.nan)
             row["deal_duration_days"] = out.first_duration
+            for a in self.sc.actors:  # each side's gain over no deal at the first deal (net of signing), $bn
+                row[f"deal_gain_{a}"] = out.first_gains.get(a, math.nan)
         for ref, v in self.peak.items():
             row[f"peak_{ref}"] = v
         below = below_reference(self.sc, self.clock.events, w.reference, self.calibrated)

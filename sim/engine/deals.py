@@ -231,7 +231,7 @@ class DealBook:
         each side's signing cost, the transfers; pending threats are settled."""
         now = self.clock.now
         world = self.table.world
-        self.outcome.deal(now, deal.first, deal.shares, deal.duration)
+        self.outcome.deal(now, deal.first, deal.shares, deal.duration, deal.gains)
         instruments = {r: v for r, v in deal.first.items() if not is_transfer(r)}
         if not renewal:
             self.before = {r: world.values[r] for r in instruments}
@@ -307,7 +307,7 @@ class DealBook:
         self._advance()
         proj = self.table.projector
         sched = self.table.scheduled(False)
-        overrides = {r: [self.table.world.values[r], v] for r, v in self.before.items()}
+        overrides = {r: [self.terms.get(r, self.table.world.values[r]), v] for r, v in self.before.items()}
         both = proj.project(remaining, overrides, sched, relative=True)  # only the deal's parts differ
         keep, broken = np.broadcast_to(np.asarray(both[actor], dtype=float), (2,))
         if float(keep) - float(broken) <= self.defection_cost() + ENFORCE_TOLERANCE_BN:

@@ -87,19 +87,26 @@ class Outcome:
     first_terms: dict[str, float] = field(default_factory=dict)
     first_shares: dict[str, float] = field(default_factory=dict)
     first_duration: float = math.nan
+    first_gains: dict[str, float] = field(default_factory=dict)
     capitulated: str | None = None
     capitulation_day: float = math.nan
 
     def deal(
-        self, now: float, terms: dict[str, float], shares: dict[str, float] | None = None, duration: float = math.nan
+        self,
+        now: float,
+        terms: dict[str, float],
+        shares: dict[str, float] | None = None,
+        duration: float = math.nan,
+        gains: dict[str, float] | None = None,
     ) -> None:
         """The first deal of the run: its day, its terms (values from signing), the share of the
-        duration each term holds, and the deal's duration."""
+        duration each term holds, the deal's duration and each side's gain over no deal."""
         if self.deal_day is None:
             self.deal_day = now
             self.first_terms = dict(terms)
             self.first_shares = dict(shares or {})
             self.first_duration = duration
+            self.first_gains = dict(gains or {})
 
     def capitulate(self, actor: str, now: float) -> None:
         """``actor`` met the other side's demands unilaterally (the first one before a deal counts)."""
