@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
-from pydantic import Field, Strict
+from pydantic import Field, Strict, model_validator
 
 from sim.scenario.base import Base, InstrumentRef
 from sim.scenario.fields import (
@@ -94,6 +95,11 @@ class Chokepoint(Base):
     description: str = ""
     supplier_share: ShareNumber = Field(description="Supplier's share s of the consumer's supply.")
     initial_stock_days: DaysNumber = Field(description="Stock I0 in days of demand.")
+    private_stock: bool = Field(
+        default=False,
+        description="The consumer's initial stock is its private information; the other side's prior is uniform "
+        "on the range of initial_stock_days (its distribution's support; a number: known).",
+    )
     control: InstrumentRef = Field(description="Supplier's control-tier instrument.")
     licensed_share_by_tier: list[Share] = Field(
         min_length=1, max_length=MAX_ITEMS, description="Share of the supplier's flow needing a licence, by tier."
@@ -119,3 +125,15 @@ class Chokepoint(Base):
         default=0.0, description="Supplier's long-run rent per unit share of demand lost."
     )
     alternative: Alternative = Alternative()
+
+    @model_validator(mode="after")
+    def _private_stock_prior(self) -> Chokepoint:
+        x = self.initial_stock_days
+        if self.private_stock and not isinstance(x, (int, float)):
+            lo, hi = x.bounds()
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise ValueError(
+                    "initial_stock_days must be a number or a distribution with bounded support when private_stock "
+                    f"is true (the prior is uniform on its range); found a {x.dist} distribution on [{lo:g}, {hi:g}]"
+                )
+        return self
