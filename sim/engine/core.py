@@ -37,6 +37,7 @@ from sim.engine.projection import Projector
 from sim.engine.reputation import Reputation
 from sim.engine.restraint import below_reference, calibrated_instruments
 from sim.engine.scheduler import Scheduler
+from sim.engine.stocks import StockBeliefs
 from sim.engine.threats import ThreatBook
 from sim.engine.view import EngineView, Sources
 from sim.engine.world import World, num
@@ -125,7 +126,7 @@ class Engine:
         self.weights = run_weights(sc, params, None) if weights is None else weights
         self.world = world = World(sc, params, self.weights)
         self.calibrated = calibrated_instruments(sc)
-        self.projector = Projector(world)
+        self.projector = Projector(world, memo=True)
         self.hostility = HostilityIndex(world, self.projector)  # weights fixed at the start state
         self.hostility_start = self.hostility.of(world.values)
         self.clock = Scheduler(world, record_series, self.hostility.of)
@@ -134,10 +135,11 @@ class Engine:
         self.peak = dict(world.values)  # the most hostile level each instrument reached
         self.calendar = Calendar(sc, self.clock)
         self.reputation = Reputation(sc, params)
+        self.stocks = StockBeliefs(sc, params, world)
         self.threats = ThreatBook(sc, params, world, self.clock, self.calendar, self.outcome, self.reputation)
         self.actors: dict[str, Actor] = {}
         self.deals = DealBook(
-            Table(sc, self.projector, world, params, self.actors, self.scheduled, self.reputation),
+            Table(sc, self.projector, world, params, self.actors, self.scheduled, self.reputation, self.stocks),
             self.clock,
             self.threats,
             self.outcome,

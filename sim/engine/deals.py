@@ -32,6 +32,7 @@ from sim.engine.outcome import Outcome
 from sim.engine.projection import Projector
 from sim.engine.reputation import Reputation
 from sim.engine.scheduler import Scheduler
+from sim.engine.stocks import StockBeliefs
 from sim.engine.threats import ThreatBook
 from sim.engine.world import World, num
 from sim.scenario.schema import Scenario, Summit, ThreatMove
@@ -54,6 +55,7 @@ class Table:
     actors: dict[str, Any]
     known: Callable[[bool], list[tuple[float, str, float]]]
     reputation: Reputation
+    stocks: StockBeliefs
 
     def scheduled(self, include_threats: bool) -> list[tuple[float, str, float]]:
         return self.known(include_threats)

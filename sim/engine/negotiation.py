@@ -41,6 +41,7 @@ from sim.bargaining.nash import nash_weight
 from sim.bargaining.screening import Belief
 from sim.engine.links import TRANSFER
 from sim.engine.projection import Change, Projector
+from sim.engine.stocks import stock_set
 from sim.engine.world import World
 from sim.model.welfare import DAYS_PER_YEAR
 from sim.scenario.schema import Scenario
@@ -79,6 +80,9 @@ class Table(Protocol):
 
     @property
     def reputation(self) -> Any: ...
+
+    @property
+    def stocks(self) -> Any: ...
 
     def scheduled(self, include_threats: bool) -> list[Change]: ...
 
@@ -188,7 +192,7 @@ def bargaining_settings(engine: Table, parties: tuple[str, str], spec: Any, tran
     )
 
 
-def disagreement(engine: Table, horizon: float, parties: Sequence[str]) -> dict[str, Any]:
+def disagreement(engine: Table, horizon: float, parties: Sequence[str]) -> tuple[dict[str, Any], dict[str, float]]:
     """Each actor's projected loss on the dispute path, with escalations persisting only when credible.
 
     An instrument more hostile than its calibration reference is reverted to the reference
@@ -213,7 +217,36 @@ def disagreement(engine: Table, horizon: float, parties: Sequence[str]) -> dict[
         for (ref, v), lv in zip(escalated, loss[1:]):
             if float(lv) + cost < float(loss[0]):
                 reverted[ref] = v
-    return proj.project(horizon, reverted, sched)
+    return proj.project(horizon, reverted, sched), reverted
+
+
+def belief_over(
+    engine: Table, actor: str, horizon: float, nodeal: Mapping[str, Any], reverted: dict[str, float]
+) -> Belief:
+    """The public belief over what ``actor`` needs to accept, on top of its true disagreement value.
+
+    Its signing cost is private (``signing_multiple·a``, ``a`` uniform on the public belief);
+    so is the stock of each chokepoint it consumes with ``private_stock``: the belief's stock
+    types each give another disagreement value ``d_k``, and the actor accepts a gain ``g``
+    over its true ``d`` iff ``g ≥ cost + (d_k − d)``. A mixture of uniforms, one per type.
+    """
+    lo, hi = engine.reputation.signing_belief(actor)
+    stocks = engine.stocks
+    mine = [name for name in stocks.private() if engine.sc.chokepoints[name].consumer == actor]
+    if not mine:
+        return Belief.uniform(lo, hi)
+    ds = engine.sc.deal_space
+    assert ds is not None
+    sched = engine.scheduled(ds.threats_in_disagreement)
+    true_loss = float(nodeal[actor])
+    comps: list[tuple[float, float, float]] = []
+    for name in mine:  # one private stock at a time (the others at their true level)
+        for p, stock in stocks.types(name):
+            with stock_set(engine.world, name, max(stock, 0.0)):
+                loss_k = float(engine.projector.project(horizon, reverted, sched)[actor])
+            shift = true_loss - loss_k  # d_k − d in values
+            comps.append((p / len(mine), lo + shift, hi + shift))
+    return Belief(tuple(comps))
 
 
 def _values(
@@ -314,13 +347,20 @@ def negotiate(
         return Talks(None)
     durations = sorted(set(ds.durations_days)) or [engine.param(ds.duration_days)]
     horizon = durations[-1]
-    nodeal = disagreement(engine, horizon, parties)
+    nodeal, reverted = disagreement(engine, horizon, parties)
     rep = engine.reputation
     costs = (rep.signing_cost(p1), rep.signing_cost(p2))
-    beliefs = (Belief.uniform(*rep.signing_belief(p1)), Belief.uniform(*rep.signing_belief(p2)))
+    protocol_name = getattr(spec, "protocol", "nash")
+    if protocol_name == "screening":  # only offers under private information need the beliefs
+        beliefs = (
+            belief_over(engine, p1, horizon, nodeal, reverted),
+            belief_over(engine, p2, horizon, nodeal, reverted),
+        )
+    else:
+        beliefs = (Belief.uniform(*rep.signing_belief(p1)), Belief.uniform(*rep.signing_belief(p2)))
     transferable = any(is_transfer(c.refs[0]) for c in comps)
     settings = bargaining_settings(engine, (p1, p2), spec, transferable)
-    protocol = REGISTRY[getattr(spec, "protocol", "nash")]
+    protocol = REGISTRY[protocol_name]
     state = rng.bit_generator.state if rng is not None else None
     best: tuple[float, Any, float, float, float] | None = None  # (score, result, d1, d2, duration)
     for duration in durations:
@@ -337,7 +377,12 @@ def negotiate(
     _, result, d1, d2, duration = best
     if result.point is None:
         if result.proposer is not None and result.offer == result.offer:  # an offer made and rejected
-            return Talks(None, parties[2 - result.proposer], result.offer)
+            who = 2 - result.proposer  # the responder's index in parties
+            # what the rejection says of its signing cost, whatever its private stock: cost > offer − the
+            # largest shift of its disagreement value over its stock types (exact without private stocks)
+            lo_cost = rep.signing_belief(parties[who])[0]
+            shift = max(lo_k for _, lo_k, _ in beliefs[who].parts) - lo_cost
+            return Talks(None, parties[who], result.offer - shift)
         return Talks(None)
     point = result.point
     gains = {p1: point.u1 - d1 - costs[0], p2: point.u2 - d2 - costs[1]}

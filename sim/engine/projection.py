@@ -45,13 +45,18 @@ _UNIQUE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 class Projector:
     """Project discounted losses from the world's current state."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, memo: bool = False) -> None:
         self.w = world
         self._links = {l.name: l for l in world.links}
         self._chokes = {c.name: c for c in world.chokes}
         self._keys = [f"link:{l.name}" for l in world.links] + [f"choke:{c.name}" for c in world.chokes]
         self._deps: dict[str, list[str]] | None = None
         self._flows: dict[tuple, tuple[float, float]] = {}
+        self._refs = {k: tuple(self._part_refs(k)) for k in self._keys}
+        # memo of part losses, keyed on everything a part reads (its instruments, their known changes, its
+        # own state: a link's decaying state and share, a chokepoint's stock, alternative shares and licences
+        # in the pipeline); only for a world whose motive weights stay fixed (the engine's)
+        self._memo: dict[tuple, dict[str, float]] | None = {} if memo else None
 
     @staticmethod
     def _value(base: dict[str, Any], by_ref: dict[str, list[tuple[float, float]]], ref: str, t: float) -> Any:
@@ -96,18 +101,40 @@ class Projector:
         Every component counts at face value: motive weights are inside the rates
         (:mod:`sim.engine.links`), exactly as in the world's accounting.
         """
-        t0, t1, changes, rho, tcuts, by_ref = ctx
+        t0, t1, _changes, rho, _tcuts, by_ref = ctx
         kind, name = key.split(":", 1)
+        refs = self._refs[key]
+        mine = tuple(tuple(by_ref[r]) if r in by_ref else () for r in refs)  # only this part's changes matter
+        memo = self._memo
         if kind == "link":
             l = self._links[name]
-            imp, exp = self._link(l, vals, by_ref, tcuts, rho)
+            mkey: tuple | None = None
+            if memo is not None:
+                mkey = (key, t0, t1, rho, tuple(vals[r] for r in refs), mine, l.a, self.w.link_share(l))
+                hit = memo.get(mkey)
+                if hit is not None:
+                    return hit
+            cuts = sorted({t0, t1, *(when for ch_ in mine for when, _ in ch_)})
+            imp, exp = self._link(l, vals, by_ref, cuts, rho)
             out = {l.importer: imp}
             out[l.exporter] = out.get(l.exporter, 0.0) + exp
-            return out
-        ch = self._chokes[name]
-        short, security, withheld, div = self._choke(ch, vals, changes, by_ref, t0, t1, rho)
-        out = {ch.consumer: short}
-        out[ch.supplier] = out.get(ch.supplier, 0.0) + security + withheld + div
+        else:
+            ch = self._chokes[name]
+            pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
+            mkey = None
+            if memo is not None:
+                mkey = (key, t0, t1, rho, tuple(vals[r] for r in refs), mine, ch.stock, ch.x, ch.xb, pending)
+                hit = memo.get(mkey)
+                if hit is not None:
+                    return hit
+            changes = [(when, r, v) for r, ch_ in zip(refs, mine) for when, v in ch_]
+            short, security, withheld, div = self._choke(ch, vals, changes, by_ref, t0, t1, rho, pending)
+            out = {ch.consumer: short}
+            out[ch.supplier] = out.get(ch.supplier, 0.0) + security + withheld + div
+        if memo is not None and mkey is not None:
+            if len(memo) > 50_000:
+                memo.clear()
+            memo[mkey] = out
         return out
 
     def _split(self, ch: Any, tier: float, x: float) -> tuple[float, float]:
@@ -290,7 +317,15 @@ class Projector:
         return imp, exp
 
     def _choke(
-        self, ch: Any, base: dict[str, Any], changes: list[Change], by_ref: dict, t0: float, t1: float, rho: float
+        self,
+        ch: Any,
+        base: dict[str, Any],
+        changes: list[Change],
+        by_ref: dict,
+        t0: float,
+        t1: float,
+        rho: float,
+        pending: float,
     ) -> tuple[Any, Any, Any, Any]:
         d = float(base[ch.delay])
         cuts = {t0, t1, t0 + d}
@@ -302,7 +337,6 @@ class Projector:
             cuts.add(day)
             cuts.add(day + d)
         cuts = sorted(x for x in cuts if t0 <= x <= t1)
-        pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
         pipe_rate = pending / d if d > 0 else 0.0
         flows = []
         withheld = security = 0.0
