@@ -6,7 +6,7 @@ prints a traceback; an internal error prints one line and the path of a log file
 with the traceback (:mod:`sim.cli.failure`).
 
 Each command group lives in its own module of :mod:`sim.cli` (``run``,
-``games``, ``report``, ``analyze``, ``scenario``, ``calibrate``) with an ``add_parsers``
+``games``, ``report``, ``analyze``, ``scenario``, ``calibrate``, ``rationality``) with an ``add_parsers``
 function and a ``COMMANDS`` table; this module wires them together.
 """
 
@@ -17,13 +17,13 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from sim.cli import analyze, calibrate, games, report, run, scenario
+from sim.cli import analyze, calibrate, games, rationality, report, run, scenario
 from sim.cli.failure import Terminated, internal_error, on_sigterm
 from sim.cli.parser import Parser
 from sim.errors import ScenarioError, UsageError
 
 #: Command groups in the order ``tradesim --help`` lists them.
-GROUPS = (run, games, report, analyze, scenario, calibrate)
+GROUPS = (run, games, report, analyze, scenario, calibrate, rationality)
 
 
 def build_parser() -> argparse.ArgumentParser:
