@@ -295,22 +295,24 @@ class DealBook:
     def enforce(self, actor: str) -> bool:
         """Is the deal in force still worth keeping for ``actor``? If not, it breaks the deal (MODEL §5).
 
-        Over the deal's remaining days, keeping it (the terms hold, then the deal's expiry) is
-        compared with reverting to the dispute now (every item back to its value before the
-        deal) less the defection cost. Returns whether the deal was broken.
+        Over the deal's remaining days (at most the actor's planning horizon, ``horizon_days`` of
+        its policy, else 90), keeping it is compared with reverting to the dispute now (every
+        item back to its value before the deal) less the defection cost. Returns whether the
+        deal was broken.
         """
         ds = self.table.sc.deal_space
         if ds is None or not ds.self_enforcing or not self.terms or not self.before:
             return False
         now = self.clock.now
-        remaining = self.until - now
-        if remaining <= 1e-9:
+        # over the deal's remaining days, at most the actor's planning horizon (its valuation of any move)
+        horizon = min(self.until - now, float(self.table.sc.actors[actor].policy.params.get("horizon_days", 90.0)))
+        if horizon <= 1e-9:
             return False
         self._advance()
         proj = self.table.projector
         sched = self.table.scheduled(False)
         overrides = {r: [self.terms.get(r, self.table.world.values[r]), v] for r, v in self.before.items()}
-        both = proj.project(remaining, overrides, sched, relative=True)  # only the deal's parts differ
+        both = proj.project(horizon, overrides, sched, relative=True)  # only the deal's parts differ
         keep, broken = np.broadcast_to(np.asarray(both[actor], dtype=float), (2,))
         if float(keep) - float(broken) <= self.defection_cost() + ENFORCE_TOLERANCE_BN:
             return False
