@@ -15,6 +15,12 @@ Only the instruments an actor's policy may move restrict its weights. An empty
 interval, an unidentified weight (in no restriction, or unbounded) and weights that are
 only jointly identified are errors naming the instrument.
 
+With background talks (``deal_space.talks_per_year > 0``) each option is valued with the
+leverage term of the threat point (:func:`~sim.bargaining.threats.threat_point_value`), as
+the strategic policies value it; an actor's payoffs then depend on the other's weights too,
+so each actor's weights are solved with the other's held (midpoints), alternating to a fixed
+point (:func:`joint`). At rate 0 the valuation is the own loss alone and one pass solves all.
+
 An equality only makes the reference a local maximum. :func:`calibrate` also compares
 it with the whole range of the instrument (``best_on_interval``) and records a
 :class:`Flag` when a bound (or another local maximum) is worth more; and a flag when a
@@ -23,111 +29,39 @@ restriction that involves no calibrated weight fails (no weight can rationalise 
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
+from sim.bargaining.nash import nash_weight
+from sim.bargaining.threats import NoFixedPoint, alternate, background_talks_probability, threat_point_value
+from sim.engine.calibration_solve import (  # re-exported: the solver's names are part of this module's API
+    Calibrated,
+    CalibrationError,
+    Flag,
+    Row,
+    _involved,
+    solve,
+)
+from sim.engine.deals import first_summit
 from sim.engine.links import motive_weight_specs
+from sim.engine.negotiation import bargaining_settings
 from sim.engine.projection import Projector
-from sim.engine.world import World
+from sim.engine.world import World, num
 from sim.model.motives import best_on_interval
 from sim.scenario.schema import Scenario
 
-#: Largest weight calibration may return: a motive worth 1000 × its face value is
-#: not a motive but a misspecified reference state.
-MAX_WEIGHT = 1000.0
 #: Default planning horizon (days) for actors whose policy has none: a quarter, as the strategic policies.
 DEFAULT_HORIZON = 90.0
 #: Relative step of the central difference of an equality restriction.
 REL_STEP = 1e-5
 #: A move worth less than this ($bn over the horizon; $1,000) is no gain: flags ignore it.
 GAIN_TOLERANCE_BN = 1e-6
-
-
-class CalibrationError(ValueError):
-    """The reference state cannot be rationalised: names the actor, instrument and weight."""
-
-
-@dataclass
-class Row:
-    """One restriction ``b + Σ m_k w_k (=|≥) 0`` from an instrument at the reference."""
-
-    actor: str
-    instrument: str
-    kind: str  # "equality" or "inequality"
-    b: float
-    m: dict[str, float]
-    option: float | None = None  # the value compared with, for inequalities
-
-
-@dataclass(frozen=True)
-class Source:
-    """How one restriction bounds one weight: it ``pins`` it, or gives a ``lower`` or ``upper`` bound."""
-
-    instrument: str
-    kind: str  # "equality" or "inequality"
-    role: str  # "pins", "lower" or "upper"
-    bound: float
-    option: float | None = None
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A reference level the calibrated weights do not make a global best response.
-
-    ``kind``: ``bound_wins`` (a bound of the instrument is worth more than the interior
-    reference level), ``interior_wins`` (another local maximum is), ``unrationalised``
-    (a restriction involving no calibrated weight fails: a move gains whatever the weights).
-    """
-
-    actor: str
-    instrument: str
-    kind: str
-    reference: float
-    best: float
-    gain_bn: float
-    horizon_days: float
-
-    def message(self) -> str:
-        what = {"bound_wins": "the bound", "interior_wins": "another local maximum at"}.get(self.kind, "moving it to")
-        return (
-            f"{self.instrument}: {what} {self.best:.6g} is worth ${self.gain_bn:.4g}bn more to {self.actor} than "
-            f"the reference level {self.reference:.6g} over its {self.horizon_days:g}-day horizon at the calibrated "
-            f"weights ({self.kind})"
-        )
-
-
-@dataclass
-class Calibrated:
-    """Weights as intervals ``(lo, hi)`` (a point when ``lo == hi``), with the restrictions used."""
-
-    intervals: dict[str, tuple[float, float]]
-    rows: list[Row] = field(default_factory=list)
-    instruments: dict[str, list[str]] = field(default_factory=dict)  # actor -> calibrated instruments
-    sources: dict[str, list[Source]] = field(default_factory=dict)  # weight -> restrictions that bound it
-    flags: list[Flag] = field(default_factory=list)
-
-    def point(self) -> dict[str, float]:
-        """Midpoints (the point for identified weights)."""
-        return {k: 0.5 * (lo + hi) for k, (lo, hi) in self.intervals.items()}
-
-    def is_point(self, key: str) -> bool:
-        lo, hi = self.intervals[key]
-        return hi <= lo
-
-    def draw(self, rng: np.random.Generator | None) -> dict[str, float]:
-        """Weights for one run: points as they are, intervals uniformly (midpoints without ``rng``)."""
-        out = {}
-        for k, (lo, hi) in sorted(self.intervals.items()):
-            if hi <= lo:
-                out[k] = lo
-            elif rng is None:
-                out[k] = 0.5 * (lo + hi)
-            else:
-                out[k] = lo + (hi - lo) * float(rng.random())
-        return out
+#: The joint solve with the leverage term stops when no weight moves by more than this, relatively, in a sweep.
+JOINT_TOLERANCE = 1e-10
+MAX_SWEEPS = 200
+Leverage = dict[str, tuple[float, float]]  # actor -> (P(talks within its horizon), its bargaining weight)
 
 
 def calibrated_keys(sc: Scenario) -> list[str]:
@@ -203,8 +137,43 @@ def _set_weights(world: World, weights: dict[str, float]) -> None:
         l.forget()
 
 
+def leverage(sc: Scenario, params: dict[str, float], world: World) -> Leverage:
+    """Each actor's ``(p, w)`` at the reference state (docs/model.md §3–§4), as its policy reads them.
+
+    The reference date has no summits and no threat deadlines, so talks open only at the
+    background rate: ``p = 1 − exp(−talks_per_year·H/365)`` over the actor's policy horizon
+    ``H``. ``w`` is the actor's weight in the deal space's bargaining solution with the first
+    summit's settings (as :meth:`sim.engine.deals.DealBook.weight`). ``p = 0`` without talks.
+    """
+    ds = sc.deal_space
+    if ds is None or ds.talks_per_year <= 0.0:
+        return {a: (0.0, 0.0) for a in sc.actors}
+    table = SimpleNamespace(sc=sc, world=world, param=lambda x: num(x, params))
+    a1, a2 = sc.actors
+    w1 = nash_weight(bargaining_settings(table, (a1, a2), first_summit(sc)))  # type: ignore[arg-type]
+    p = {a: background_talks_probability(ds.talks_per_year, policy_horizon(sc, a)) for a in sc.actors}
+    return {a1: (p[a1], w1), a2: (p[a2], 1.0 - w1)}
+
+
+def _value(proj: Projector, horizon: float, moves: list[tuple[str, float]], actor: str, lev: Leverage) -> np.ndarray:
+    """The actor's payoffs (hold, then each move) as its policy values them; ``−loss`` at ``p = 0``."""
+    p, w = lev.get(actor, (0.0, 0.0))
+    if p == 0.0:
+        return -np.asarray(proj.project_options(horizon, moves, (), actor, relative=True), dtype=float)
+    other = next(a for a in proj.w.actors if a != actor)
+    own, theirs = proj.project_options(horizon, moves, (), (actor, other), relative=True)
+    return np.asarray(threat_point_value(own, theirs, w, p), dtype=float)
+
+
 def restrictions(
-    sc: Scenario, params: dict[str, float], keys: list[str], world: World | None = None, keyless: bool = True
+    sc: Scenario,
+    params: dict[str, float],
+    keys: list[str],
+    world: World | None = None,
+    keyless: bool = True,
+    lev: Leverage | None = None,
+    held: dict[str, float] | None = None,
+    actors: list[str] | None = None,
 ) -> list[Row]:
     """Every restriction the reference state puts on the calibrated weights.
 
@@ -212,14 +181,17 @@ def restrictions(
     weight at 0 and once more per weight its parts depend on (the others' differences are 0).
     ``keyless=False`` leaves out the instruments no calibrated weight bears on (they restrict
     nothing). ``world`` (a :func:`reference_world`) is left with every calibrated weight at 0.
+    ``lev``: options valued with the leverage term; ``held``: the other actors' weights (else 0);
+    ``actors``: whose restrictions (default all).
     """
     world = reference_world(sc, params) if world is None else world
     proj = Projector(world)
     deps = proj.deps()
     uses = _weights_by_part(world)
-    _set_weights(world, dict.fromkeys(keys, 0.0))
+    lev = lev or {}
     rows: list[Row] = []
-    for a in sc.actors:
+    for a in actors or list(sc.actors):
+        _set_weights(world, {k: 0.0 if held is None or k.split(".", 1)[0] == a else held[k] for k in keys})
         mine = [k for k in keys if k.split(".", 1)[0] == a]
         horizon = policy_horizon(sc, a)
         for n in policy_instruments(sc, a):
@@ -233,11 +205,11 @@ def restrictions(
             if not options:
                 continue
             moves = [(ref, v) for v in options]
-            base = -np.asarray(proj.project_options(horizon, moves, (), a, relative=True), dtype=float)
+            base = _value(proj, horizon, moves, a, lev)
             unit = {}
             for k in involved:
                 _set_weights(world, {k: 1.0})
-                unit[k] = -np.asarray(proj.project_options(horizon, moves, (), a, relative=True)) - base
+                unit[k] = _value(proj, horizon, moves, a, lev) - base
                 _set_weights(world, {k: 0.0})
             if kind == "equality":
                 width = options[1] - options[0]
@@ -246,6 +218,7 @@ def restrictions(
                 for j, v in enumerate(options):  # V(x*) − V(option) ≥ 0
                     m = {k: float(u[0] - u[j + 1]) for k, u in unit.items()}
                     rows.append(Row(a, ref, kind, float(base[0] - base[j + 1]), m, v))
+    _set_weights(world, dict.fromkeys(keys, 0.0))
     return rows
 
 
@@ -254,96 +227,36 @@ def _slope(v: np.ndarray, width: float) -> float:
     return float((v[2] - v[1]) / width)
 
 
-def _involved(r: Row) -> list[str]:
-    scale = max(abs(r.b), *(abs(v) for v in r.m.values()), 1e-300)
-    return [k for k, v in r.m.items() if abs(v) > 1e-9 * scale]
+def joint(
+    sc: Scenario, params: dict[str, float], keys: list[str], world: World, keyless: bool, lev: Leverage
+) -> Calibrated:
+    """Both actors' weights with the leverage term: each actor's solved with the other's held at their
+    midpoints (0 at first), alternating (:func:`~sim.bargaining.threats.alternate`) until no interval end
+    moves by more than ``JOINT_TOLERANCE`` relatively in a sweep; an error names the weights still moving."""
+    considered = {a: [f"{a}.{n}" for n in policy_instruments(sc, a)] for a in sc.actors}
+    parts: dict[str, Calibrated] = {}
+
+    def solve_for(a: str, held: dict[str, float]) -> dict[str, tuple[float, float]]:
+        rows = restrictions(sc, params, keys, world, keyless, lev, held, [a])
+        parts[a] = solve([k for k in keys if k.split(".", 1)[0] == a], rows, considered)
+        return parts[a].intervals
+
+    try:
+        intervals = alternate(solve_for, list(sc.actors), dict.fromkeys(keys, 0.0), JOINT_TOLERANCE, MAX_SWEEPS)
+    except NoFixedPoint as e:
+        raise CalibrationError(
+            f"calibration with the leverage term (talks_per_year > 0) did not converge in {e.sweeps} sweeps: "
+            f"weights {', '.join(e.moving)} still move (last: {', '.join(f'{k} {e.last.get(k)}' for k in e.moving)})"
+        ) from e
+    out = Calibrated(intervals)
+    for part in parts.values():
+        out.rows += part.rows
+        out.instruments.update(part.instruments)
+        out.sources.update(part.sources)
+    return out
 
 
-def _names(sources: list[Source]) -> str:
-    return ", ".join(sorted({s.instrument for s in sources}))
-
-
-def solve(keys: list[str], rows: list[Row], considered: dict[str, list[str]] | None = None) -> Calibrated:
-    """Intervals of the calibrated weights from the restrictions (errors if empty or unidentified).
-
-    ``considered`` (actor -> instrument refs) names the restricting instruments in the
-    message of a weight no restriction involves.
-    """
-    intervals: dict[str, tuple[float, float]] = {}
-    sources: dict[str, list[Source]] = {}
-    for key in keys:
-        lo, hi = 0.0, math.inf
-        pinned: Source | None = None
-        mine: list[Source] = []
-        for r in rows:
-            involved = _involved(r)
-            if key not in involved:
-                continue
-            if len(involved) > 1:
-                raise CalibrationError(
-                    f"weights {', '.join(involved)} are only jointly identified by the reference level of "
-                    f"{r.instrument}: declare all but one of them as numbers"
-                )
-            m = r.m[key]
-            bound = float(-r.b / m)
-            role = "pins" if r.kind == "equality" else "lower" if m > 0 else "upper"
-            src = Source(r.instrument, r.kind, role, bound, r.option)
-            mine.append(src)
-            if role == "pins":
-                if pinned is not None and not math.isclose(pinned.bound, bound, rel_tol=1e-6, abs_tol=1e-9):
-                    raise CalibrationError(
-                        f"{key}: the reference levels of {pinned.instrument} and {r.instrument} ask for "
-                        f"different weights ({pinned.bound:.6g} and {bound:.6g})"
-                    )
-                pinned = src
-            elif role == "lower":
-                lo = max(lo, bound)
-            else:
-                hi = min(hi, bound)
-        if not mine:
-            actor = key.split(".", 1)[0]
-            listed = ", ".join((considered or {}).get(actor, [])) or "none"
-            raise CalibrationError(
-                f"{key} is declared 'calibrate' but no instrument that restricts {actor}'s weights depends on it "
-                f"(restricting: {listed}): give it a number (with its source) or let {actor} choose an "
-                "instrument it bears on (calibration.instruments)"
-            )
-        names = _names(mine)
-        if pinned is not None:
-            if pinned.bound < -1e-9:
-                raise CalibrationError(
-                    f"{key}: the reference level of {pinned.instrument} needs the negative weight "
-                    f"{pinned.bound:.6g}: no non-negative weight makes it a best response; check the reference state"
-                )
-            tol = 1e-9 * max(1.0, abs(pinned.bound))
-            against = [s for s in mine if s.role == "lower" and pinned.bound < s.bound - tol]
-            against += [s for s in mine if s.role == "upper" and pinned.bound > s.bound + tol]
-            if against:
-                raise CalibrationError(
-                    f"{key}: the reference level of {pinned.instrument} needs the weight {pinned.bound:.6g}, "
-                    f"outside [{lo:.6g}, {hi:.6g}] from the reference levels of {_names(against)}: "
-                    "no weight makes them all best responses"
-                )
-            lo = hi = max(pinned.bound, 0.0)
-        if lo > hi + 1e-12 * max(1.0, abs(hi)):
-            raise CalibrationError(
-                f"{key}: empty interval [{lo:.6g}, {hi:.6g}] from the reference levels of {names}: "
-                "no weight makes them best responses; check the reference state"
-            )
-        if hi > MAX_WEIGHT:
-            raise CalibrationError(
-                f"{key}: unidentified: the reference levels of {names} only bound it from below "
-                f"({lo:.6g}); declare a number or a reference level that bounds it from above"
-            )
-        intervals[key] = (lo, max(lo, hi))
-        sources[key] = mine
-    instruments: dict[str, set[str]] = {}
-    for key, srcs in sources.items():
-        instruments.setdefault(key.split(".", 1)[0], set()).update(s.instrument for s in srcs)
-    return Calibrated(intervals, rows, {a: sorted(v) for a, v in instruments.items()}, sources)
-
-
-def bound_flags(sc: Scenario, world: World, cal: Calibrated) -> list[Flag]:
+def bound_flags(sc: Scenario, world: World, cal: Calibrated, lev: Leverage | None = None) -> list[Flag]:
     """Flags of the reference levels that are not global best responses at the calibrated weights.
 
     Each interior tariff (an equality row) is valued over its whole range on the same
@@ -362,7 +275,7 @@ def bound_flags(sc: Scenario, world: World, cal: Calibrated) -> list[Flag]:
         spec = sc.instrument(r.instrument)
 
         def payoff(v: float, r: Row = r, horizon: float = horizon) -> float:
-            return -float(proj.project_options(horizon, [(r.instrument, v)], (), r.actor, relative=True)[1])
+            return float(_value(proj, horizon, [(r.instrument, v)], r.actor, lev or {})[1])
 
         best = best_on_interval(payoff, spec.min, spec.max)
         gain = best.objective - payoff(x)
@@ -382,11 +295,15 @@ def calibrate(sc: Scenario, params: dict[str, float], flags: bool = True) -> Cal
     if not keys:
         return Calibrated({})
     world = reference_world(sc, params)
-    rows = restrictions(sc, params, keys, world, keyless=flags)
-    considered = {a: [f"{a}.{n}" for n in policy_instruments(sc, a)] for a in sc.actors}
-    cal = solve(keys, rows, considered)
+    lev = leverage(sc, params, world)
+    if any(p > 0.0 for p, _ in lev.values()):
+        cal = joint(sc, params, keys, world, flags, lev)
+    else:
+        rows = restrictions(sc, params, keys, world, keyless=flags)
+        considered = {a: [f"{a}.{n}" for n in policy_instruments(sc, a)] for a in sc.actors}
+        cal = solve(keys, rows, considered)
     if flags:
-        cal.flags = bound_flags(sc, world, cal)
+        cal.flags = bound_flags(sc, world, cal, lev)
     return cal
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -243,11 +243,14 @@ class Projector:
         horizon: float,
         options: list[tuple[str, float]],
         scheduled: Iterable[Change],
-        actor: str,
+        actor: str | Sequence[str],
         discount: bool = True,
         relative: bool = False,
     ) -> np.ndarray:
         """``actor``'s loss with no change, then with each single change ``(ref, value)`` made now.
+
+        ``actor`` may be a sequence of actors: then one row per actor (a 2-D array), from the same
+        evaluation of each part (both sides' losses cost one projection).
 
         A move made now does not cancel the instrument's known later changes (calendar
         moves, carried-out threats): the engine will still make them. Deals, which do
@@ -256,7 +259,7 @@ class Projector:
         Only the parts that depend on the changed instrument are evaluated again,
         so scoring a handful of options costs little more than one projection.
         With ``relative`` the parts no option touches are left out of every entry
-        (a common offset: differences between options are exact, levels are not).
+        (a common offset per actor: differences between options are exact, levels are not).
         """
         scheduled = list(scheduled)
         ctx = self._context(horizon, {}, scheduled, discount)
@@ -266,18 +269,28 @@ class Projector:
         if relative:
             touched = {k for ref, _ in options for k in deps.get(ref, ())}
             keys = [k for k in keys if k in touched]
-        parts = {k: self._part(k, base, ctx).get(actor, 0.0) for k in keys}
-        total = sum(parts.values())
-        out = [total]
+        if isinstance(actor, str):  # one actor: its column only (the common, fastest case)
+            parts = {k: self._part(k, base, ctx).get(actor, 0.0) for k in keys}
+            total = sum(parts.values())
+            out = [total]
+            for ref, value in options:
+                keys = deps.get(ref, [])
+                if not keys:
+                    out.append(total)
+                    continue
+                vals = dict(base)
+                vals[ref] = value  # a move now: the calendar's later moves of the instrument still happen
+                out.append(total + sum(self._part(k, vals, ctx).get(actor, 0.0) - parts[k] for k in keys))
+            return np.asarray(out)
+        both = {k: self._part(k, base, ctx) for k in keys}
+        totals = [sum(p.get(a, 0.0) for p in both.values()) for a in actor]
+        rows = [totals]
         for ref, value in options:
             keys = deps.get(ref, [])
-            if not keys:
-                out.append(total)
-                continue
-            vals = dict(base)
-            vals[ref] = value  # a move now: the calendar's later moves of the instrument still happen
-            out.append(total + sum(self._part(k, vals, ctx).get(actor, 0.0) - parts[k] for k in keys))
-        return np.asarray(out)
+            vals = {**base, ref: value}
+            new = [(self._part(k, vals, ctx), both[k]) for k in keys]
+            rows.append([t + sum(n.get(a, 0.0) - o.get(a, 0.0) for n, o in new) for a, t in zip(actor, totals)])
+        return np.asarray(rows).T
 
     @staticmethod
     def _unique(refs: list[str], arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

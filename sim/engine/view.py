@@ -190,13 +190,19 @@ class EngineView:
         return self._s.projector.project(horizon, overrides, sched)[actor or self.actor]
 
     def outlook_options(
-        self, horizon: float, options: list[tuple[str, float]], extra: Sequence[Change] = (), relative: bool = False
+        self,
+        horizon: float,
+        options: list[tuple[str, float]],
+        extra: Sequence[Change] = (),
+        relative: bool = False,
+        actors: Sequence[str] | None = None,
     ) -> Any:
-        """``relative``: leave out the losses no option touches (compare options only)."""
+        """``relative``: leave out the losses no option touches (compare options only); ``actors``: one row each."""
         sched = self._s.known(True)
         if extra:
             sched = sorted([*sched, *extra], key=lambda c: c[0])
-        return self._s.projector.project_options(horizon, options, sched, self.actor, relative=relative)
+        who = self.actor if actors is None else actors
+        return self._s.projector.project_options(horizon, options, sched, who, relative=relative)
 
     # ---------------------------------------------------------- the scenario
     def day(self, date: Date) -> float:

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from sim.bargaining.threats import threat_point_value
 from sim.policies.base import Decision, Horizon, Params, Policy, PositiveBn, Rationality, register
 from sim.policies.view import View
 from sim.scenario.numbers import MAX_ITEMS, Bn, Days, Weight
@@ -42,9 +43,12 @@ class BestResponse(Policy):
     (``sim.projection``, vectorised over options), assuming the other side plays
     ``opponent``: ``hold`` (keeps its instruments) or ``tit_for_tat`` (answers an
     escalation with one and a step back with one, after ``opponent_lag_days``).
-    A threat's target is assumed to concede when conceding costs it less than
-    the threat carried out. The choice is logit with rationality ``λ`` per $bn:
-    ``λ = 0`` uniform, large ``λ`` best response.
+    With talks before the horizon (probability ``p``, own weight ``w``) an option is
+    worth ``−(1 − p·w)·L_own + p·w·L_other`` (Nash 1953's leverage term, both losses
+    from one projection; ``−L_own`` at ``p = 0``). A threat's target weighs it by its
+    credibility under the public belief over the issuer's audience type (§5).
+    The choice is logit with rationality ``λ`` per $bn: ``λ = 0`` uniform, large
+    ``λ`` best response.
     """
 
     name = "best_response"
@@ -93,11 +97,14 @@ class BestResponse(Policy):
         overrides: dict[str, Any] | None = None,
         extra: list[tuple[float, str, float]] = (),
         actor: str | None = None,
+        include_threats: bool = True,
     ) -> Any:
+        """``actor``'s (default own) expected loss; ``include_threats``: pending ones carried out."""
         total = 0.0
+        h = self.params.horizon_days
         for p, changes in self.believed_changes(view):
             if p > 0:
-                total = total + p * view.outlook(self.params.horizon_days, overrides, [*extra, *changes], actor)
+                total = total + p * view.outlook(h, overrides, [*extra, *changes], actor, include_threats)
         return total
 
     def expected_options(
@@ -106,13 +113,20 @@ class BestResponse(Policy):
         options: list[tuple[str, float]],
         extra: list[tuple[float, str, float]] = (),
         relative: bool = False,
+        actors: tuple[str, str] | None = None,
     ) -> np.ndarray:
-        """Own expected loss with no change, then with each single change, over the beliefs."""
-        total = np.zeros(len(options) + 1)
+        """Own expected loss with no change, then with each single change (``actors``: one row each)."""
+        total = np.zeros(len(options) + 1 if actors is None else (len(actors), len(options) + 1))
+        h = self.params.horizon_days
         for p, changes in self.believed_changes(view):
             if p > 0:
-                total += p * view.outlook_options(self.params.horizon_days, options, [*extra, *changes], relative)
+                total += p * view.outlook_options(h, options, [*extra, *changes], relative, actors)
         return total
+
+    def leverage(self, view: View) -> tuple[float, float]:
+        """``(p, w)``: P(talks within the horizon) and the own bargaining weight (``w`` unread at ``p = 0``)."""
+        p = view.talks_probability(self.params.horizon_days)
+        return p, (view.bargaining_weight if p > 0.0 else 0.0)
 
     # ------------------------------------------------------------ options
     def _other(self, view: View) -> str:
@@ -143,6 +157,8 @@ class BestResponse(Policy):
                 if v != current[n]:
                     rows[key].append((n, v))
         me = view.actor
+        p_talks, weight = self.leverage(view)
+        both = (me, self._other(view)) if p_talks > 0.0 else None
         # only differences between options matter unless some option is scored in levels
         relative = not self.params.threats and not (self.params.defect and view.deal_in_force)
         if self.params.opponent == "tit_for_tat":
@@ -157,15 +173,17 @@ class BestResponse(Policy):
                 [(f"{me}.{n}", v) for n, v in opts],
                 self._mirror(view, direction),
                 relative and self.params.opponent != "tit_for_tat",
+                both,
             )
+            own, other = (loss, loss) if both is None else (loss[0], loss[1])
+            value = threat_point_value(own, other, weight, p_talks)  # −own at p = 0
             if direction == 0:
-                utilities[0] = -float(loss[0])
-            hold = float(loss[0])
-            for opt, l in zip(opts, loss[1:]):
-                if abs(float(l) - hold) <= 1e-12 * max(abs(float(l)), abs(hold)):  # relative: no $ scale
+                utilities[0] = float(value[0])
+            for j, opt in enumerate(opts, 1):
+                if _same(own, j) and (both is None or _same(other, j)):
                     continue  # a move that changes nothing over the horizon is not an option (no cheap moves)
                 labels.append(("set", opt))
-                utilities.append(-float(l) - self.params.move_cost_bn)
+                utilities.append(float(value[j]) - self.params.move_cost_bn)
         u_hold = utilities[0]
         # threats
         pending = {t.instrument for t in view.pending_threats(view.actor)}
@@ -173,7 +191,7 @@ class BestResponse(Policy):
             if template.instrument in pending:
                 continue
             labels.append(("threat", template))
-            utilities.append(self._threat_utility(view, template))
+            utilities.append(self._threat_utility(view, template, p_talks, weight))
         # talks
         if self.params.talks and not view.deal_in_force and view.t - view.last_talks >= self.params.talks_cooldown_days:
             gain = view.talks_gain()
@@ -192,7 +210,9 @@ class BestResponse(Policy):
                 overrides = {r: x for r, x in before.items() if not r.startswith(view.actor + ".")}
                 overrides[f"{view.actor}.{n}"] = v
                 labels.append(("defect", (n, v)))
-                utilities.append(-float(self.expected_loss(view, overrides)) - view.defection_cost_bn)
+                lost = float(self.expected_loss(view, overrides))
+                theirs = float(self.expected_loss(view, overrides, (), both[1])) if both else 0.0
+                utilities.append(threat_point_value(lost, theirs, weight, p_talks) - view.defection_cost_bn)
         k = logit_choice(np.asarray(utilities), self.params.rationality, self.rng)
         kind, payload = labels[k]
         if kind == "hold":
@@ -208,8 +228,8 @@ class BestResponse(Policy):
     def _as_threat(self, view: View, template: ThreatTemplate) -> ThreatMove:
         return template.threat("candidate", view.actor, view.date(view.t), view.date(view.t))
 
-    def _threat_utility(self, view: View, template: ThreatTemplate) -> float:
-        """Own payoff if the threat is issued, predicting the target's best answer."""
+    def _threat_utility(self, view: View, template: ThreatTemplate, p_talks: float = 0.0, weight: float = 0.0) -> float:
+        """Own payoff if issued: the target answers by :meth:`concede_to_threat`'s rule, then the own choice."""
         t = self._as_threat(view, template)
         ref, value = view.threat_value(t)
         due = view.t + template.deadline_days
@@ -219,29 +239,51 @@ class BestResponse(Policy):
         carried = [(due, ref, value)]
         conceded = [(view.t + template.deadline_days * 0.5, cref, float(bound))]
         target = c.actor
-        target_if_carried = float(self.expected_loss(view, None, carried, target))
-        target_if_conceded = float(self.expected_loss(view, None, conceded, target)) + template.concession_cost_bn
-        if target_if_conceded < target_if_carried:
-            return -float(self.expected_loss(view, None, conceded))
-        own_carry = float(self.expected_loss(view, None, carried))
-        own_back = float(self.expected_loss(view)) + view.backdown_cost(t)
-        return -min(own_carry, own_back)
+
+        def loss(extra: list[tuple[float, str, float]], who: str | None = None) -> float:
+            return float(self.expected_loss(view, None, extra, who))
+
+        tgt_carried, tgt_not, tgt_conceded = loss(carried, target), loss([], target), loss(conceded, target)
+        own_carried, own_not = loss(carried), loss([])
+        q = view.credibility(t, own_carried - own_not)
+        if tgt_conceded + template.concession_cost_bn < q * tgt_carried + (1.0 - q) * tgt_not:
+            return float(threat_point_value(loss(conceded), tgt_conceded, weight, p_talks))
+        backdown = view.backdown_cost(t)
+        if own_carried <= own_not + backdown:
+            return float(threat_point_value(own_carried, tgt_carried, weight, p_talks))
+        return float(threat_point_value(own_not, tgt_not, weight, p_talks)) - backdown
 
     # ------------------------------------------------------------ binary calls
     def concede_to_threat(self, view: View, threat: ThreatMove) -> bool:
+        """Concede iff ``conceded + cost < q·carried + (1 − q)·not carried`` (docs/model.md §5).
+
+        ``q = view.credibility(threat, a*)``: P(carried out) under the public belief over the issuer's
+        audience type, ``a*`` the issuer's extra projected loss over this horizon if it is carried out.
+        Branches are projected without the pending threats (this one among them).
+        """
         ref, value = view.threat_value(threat)
         c = threat.condition
         bound = c.at_most if c.at_most is not None else c.at_least
-        deadline = view.day(threat.deadline)
-        carried = float(self.expected_loss(view, None, [(max(deadline, view.t + 1e-9), ref, value)]))
-        conceded = float(self.expected_loss(view, {f"{c.actor}.{c.instrument}": float(bound)}))
-        return conceded + view.param(threat.concession_cost_bn) < carried
+        carried = [(max(view.day(threat.deadline), view.t + 1e-9), ref, value)]
+
+        def loss(extra: list[tuple[float, str, float]], who: str | None = None, over: Any = None) -> float:
+            return float(self.expected_loss(view, over, extra, who, include_threats=False))
+
+        q = view.credibility(threat, loss(carried, threat.actor) - loss([], threat.actor))
+        expected = q * loss(carried) + (1.0 - q) * loss([])
+        conceded = loss([], None, {f"{c.actor}.{c.instrument}": float(bound)})
+        return conceded + view.param(threat.concession_cost_bn) < expected
 
     def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
+        """Carry out iff the extra loss is at most the own backing-down cost (pending threats left out)."""
         ref, value = view.threat_value(threat)
-        carried = float(self.expected_loss(view, {ref: value}))
-        backed = float(self.expected_loss(view)) + view.backdown_cost(threat)
+        carried = float(self.expected_loss(view, {ref: value}, include_threats=False))
+        backed = float(self.expected_loss(view, include_threats=False)) + view.backdown_cost(threat)
         return carried <= backed
+
+
+def _same(loss: np.ndarray, j: int) -> bool:  # option j leaves loss as holding does (1e-12 relative: no $ scale)
+    return abs(float(loss[j]) - float(loss[0])) <= 1e-12 * max(abs(float(loss[j])), abs(float(loss[0])))
 
 
 @register
@@ -287,7 +329,6 @@ class Bayesian(BestResponse):
         prior = np.asarray(self.params.prior or [1.0] * len(self.params.types_bn), dtype=float)
         self.belief = prior / prior.sum()
         self.types = np.asarray(self.params.types_bn, dtype=float)
-        self._seen_concession = False
         self._done = False
 
     @classmethod

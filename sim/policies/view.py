@@ -129,6 +129,25 @@ class View(Protocol):
         """Own gain if talks were held now and both agreed (0 if no package helps both)."""
         ...
 
+    def talks_probability(self, horizon: float) -> float:
+        """P(talks open within ``horizon`` days from now): summits not yet held, threat deadlines
+        (if talks follow them) and the background rate ``talks_per_year``; 0 without a deal space."""
+        ...
+
+    @property
+    def bargaining_weight(self) -> float:
+        """Own weight ``w_i`` in the deal space's bargaining solution (docs/model.md §4)."""
+        ...
+
+    def credibility(self, threat: ThreatMove, stakes: float) -> float:
+        """P(``threat``'s issuer carries it out) when carrying it out costs the issuer ``stakes`` ($bn)
+        more than backing down: ``P(a ≥ stakes)`` under the public belief over its audience type (§5)."""
+        ...
+
+    def backdown_cost(self, threat: ThreatMove) -> float:
+        """Own cost of backing down from an own threat: its own figure, else the own (true) audience type."""
+        ...
+
     def pending_threats(self, issuer: str | None = None) -> list[ThreatMove]: ...
 
     def threat_value(self, threat: ThreatMove) -> tuple[str, float]:
@@ -153,9 +172,18 @@ class View(Protocol):
         ...
 
     def outlook_options(
-        self, horizon: float, options: list[tuple[str, float]], extra: Sequence[Change] = (), relative: bool = False
+        self,
+        horizon: float,
+        options: list[tuple[str, float]],
+        extra: Sequence[Change] = (),
+        relative: bool = False,
+        actors: Sequence[str] | None = None,
     ) -> Any:
-        """Own projected loss with no change, then with each change ``(ref, value)`` made now."""
+        """Own projected loss with no change, then with each change ``(ref, value)`` made now.
+
+        ``actors``: the losses of each of these actors instead, one row each (a 2-D array), from
+        the same projection. ``relative``: parts no option touches left out (a common offset per row).
+        """
         ...
 
     # ---------------------------------------------------------- the scenario
