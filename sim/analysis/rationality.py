@@ -185,5 +185,5 @@ def write_csv(result: Rationality, root: Path) -> Path:
     table.insert(0, "scenario", result.scenario)
     table.insert(1, "runs", result.runs)
     table.insert(2, "seed", result.seed)
-    atomic_write_text(path, table.to_csv(index=False, float_format="%.10g"))
+    atomic_write_text(path, table.to_csv(index=False, float_format="%.17g"))
     return path

@@ -15,7 +15,7 @@ Only the instruments an actor's policy may move restrict its weights. An empty
 interval, an unidentified weight (in no restriction, or unbounded) and weights that are
 only jointly identified are errors naming the instrument.
 
-With background talks (``deal_space.talks_per_year > 0``) each option is valued with the
+With talks at the reference date (``calibration.talks_per_year > 0``) each option is valued with the
 leverage term of the threat point (:func:`~sim.bargaining.threats.threat_point_value`), as
 the strategic policies value it; an actor's payoffs then depend on the other's weights too,
 so each actor's weights are solved with the other's held (midpoints), alternating to a fixed
@@ -141,17 +141,19 @@ def leverage(sc: Scenario, params: dict[str, float], world: World) -> Leverage:
     """Each actor's ``(p, w)`` at the reference state (docs/model.md §3–§4), as its policy reads them.
 
     The reference date has no summits and no threat deadlines, so talks open only at the
-    background rate: ``p = 1 − exp(−talks_per_year·H/365)`` over the actor's policy horizon
-    ``H``. ``w`` is the actor's weight in the deal space's bargaining solution with the first
-    summit's settings (as :meth:`sim.engine.deals.DealBook.weight`). ``p = 0`` without talks.
+    reference's own rate (``calibration.talks_per_year``, not the dispute's):
+    ``p = 1 − exp(−rate·H/365)`` over the actor's policy horizon ``H``. ``w`` is the actor's
+    weight in the deal space's bargaining solution with the first summit's settings (as
+    :meth:`sim.engine.deals.DealBook.weight`). ``p = 0`` without talks.
     """
     ds = sc.deal_space
-    if ds is None or ds.talks_per_year <= 0.0:
+    rate = sc.calibration.talks_per_year if sc.calibration is not None else 0.0
+    if ds is None or rate <= 0.0:
         return {a: (0.0, 0.0) for a in sc.actors}
     table = SimpleNamespace(sc=sc, world=world, param=lambda x: num(x, params))
     a1, a2 = sc.actors
     w1 = nash_weight(bargaining_settings(table, (a1, a2), first_summit(sc)))  # type: ignore[arg-type]
-    p = {a: background_talks_probability(ds.talks_per_year, policy_horizon(sc, a)) for a in sc.actors}
+    p = {a: background_talks_probability(rate, policy_horizon(sc, a)) for a in sc.actors}
     return {a1: (p[a1], w1), a2: (p[a2], 1.0 - w1)}
 
 

@@ -272,8 +272,8 @@ class Engine:
         """``a*``: the issuer's extra loss over its horizon from carrying ``t`` out now, as the public reckons it."""
         self.prepare()
         ref, value = self.threats.target_value(t)
-        horizon = float(self.sc.actors[t.actor].policy.params.get("horizon_days", 90.0))
-        both = self.projector.project(horizon, {ref: np.array([self.world.values[ref], value])}, self.scheduled(False))
+        h = float(self.sc.actors[t.actor].policy.params.get("horizon_days", 90.0))
+        both = self.projector.project(h, {ref: np.array([self.world.values[ref], value])}, self.scheduled(False))
         x = np.broadcast_to(np.asarray(both[t.actor], dtype=float), (2,))
         return float(x[1] - x[0])
 
@@ -341,18 +341,8 @@ class Engine:
             row[f"shortage_days_{c.name}"] = c.shortage_days
             row[f"unmet_demand_days_{c.name}"] = c.unmet_demand_days
             row[f"stockout_day_{c.name}"] = self.chokepoints.stockout_day[c.name]
-        ds = self.sc.deal_space
-        if ds is not None:
-            keys = [f"{i.actor}.{i.instrument}" for i in ds.items]
-            keys += [transfer_key(t.payer, t.payee) for t in ds.transfers]
-            for ref in keys:
-                row[f"deal_{ref}"] = out.first_terms.get(ref, math.nan)
-            for i in ds.items:
-                ref = f"{i.actor}.{i.instrument}"
-                row[f"deal_{ref}_share"] = out.first_shares.get(ref, math.nan)
-            row["deal_duration_days"] = out.first_duration
-            for a in self.sc.actors:  # each side's gain over no deal at the first deal (net of signing), $bn
-                row[f"deal_gain_{a}"] = out.first_gains.get(a, math.nan)
+        if self.sc.deal_space is not None:
+            row.update(out.deal_row(self.sc.deal_space, list(self.sc.actors)))
         for ref, v in self.peak.items():
             row[f"peak_{ref}"] = v
         below = below_reference(self.sc, self.clock.events, w.reference, self.calibrated)

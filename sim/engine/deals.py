@@ -187,7 +187,7 @@ class DealBook:
         if result.agreement is None:
             if result.rejected_by is not None:
                 self.table.reputation.rejected(result.rejected_by, result.offer)
-                why = f"{result.rejected_by} rejects an offer worth ${result.offer:.3g}bn over no deal"
+                why = f"{result.rejected_by} rejects the offer"
             else:
                 why = "no package leaves both sides better off"
             self.clock.log(EventKind.NO_DEAL, None, None, None, None, why)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 BAND = 0.05
 """Half-width of the stalemate band on the hostility index (which lies in [0, 1]).
@@ -107,6 +108,22 @@ class Outcome:
             self.first_shares = dict(shares or {})
             self.first_duration = duration
             self.first_gains = dict(gains or {})
+
+    def deal_row(self, ds: Any, actors: list[str]) -> dict[str, float]:
+        """The summary's columns of the first deal (NaN without one): each item's value from signing
+        and the share of the duration it held, each transfer, the duration, each side's gain over no
+        deal (net of its signing cost, $bn)."""
+        row: dict[str, float] = {}
+        for i in ds.items:
+            row[f"deal_{i.actor}.{i.instrument}"] = self.first_terms.get(f"{i.actor}.{i.instrument}", math.nan)
+        for t in ds.transfers:
+            row[f"deal_transfer.{t.payer}.{t.payee}"] = self.first_terms.get(f"transfer.{t.payer}.{t.payee}", math.nan)
+        for i in ds.items:
+            row[f"deal_{i.actor}.{i.instrument}_share"] = self.first_shares.get(f"{i.actor}.{i.instrument}", math.nan)
+        row["deal_duration_days"] = self.first_duration
+        for a in actors:
+            row[f"deal_gain_{a}"] = self.first_gains.get(a, math.nan)
+        return row
 
     def capitulate(self, actor: str, now: float) -> None:
         """``actor`` met the other side's demands unilaterally (the first one before a deal counts)."""

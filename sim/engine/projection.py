@@ -17,18 +17,17 @@ SimPy inside: the projection is vectorised over packages with numpy.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from sim.engine.links import choke_motive_rates, decaying_total, link_state, link_totals
+from sim.engine.ramp import diversification, ramp_updates
 from sim.engine.world import World
 from sim.model.chokepoints import (
     at_least,
     chokepoint_inflows,
-    diversification_rate,
     licensed_share,
     stock_path,
     withheld_rate,
@@ -148,29 +147,6 @@ class Projector:
                 ch.s, licensed_share(ch.shares, tier), ch.content, at_least(tier, ch.et_tier), x
             )
         return hit
-
-    @staticmethod
-    def _ramp(ch: Any, t0: float, t1: float) -> list[tuple[float, float, float]]:
-        """``(day, x, xb)`` after each capacity update in ``(t0, t1)`` that changes the alternative supply.
-
-        The engine updates every ``alt_review`` days from day 0 (``chokepoints._alternative``); here at
-        the base ramp only, without the shortage acceleration, capped at ``min(max_share, s)``.
-        """
-        if ch.ramp <= 0.0:
-            return []
-        review = ch.alt_review
-        cap = min(ch.max_share, ch.s)
-        step = ch.ramp * review
-        x, xb = ch.x, ch.xb
-        out = []
-        k = math.floor(t0 / review) + 1
-        while k * review < t1 and (x < cap or xb < cap):
-            nx, nxb = min(cap, x + step), min(cap, xb + step)
-            if (nx, nxb) != (x, xb):
-                x, xb = nx, nxb
-                out.append((k * review, x, xb))
-            k += 1
-        return out
 
     def _part_refs(self, key: str) -> list[str]:
         kind, name = key.split(":", 1)
@@ -345,7 +321,7 @@ class Projector:
         for c in changes:
             cuts.add(c[0])
             cuts.add(c[0] + d)
-        ramp = self._ramp(ch, t0, t1)
+        ramp = ramp_updates(ch, t0, t1)
         for day, _x, _xb in ramp:  # the share changes, and the licences filed under it arrive one delay later
             cuts.add(day)
             cuts.add(day + d)
@@ -388,17 +364,4 @@ class Projector:
                         ch.security, motive_weights, ch.var, licensed, approval
                     )
         g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
-        return ch.var * g, security, withheld, self._diversification(ch, ramp, t0, t1, rho)
-
-    @staticmethod
-    def _diversification(ch: Any, ramp: list[tuple[float, float, float]], t0: float, t1: float, rho: float) -> float:
-        """The supplier's discounted rent lost to alternative supply beyond the baseline, ``rent·(x − xb)``
-        held between capacity updates."""
-        if not ramp:
-            return pv_factor(t0, t1, rho) * diversification_rate(ch.rent, ch.x, ch.xb)
-        out = 0.0
-        a, x, xb = t0, ch.x, ch.xb
-        for day, nx, nxb in ramp:
-            out += pv_factor(a, day, rho) * diversification_rate(ch.rent, x, xb)
-            a, x, xb = day, nx, nxb
-        return out + pv_factor(a, t1, rho) * diversification_rate(ch.rent, x, xb)
+        return ch.var * g, security, withheld, diversification(ch, ramp, t0, t1, rho)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from sim.scenario.base import Base, InstrumentRef
 from sim.scenario.fields import DomesticRatio, Elasticity, Exponent, MotiveWeight
@@ -77,5 +77,12 @@ class Calibration(Base):
     )
     file: str | None = Field(
         default=None, description="Calibration record written by `tradesim calibrate` (relative to this file)."
+    )
+    talks_per_year: Annotated[float, Strict()] = Field(
+        default=0.0,
+        ge=0.0,
+        le=365.0,
+        description="Rate of talks at the reference date: with it, each option is valued with the leverage "
+        "term as the strategic policies value it (0: no talks then, the own loss alone).",
     )
     note: str = ""

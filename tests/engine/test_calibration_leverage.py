@@ -30,11 +30,13 @@ RATE = 2.0  # unscheduled talks per year: the baseline's weights stay non-negati
 
 
 def with_talks(d: dict, rate: float = RATE, weights: object = "patience") -> dict:
-    """``d`` with background talks at ``rate`` a year over a deal space that never agrees: its one package
+    """``d`` with background talks at ``rate`` a year (now and at the reference date) over a deal space that
+    never agrees: its one package
     is a transfer of 0, which helps nobody (a deal needs both sides to gain)."""
     d = copy.deepcopy(d)
     zero = [{"payer": "US", "payee": "CN", "values_bn": [0.0]}]
     d["deal_space"] = {"talks_per_year": rate, "items": [], "transfers": zero, "weights": weights}
+    d["calibration"]["talks_per_year"] = rate  # the same rate at the reference date
     return d
 
 

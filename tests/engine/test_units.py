@@ -257,7 +257,8 @@ def test_scaling_money_by_a_power_of_two_scales_payoffs_exactly(case, m):
         s0, s1 = r0.summary, r1.summary
         assert list(s0) == list(s1)
         for col in s0:
-            money = col.startswith(("payoff_", "loss_", "deal_transfer.", "deal_gain_")) or col == "plausibility_bound_bn"
+            money = col.startswith(("payoff_", "loss_", "deal_transfer.", "deal_gain_"))
+            money = money or col == "plausibility_bound_bn"
             f = k if money else factors.get(col, 1.0)
             x0 = s0[col] * f if isinstance(s0[col], float) and f != 1.0 else s0[col]
             assert _same(x0, s1[col]), (case, m, r0.run, col, s0[col], s1[col])
