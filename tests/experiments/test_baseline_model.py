@@ -8,6 +8,7 @@ Carlo standard error in the margin (docs/model.md §6a, "Worked example").
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -84,8 +85,11 @@ def test_deals_are_individually_rational_in_expectation():
         assert 0.0 <= r.violations < 0.5  # ex-post violations are reported, and rare
 
 
-def _paired(overrides_low: list[str], overrides_high: list[str], runs: int = 200):
-    lo = sim.run(BASELINE, runs=runs, seed=DEFAULT_SEED, workers=2, out=None, record_series=False, overrides=overrides_low)
+@functools.cache
+def _paired(overrides_low: tuple[str, ...], overrides_high: tuple[str, ...], runs: int = 200):
+    lo = sim.run(
+        BASELINE, runs=runs, seed=DEFAULT_SEED, workers=2, out=None, record_series=False, overrides=overrides_low
+    )
     hi = sim.run(
         BASELINE, runs=runs, seed=DEFAULT_SEED, workers=2, out=None, record_series=False, overrides=overrides_high
     )
@@ -97,20 +101,28 @@ def _us_share(s):
 
 
 @pytest.mark.parametrize(
-    ("path", "low", "high", "sign"),
+    ("path", "low", "high", "measure", "sign"),
     [
-        # more magnet cover: the US's no-deal value rises, so its share of the surplus rises (MODEL §9)
-        ("chokepoints.rare_earth_magnets.initial_stock_days", "14", "56", +1),
-        # a bigger threat: China's no-deal value falls, so the US's share rises
-        ("calendar.2.add", "0.5", "1.5", +1),
+        # more magnet cover raises the US's no-deal value: the same deal is worth less to it over no deal
+        ("chokepoints.rare_earth_magnets.initial_stock_days", "14", "56", "deal_gain_US", -1),
+        # ... and the US ends better off (its cover is private: China's offers cannot condition on it)
+        ("chokepoints.rare_earth_magnets.initial_stock_days", "14", "56", "payoff_US", +1),
+        # a bigger threat lowers China's no-deal value: the US takes a larger share of the gains
+        ("calendar.2.add", "0.5", "1.5", "us_share", +1),
+        # a bigger threat costs China
+        ("calendar.2.add", "0.5", "1.5", "payoff_CN", -1),
     ],
 )
-def test_deal_terms_move_with_their_causes(path, low, high, sign):
-    """Same seeds, one parameter changed: the US's share of the surplus at the first deal moves as theory says
+def test_deal_terms_move_with_their_causes(path, low, high, measure, sign):
+    """Same seeds, one parameter changed: the first deal's split and each side's payoff move as theory says
     (paired over the runs that reach a deal in both, mean difference beyond two standard errors)."""
-    lo, hi = _paired([f"{path}={low}"], [f"{path}={high}"])
+    lo, hi = _paired((f"{path}={low}",), (f"{path}={high}",))
     both = lo.index[(lo["outcome"] == "deal") & (hi["outcome"] == "deal")]
-    diff = (_us_share(hi.loc[both]) - _us_share(lo.loc[both])).to_numpy()
+
+    def get(s):
+        return _us_share(s) if measure == "us_share" else s[measure]
+
+    diff = (get(hi.loc[both]) - get(lo.loc[both])).to_numpy()
     assert len(diff) > 50
     mean, se = diff.mean(), diff.std(ddof=1) / math.sqrt(len(diff))
-    assert sign * mean > 2 * se, (path, mean, se)
+    assert sign * mean > 2 * se, (path, measure, mean, se)
