@@ -188,6 +188,8 @@ class DealBook:
             if result.rejected_by is not None:
                 self.table.reputation.rejected(result.rejected_by, result.offer)
                 why = f"{result.rejected_by} rejects the offer"
+            elif result.refused is not None:
+                why = f"{result.refused} refuses the agreement (its policy)"
             else:
                 why = "no package leaves both sides better off"
             self.clock.log(EventKind.NO_DEAL, None, None, None, None, why)
@@ -275,22 +277,20 @@ class DealBook:
             self._move(a, n, v, EventKind.DEAL, "deal terms: second option of a part", react=False)
 
     def _expire(self, parties: list[str], version: int = 0) -> None:
+        """The deal ends: its items snap back to their values before it; with ``renew``, renewal talks
+        open at once, valued against that dispute (the disagreement point recomputed now)."""
         if version != self.version or not self.terms:
             return  # that deal was broken earlier
-        if self.table.sc.deal_space.renew:
-            self.locked = set()
-            self.version += 1  # the old deal's pending switches are void
-            self.clock.log(EventKind.TALKS, None, None, None, None, "renewal talks at expiry")
-            terms, self.terms = self.terms, {}
-            if self._bargain(parties, self.spec, renewal=True):
-                return
-            self.terms = terms
         self.locked = set()
         self.terms = {}
+        self.version += 1  # the old deal's pending switches are void
         for ref, v in self.before.items():
             a, n = ref.split(".", 1)
             self._move(a, n, v, EventKind.EXPIRY, "deal expired: snap back", react=False)
         self.clock.log(EventKind.DEAL_EXPIRED, None, None, None, None, "")
+        if self.table.sc.deal_space.renew:
+            self.clock.log(EventKind.TALKS, None, None, None, None, "renewal talks at expiry")
+            self._bargain(parties, self.spec, renewal=True)
 
     def enforce(self, actor: str) -> bool:
         """Is the deal in force still worth keeping for ``actor``? If not, it breaks the deal (MODEL §5).

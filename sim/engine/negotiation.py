@@ -123,8 +123,9 @@ class Talks:
     """What talks produced: an agreement, or none (and, for a rejected offer, who rejected what)."""
 
     agreement: Agreement | None
-    rejected_by: str | None = None
+    rejected_by: str | None = None  # the responder who rejected an offer (screening)
     offer: float = float("nan")
+    refused: str | None = None  # a side whose policy refused the agreement found
 
 
 #: A part held for less than this share of the duration (or all but it) counts as one option.
@@ -390,6 +391,5 @@ def negotiate(
     agreement = Agreement(first, then, shares, gains, {p1: costs[0], p2: costs[1]}, duration)
     if not ask:
         return Talks(agreement)
-    if all(engine.actors[p].policy.accept_deal(engine.actors[p].view, gains[p]) for p in parties):
-        return Talks(agreement)
-    return Talks(None)
+    refusing = [p for p in parties if not engine.actors[p].policy.accept_deal(engine.actors[p].view, gains[p])]
+    return Talks(None, refused=refusing[0]) if refusing else Talks(agreement)

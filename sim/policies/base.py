@@ -71,6 +71,10 @@ MAX_RATIONALITY = 1e6
 Rationality = Annotated[float, Strict(), Field(ge=0, le=MAX_RATIONALITY, allow_inf_nan=False)]
 
 
+#: A gain this close to 0 ($bn; $1,000) is indifference, which accepts.
+INDIFFERENCE_BN = 1e-6
+
+
 class Policy:
     """Base class: holds nothing, concedes nothing, carries out its threats."""
 
@@ -120,8 +124,12 @@ class Policy:
         return True
 
     def accept_deal(self, view: View, gain_bn: float) -> bool:
-        """At a summit: accept a package worth ``gain_bn`` over no deal?"""
-        return gain_bn > 0.0
+        """At talks: accept an agreement worth ``gain_bn`` over no deal (net of the signing cost)?
+
+        An agreement that leaves the side exactly indifferent is accepted (the usual tie-break of
+        bargaining theory: a proposer leaves the responder exactly its disagreement value).
+        """
+        return gain_bn >= -INDIFFERENCE_BN
 
     @classmethod
     def series_fields(cls, actor: str, params: dict[str, Any]) -> list[str]:

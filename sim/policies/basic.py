@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from sim.policies.base import Decision, Horizon, Params, Policy, PositiveBn, register
+from sim.policies.base import INDIFFERENCE_BN, Decision, Horizon, Params, Policy, PositiveBn, register
 from sim.policies.view import View
 from sim.scenario.numbers import Bn, BnPerDay, Share
 from sim.scenario.schema import ThreatMove
@@ -33,7 +33,7 @@ class Scripted(Policy):
         return self.params.carry_out_threats
 
     def accept_deal(self, view: View, gain_bn: float) -> bool:
-        return self.params.accept_deals and gain_bn > 0.0
+        return self.params.accept_deals and gain_bn >= -INDIFFERENCE_BN
 
 
 @register

@@ -178,6 +178,7 @@ def test_run_deal_in_force_at_the_horizon():
 def test_run_deal_expired_before_the_horizon_is_still_a_deal():
     d = base_dict()
     _deal(d, 30)  # day 20 + 30: expires on day 50 and snaps back, the horizon is day 100
+    d["deal_space"]["renew"] = False
     res = run_replication(scenario_from_dict(d), 1, 0)
     assert events(res, "deal_expired")
     assert res.summary["outcome"] == "deal" and res.summary["deal_in_force_at_horizon"] is False

@@ -71,6 +71,7 @@ def test_a_deal_ends_the_threats_hold_and_later_calendar_moves_apply_again():
     d["calendar"].append({"type": "summit", "date": "2025-02-10", "parties": ["US", "CN"]})  # day 40
     d["deal_space"] = {
         "duration_days": 10,
+        "renew": False,  # the deal ends on day 50 and its items snap back
         "talks_after_deadlines": False,  # the deal comes at the summit, not at the threat's deadline
         "items": [{"actor": "US", "instrument": "tariff", "values": [0.0, 0.5]}],
     }
