@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from sim.engine.choke_projection import Plan, choke_row, choke_rows, make_plan
-from sim.engine.links import decaying_total, link_state, link_totals
+from sim.engine.links import decaying_total, link_losses_rows, link_segments, link_state, link_totals
 from sim.engine.world import World
 from sim.model.chokepoints import at_least, chokepoint_inflows, licensed_share
 from sim.model.trade import adjustment_path
@@ -140,38 +140,39 @@ class Projector:
 
     def _rows(self, key: str, base: dict[str, Any], refs: list[str], rows: np.ndarray, ctx: tuple) -> dict:
         """Losses of one part for each row of ``rows`` (values of ``refs``; the part's other instruments
-        at ``base``): a chokepoint's rows at once, a link's one by one."""
+        at ``base``): many rows at once as arrays, a few one by one. Rows already valued from the same
+        state come from the memo."""
+        n = len(rows)
+        if n < ROWS_AT_ONCE:
+            acc: dict[str, np.ndarray] = {}
+            vals = dict(base)
+            for i, row in enumerate(rows):
+                for r, x in zip(refs, row):
+                    vals[r] = float(x)
+                for a, x in self._part(key, vals, ctx).items():
+                    acc.setdefault(a, np.zeros(n))[i] = x
+            return acc
+        t0, t1, _changes, rho, _tcuts, by_ref = ctx
         kind, name = key.split(":", 1)
-        if kind == "choke" and len(rows) >= ROWS_AT_ONCE:
-            mine = tuple(tuple(ctx[5][r]) if r in ctx[5] else () for r in self._refs[key])
-            cols = [
-                rows[:, refs.index(r)].astype(float) if r in refs else np.full(len(rows), float(base[r]))
-                for r in self._refs[key]
-            ]
-            return self._choke_part(name, cols, mine, ctx)
-        acc: dict[str, np.ndarray] = {}
-        vals = dict(base)
-        for i, row in enumerate(rows):
-            for r, x in zip(refs, row):
-                vals[r] = float(x)
-            for a, x in self._part(key, vals, ctx).items():
-                acc.setdefault(a, np.zeros(len(rows)))[i] = x
-        return acc
-
-    def _choke_part(self, name: str, cols: list[np.ndarray], mine: tuple, ctx: tuple) -> dict[str, np.ndarray]:
-        """A chokepoint's losses per row of (control, approval, delay) values ``cols``; rows already
-        valued from the same state come from the memo, the others are valued together per delay."""
-        t0, t1, _changes, rho, _tcuts, _by_ref = ctx
-        ch = self._chokes[name]
-        pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
-        n = len(cols[0])
-        out = {ch.consumer: np.zeros(n), ch.supplier: np.zeros(n)}
+        prefs = self._refs[key]
+        mine = tuple(tuple(by_ref[r]) if r in by_ref else () for r in prefs)
+        cols = [rows[:, refs.index(r)].astype(float) if r in refs else np.full(n, float(base[r])) for r in prefs]
+        if kind == "link":
+            l = self._links[name]
+            share = self.w.link_share(l)
+            state: tuple = (mine, l.a, share)
+            sides = (l.importer, l.exporter)
+        else:
+            ch = self._chokes[name]
+            pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
+            state = (mine, ch.stock, ch.x, ch.xb, pending)
+            sides = (ch.consumer, ch.supplier)
+        out = {a: np.zeros(n) for a in sides}
         memo = self._memo
         todo = list(range(n))
         keys: list[tuple] = []
         if memo is not None:
-            state = (mine, ch.stock, ch.x, ch.xb, pending)
-            keys = [("choke:" + name, t0, t1, rho, row, *state) for row in zip(*(c.tolist() for c in cols))]
+            keys = [(key, t0, t1, rho, row, *state) for row in zip(*(c.tolist() for c in cols))]
             todo = []
             for i, k in enumerate(keys):
                 hit = memo.get(k)
@@ -180,8 +181,15 @@ class Projector:
                 else:
                     for a, x in hit.items():
                         out[a][i] = x
-        if todo:
-            idx = np.asarray(todo)
+        if not todo:
+            return out
+        idx = np.asarray(todo)
+        if kind == "link":
+            segments = link_segments(l, dict(zip(prefs, (c[idx] for c in cols))), dict(zip(prefs, mine)), t0, t1)
+            imp, exp = link_losses_rows(l, self.w.motive_weights, share, segments, rho)
+            out[sides[0]][idx] = imp
+            out[sides[1]][idx] = out[sides[1]][idx] + exp
+        else:
             delay = cols[2][idx]
             for d in np.unique(delay).tolist():
                 sel = idx[delay == d]
@@ -189,13 +197,13 @@ class Projector:
                 sh, sec, wh, div = choke_rows(
                     ch, plan, cols[0][sel], cols[1][sel], d, self.w.motive_weights, rho, pending
                 )
-                out[ch.consumer][sel] = sh
-                out[ch.supplier][sel] = out[ch.supplier][sel] + sec + wh + div
-            if memo is not None:
-                if len(memo) > 50_000:
-                    memo.clear()
-                for i in todo:
-                    memo[keys[i]] = {a: float(col[i]) for a, col in out.items()}
+                out[sides[0]][sel] = sh
+                out[sides[1]][sel] = out[sides[1]][sel] + sec + wh + div
+        if memo is not None:
+            if len(memo) > 50_000:
+                memo.clear()
+            for i in todo:
+                memo[keys[i]] = {a: float(col[i]) for a, col in out.items()}
         return out
 
     def _plan(self, ch: Any, d: float, mine: tuple, t0: float, t1: float, rho: float) -> Plan:

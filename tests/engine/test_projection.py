@@ -603,3 +603,25 @@ def test_the_deal_options_valued_at_once_equal_each_option_valued_alone():
         alone = single.project(200.0, one, sched, revert=revert)
         for a in ("US", "CN"):
             assert arr[a][i] == pytest.approx(alone[a], rel=1e-12)
+
+
+def test_link_options_valued_at_once_equal_each_option_valued_alone():
+    """The same for a link's options (tariff and fee), with short-run losses still decaying from an
+    earlier tariff change, a known later change of the tariff and a deal that ends before the horizon."""
+    sc = scenario(fee=0.02, floor=0.3, omega=0.5, changes=[(5, 0.6)], rho_year=0.05)
+    e = engine_at(sc, 20.0)
+    assert any(l.a != 0.0 for l in e.world.links)  # the lost sales of day 5 still decay
+    tariffs = np.array([0.0, 0.2, 0.6, 1.0, 0.2, 1.5])
+    fees = np.array([0.0, 0.0, 0.5, 0.5, 1.0, 0.0])
+    floors = np.array([0.3, 0.9, 0.3, 0.0, 0.3, 0.6])
+    overrides = {"US.tariff": tariffs, "US.fees": fees, "US.purchases": floors}
+    sched = [(70.0, "US.tariff", 0.9)]
+    revert = (50.0, {"US.tariff": 0.6, "US.fees": 0.0})
+    arr = e.projector.project(120.0, overrides, sched, revert=revert)
+    assert len(set(np.round(arr["CN"], 9))) == len(tariffs)
+    single = Projector(e.world)
+    for i in range(len(tariffs)):
+        one = {"US.tariff": float(tariffs[i]), "US.fees": float(fees[i]), "US.purchases": float(floors[i])}
+        alone = single.project(120.0, one, sched, revert=revert)
+        for a in ("US", "CN"):
+            assert arr[a][i] == pytest.approx(alone[a], rel=1e-12)
