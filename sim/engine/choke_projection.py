@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,7 @@ class Plan:
     diversification: float
     rho: float
     _arrays: dict[str, Any] | None = None
+    rows: dict[tuple, tuple[list[float], float, float]] = field(default_factory=dict)  # see :func:`_flows`
 
     def arrays(self) -> dict[str, Any]:
         """The plan as numpy columns (made once), for :func:`choke_rows`."""
@@ -232,6 +233,46 @@ def choke_scalar(
     return ch.var * g, security, withheld, diversification(ch, ramp, t0, t1, rho)
 
 
+def _flows(
+    ch: Any, plan: Plan, tier: float, approval: float, weights: dict[str, float], rho: float, pipe: float, split: Any
+) -> tuple[list[float], float, float]:
+    """One row's inflow over each segment, and its discounted withheld sales and security (cached on the plan:
+    they do not depend on the stock)."""
+    key = (tier, approval, pipe, tuple(weights[m.key] for m in ch.security))
+    hit = plan.rows.get(key)
+    if hit is not None:
+        return hit
+    rev, motives = ch.revenue_per_unit, ch.security
+    inflows = []
+    withheld = security = 0.0
+    for a, b, xa, xl, lagged, cn, cl, pn, pl in zip(
+        plan.starts,
+        plan.ends,
+        plan.x_now,
+        plan.x_lag,
+        plan.lagged,
+        plan.control_now,
+        plan.control_lag,
+        plan.approval_now,
+        plan.approval_lag,
+    ):
+        unlicensed, licensed = split(ch, tier if cn is None else cn, xa)
+        if lagged:
+            inflows.append(unlicensed + split(ch, tier if cl is None else cl, xl)[1] * (approval if pl is None else pl))
+        else:
+            inflows.append(unlicensed + pipe)
+        if licensed:  # nothing licensed, nothing withheld or denied (the common case: skip the discounting)
+            p = approval if pn is None else pn
+            f = pv_factor(a, b, rho)
+            withheld = withheld + f * withheld_rate(rev, licensed, p)
+            if motives:
+                security = security + f * choke_motive_rates(motives, weights, ch.var, licensed, p)
+    if len(plan.rows) > 64:
+        plan.rows.clear()
+    hit = plan.rows[key] = (inflows, withheld, security)
+    return hit
+
+
 def choke_row(
     ch: Any,
     plan: Plan,
@@ -244,35 +285,11 @@ def choke_row(
     split: Any,
 ) -> tuple[float, float, float, float]:
     """:func:`choke_rows` for one row in plain floats; ``split(ch, tier, x)`` is the (cached) inflow split."""
-    pipe = pending / d if d > 0 else 0.0
+    inflows, withheld, security = _flows(ch, plan, tier, approval, weights, rho, pending / d if d > 0 else 0.0, split)
     stock = ch.stock
     gamma = ch.gamma
-    rev = ch.revenue_per_unit
-    motives = ch.security
-    cost = withheld = security = 0.0
-    for a, b, dur, xa, xl, lagged, cn, cl, pn, pl in zip(
-        plan.starts,
-        plan.ends,
-        plan.durations,
-        plan.x_now,
-        plan.x_lag,
-        plan.lagged,
-        plan.control_now,
-        plan.control_lag,
-        plan.approval_now,
-        plan.approval_lag,
-    ):
-        unlicensed, licensed = split(ch, tier if cn is None else cn, xa)
-        if lagged:
-            inflow = unlicensed + split(ch, tier if cl is None else cl, xl)[1] * (approval if pl is None else pl)
-        else:
-            inflow = unlicensed + pipe
-        if licensed:  # nothing licensed, nothing withheld or denied (the common case: skip the discounting)
-            p = approval if pn is None else pn
-            f = pv_factor(a, b, rho)
-            withheld = withheld + f * withheld_rate(rev, licensed, p)
-            if motives:
-                security = security + f * choke_motive_rates(motives, weights, ch.var, licensed, p)
+    cost = 0.0
+    for a, dur, inflow in zip(plan.starts, plan.durations, inflows):
         if inflow < 1.0:
             gap = 1.0 - inflow
             start = (stock / gap if stock / gap < dur else dur) if stock > 0.0 else 0.0

@@ -140,8 +140,8 @@ class Projector:
 
     def _rows(self, key: str, base: dict[str, Any], refs: list[str], rows: np.ndarray, ctx: tuple) -> dict:
         """Losses of one part for each row of ``rows`` (values of ``refs``; the part's other instruments
-        at ``base``): many rows at once as arrays, a few one by one. Rows already valued from the same
-        state come from the memo."""
+        at ``base``): many rows at once as arrays (the deal's options: no memo, they rarely recur), a few
+        one by one."""
         n = len(rows)
         if n < ROWS_AT_ONCE:
             acc: dict[str, np.ndarray] = {}
@@ -157,54 +157,26 @@ class Projector:
         prefs = self._refs[key]
         mine = tuple(tuple(by_ref[r]) if r in by_ref else () for r in prefs)
         cols = [rows[:, refs.index(r)].astype(float) if r in refs else np.full(n, float(base[r])) for r in prefs]
+        weights = self.w.motive_weights
         if kind == "link":
             l = self._links[name]
-            share = self.w.link_share(l)
-            state: tuple = (mine, l.a, share)
-            sides = (l.importer, l.exporter)
-        else:
-            ch = self._chokes[name]
-            pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
-            state = (mine, ch.stock, ch.x, ch.xb, pending)
-            sides = (ch.consumer, ch.supplier)
-        out = {a: np.zeros(n) for a in sides}
-        memo = self._memo
-        todo = list(range(n))
-        keys: list[tuple] = []
-        if memo is not None:
-            keys = [(key, t0, t1, rho, row, *state) for row in zip(*(c.tolist() for c in cols))]
-            todo = []
-            for i, k in enumerate(keys):
-                hit = memo.get(k)
-                if hit is None:
-                    todo.append(i)
-                else:
-                    for a, x in hit.items():
-                        out[a][i] = x
-        if not todo:
-            return out
-        idx = np.asarray(todo)
-        if kind == "link":
-            segments = link_segments(l, dict(zip(prefs, (c[idx] for c in cols))), dict(zip(prefs, mine)), t0, t1)
-            imp, exp = link_losses_rows(l, self.w.motive_weights, share, segments, rho)
-            out[sides[0]][idx] = imp
-            out[sides[1]][idx] = out[sides[1]][idx] + exp
-        else:
-            delay = cols[2][idx]
-            for d in np.unique(delay).tolist():
-                sel = idx[delay == d]
-                plan = self._plan(ch, d, mine, t0, t1, rho)
-                sh, sec, wh, div = choke_rows(
-                    ch, plan, cols[0][sel], cols[1][sel], d, self.w.motive_weights, rho, pending
-                )
-                out[sides[0]][sel] = sh
-                out[sides[1]][sel] = out[sides[1]][sel] + sec + wh + div
-        if memo is not None:
-            if len(memo) > 50_000:
-                memo.clear()
-            for i in todo:
-                memo[keys[i]] = {a: float(col[i]) for a, col in out.items()}
-        return out
+            segments = link_segments(l, dict(zip(prefs, cols)), dict(zip(prefs, mine)), t0, t1)
+            imp, exp = link_losses_rows(l, weights, self.w.link_share(l), segments, rho)
+            if l.importer == l.exporter:
+                return {l.importer: imp + exp}
+            return {l.importer: imp, l.exporter: exp}
+        ch = self._chokes[name]
+        pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
+        short, supplier = np.zeros(n), np.zeros(n)
+        for d in np.unique(cols[2]).tolist():  # one plan per delay
+            sel = np.flatnonzero(cols[2] == d)
+            plan = self._plan(ch, d, mine, t0, t1, rho)
+            sh, sec, wh, div = choke_rows(ch, plan, cols[0][sel], cols[1][sel], d, weights, rho, pending)
+            short[sel] = sh
+            supplier[sel] = sec + wh + div
+        if ch.consumer == ch.supplier:
+            return {ch.consumer: short + supplier}
+        return {ch.consumer: short, ch.supplier: supplier}
 
     def _plan(self, ch: Any, d: float, mine: tuple, t0: float, t1: float, rho: float) -> Plan:
         key = (ch.name, d, mine, t0, t1, rho, ch.x, ch.xb)
