@@ -184,7 +184,7 @@ class Projector:
         if hit is None:
             if len(self._plans) > 64:
                 self._plans.clear()
-            hit = self._plans[key] = make_plan(ch, d, *mine, t0, t1, rho)
+            hit = self._plans[key] = make_plan(ch, d, mine[0], mine[1], mine[2], t0, t1, rho)
         return hit
 
     def _split(self, ch: Any, tier: Any, x: float) -> tuple[float, float]:
