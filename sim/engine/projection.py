@@ -314,14 +314,18 @@ class Projector:
 
     @staticmethod
     def _unique(refs: list[str], arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct rows of the overridden instruments (in order of first appearance) and each
+        package's row."""
         mat = np.stack([arrays[r] for r in refs], axis=1)
         key = (mat.shape, mat.tobytes())
         hit = _UNIQUE.get(key)
         if hit is None:
-            uniq, inv = np.unique(mat, axis=0, return_inverse=True)
-            hit = (uniq, inv.reshape(-1))
-            if len(_UNIQUE) < 512:  # package grids are few and fixed per scenario
-                _UNIQUE[key] = hit
+            first: dict[tuple, int] = {}
+            inv = np.asarray([first.setdefault(row, len(first)) for row in map(tuple, mat.tolist())], dtype=np.intp)
+            hit = (np.asarray(list(first), dtype=float).reshape(len(first), len(refs)), inv)
+            if len(_UNIQUE) > 512:
+                _UNIQUE.clear()
+            _UNIQUE[key] = hit
         return hit
 
     def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float], rho: float) -> tuple[Any, Any]:
