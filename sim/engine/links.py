@@ -9,14 +9,18 @@ the policies' projections share one source per equation (``sim/model/``).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from sim.model.chokepoints import is_short, shortfall_share
 from sim.model.motives import security_value
 from sim.model.trade import LinkTerms, domestic_surplus_change, effective_tariff, link_welfare
+from sim.model.welfare import pv_factor
 from sim.scenario.plausibility import COMPONENTS  # the loss components and their bounds, one list
 from sim.scenario.schema import Scenario
 
@@ -235,3 +239,70 @@ class Choke:
     @property
     def sigma(self) -> float:
         return shortfall_share(self.inflow) if self.stock <= 0.0 else 0.0
+
+
+def link_losses_rows(
+    l: Link,
+    weights: dict[str, float],
+    share: float,
+    segments: list[tuple[float, float, np.ndarray, np.ndarray]],
+    rho: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Importer's and exporter's discounted losses on a link for many rows of its instruments at once.
+
+    ``segments`` are ``(a, b, total tariff, purchase floor)`` with one entry per row (:func:`link_state_rows`)
+    over consecutive days ``[a, b)``; ``share`` is the link's quantity share now. The static rates come
+    from :func:`link_totals` (memoised), the short-run loss on the decaying state ``A`` as in
+    :func:`~sim.model.trade.adjustment_path`, row by row in the same order of operations.
+    """
+    coef = decaying_total(l, weights)
+    decay, v0 = l.terms.decay, l.terms.v0
+    n = len(segments[0][2]) if segments else 0
+    imp, exp = np.zeros(n), np.zeros(n)
+    a_state, last = np.full(n, l.a), np.full(n, share)
+    for a, b, tau, floor in segments:
+        f = pv_factor(a, b, rho)
+        totals = np.asarray([link_totals(l, weights, t, fl) for t, fl in zip(tau.tolist(), floor.tolist())])
+        imp = imp + f * totals[:, 0]
+        exp = exp + f * totals[:, 1]
+        a_state = np.where(totals[:, 2] != last, a_state + v0 * (last - totals[:, 2]), a_state)
+        last = totals[:, 2]
+        dt = b - a
+        if coef and dt > 0.0:
+            kr = decay + rho
+            disc = a_state * math.exp(-rho * a) * (-math.expm1(-kr * dt) / kr if kr > 0 else dt)
+            a_state = a_state * math.exp(-decay * dt)
+            exp = exp + coef * disc
+    return imp, exp
+
+
+def link_segments(
+    l: Link, cols: dict[str, np.ndarray], known: dict[str, tuple[tuple[float, float], ...]], t0: float, t1: float
+) -> list[tuple[float, float, np.ndarray, np.ndarray]]:
+    """The segments of :func:`link_losses_rows`: cut at now, the horizon and each known change of the link's
+    instruments (``known``: ``(day, value)`` ascending); each row's values ``cols`` hold until a change."""
+    cuts = sorted({t0, t1, *(when for steps in known.values() for when, _ in steps)})
+    n = len(next(iter(cols.values())))
+
+    def value_at(ref: str, t: float) -> np.ndarray:
+        v = None
+        for when, x in known.get(ref, ()):
+            if when > t:
+                break
+            v = x
+        return cols[ref] if v is None else np.full(n, v)
+
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        tau, floor = link_state_rows(l, lambda ref, a=a: value_at(ref, a))
+        out.append((a, b, tau, floor))
+    return out
+
+
+def link_state_rows(l: Link, value_of: Callable[[str], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`link_state` with one entry per row (``value_of`` returns arrays)."""
+    tau = l.terms.tau0 + (value_of(l.tariff) if l.tariff else 0.0)
+    if l.equivalents:
+        tau = effective_tariff(tau, [(value_of(ref), rate) for ref, rate in l.equivalents])
+    tau = np.where(tau > 0.0, tau, 0.0)
+    return tau, (value_of(l.quota) if l.quota else np.zeros(len(tau)))

@@ -22,21 +22,18 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.links import choke_motive_rates, decaying_total, link_state, link_totals
-from sim.engine.ramp import diversification, ramp_updates
+from sim.engine.choke_projection import Plan, choke_row, choke_rows, make_plan
+from sim.engine.links import decaying_total, link_losses_rows, link_segments, link_state, link_totals
 from sim.engine.world import World
-from sim.model.chokepoints import (
-    at_least,
-    chokepoint_inflows,
-    licensed_share,
-    stock_path,
-    withheld_rate,
-)
+from sim.model.chokepoints import at_least, chokepoint_inflows, licensed_share
 from sim.model.trade import adjustment_path
 from sim.model.welfare import pv_factor
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 
+
+#: From this many rows of one chokepoint on, they are valued together as arrays (fewer: one by one).
+ROWS_AT_ONCE = 4
 
 _UNIQUE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -50,12 +47,13 @@ class Projector:
         self._chokes = {c.name: c for c in world.chokes}
         self._keys = [f"link:{l.name}" for l in world.links] + [f"choke:{c.name}" for c in world.chokes]
         self._deps: dict[str, list[str]] | None = None
+        self._plans: dict[tuple, Plan] = {}
         self._flows: dict[tuple, tuple[float, float]] = {}
         self._refs = {k: tuple(self._part_refs(k)) for k in self._keys}
         # memo of part losses, keyed on everything a part reads (its instruments, their known changes, its
         # own state: a link's decaying state and share, a chokepoint's stock, alternative shares and licences
         # in the pipeline); only for a world whose motive weights stay fixed (the engine's)
-        self._memo: dict[tuple, dict[str, float]] | None = {} if memo else None
+        self._memo: dict[tuple, Any] | None = {} if memo else None
 
     @staticmethod
     def _value(base: dict[str, Any], by_ref: dict[str, list[tuple[float, float]]], ref: str, t: float) -> Any:
@@ -126,8 +124,12 @@ class Projector:
                 hit = memo.get(mkey)
                 if hit is not None:
                     return hit
-            changes = [(when, r, v) for r, ch_ in zip(refs, mine) for when, v in ch_]
-            short, security, withheld, div = self._choke(ch, vals, changes, by_ref, t0, t1, rho, pending)
+            d = float(vals[ch.delay])
+            plan = self._plan(ch, d, mine, t0, t1, rho)
+            weights = self.w.motive_weights
+            short, security, withheld, div = choke_row(
+                ch, plan, vals[ch.control], vals[ch.approval], d, weights, rho, pending, self._split
+            )
             out = {ch.consumer: short}
             out[ch.supplier] = out.get(ch.supplier, 0.0) + security + withheld + div
         if memo is not None and mkey is not None:
@@ -136,7 +138,56 @@ class Projector:
             memo[mkey] = out
         return out
 
-    def _split(self, ch: Any, tier: float, x: float) -> tuple[float, float]:
+    def _rows(self, key: str, base: dict[str, Any], refs: list[str], rows: np.ndarray, ctx: tuple) -> dict:
+        """Losses of one part for each row of ``rows`` (values of ``refs``; the part's other instruments
+        at ``base``): many rows at once as arrays (the deal's options: no memo, they rarely recur), a few
+        one by one."""
+        n = len(rows)
+        if n < ROWS_AT_ONCE:
+            acc: dict[str, np.ndarray] = {}
+            vals = dict(base)
+            for i, row in enumerate(rows):
+                for r, x in zip(refs, row):
+                    vals[r] = float(x)
+                for a, x in self._part(key, vals, ctx).items():
+                    acc.setdefault(a, np.zeros(n))[i] = x
+            return acc
+        t0, t1, _changes, rho, _tcuts, by_ref = ctx
+        kind, name = key.split(":", 1)
+        prefs = self._refs[key]
+        mine = tuple(tuple(by_ref[r]) if r in by_ref else () for r in prefs)
+        cols = [rows[:, refs.index(r)].astype(float) if r in refs else np.full(n, float(base[r])) for r in prefs]
+        weights = self.w.motive_weights
+        if kind == "link":
+            l = self._links[name]
+            segments = link_segments(l, dict(zip(prefs, cols)), dict(zip(prefs, mine)), t0, t1)
+            imp, exp = link_losses_rows(l, weights, self.w.link_share(l), segments, rho)
+            if l.importer == l.exporter:
+                return {l.importer: imp + exp}
+            return {l.importer: imp, l.exporter: exp}
+        ch = self._chokes[name]
+        pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
+        short, supplier = np.zeros(n), np.zeros(n)
+        for d in np.unique(cols[2]).tolist():  # one plan per delay
+            sel = np.flatnonzero(cols[2] == d)
+            plan = self._plan(ch, d, mine, t0, t1, rho)
+            sh, sec, wh, div = choke_rows(ch, plan, cols[0][sel], cols[1][sel], d, weights, rho, pending)
+            short[sel] = sh
+            supplier[sel] = sec + wh + div
+        if ch.consumer == ch.supplier:
+            return {ch.consumer: short + supplier}
+        return {ch.consumer: short, ch.supplier: supplier}
+
+    def _plan(self, ch: Any, d: float, mine: tuple, t0: float, t1: float, rho: float) -> Plan:
+        key = (ch.name, d, mine, t0, t1, rho, ch.x, ch.xb)
+        hit = self._plans.get(key)
+        if hit is None:
+            if len(self._plans) > 64:
+                self._plans.clear()
+            hit = self._plans[key] = make_plan(ch, d, mine[0], mine[1], mine[2], t0, t1, rho)
+        return hit
+
+    def _split(self, ch: Any, tier: Any, x: float) -> tuple[float, float]:
         """(unlicensed inflow, licensed volume rate) at a control tier and alternative share ``x``, cached."""
         key = (ch.name, tier, x)
         hit = self._flows.get(key)
@@ -203,14 +254,7 @@ class Projector:
                     totals[a] = totals[a] + x
                 continue
             uniq, inv = self._unique(refs, arrays)
-            acc: dict[str, np.ndarray] = {}
-            vals = dict(base)
-            for i, row in enumerate(uniq):
-                for r, x in zip(refs, row):
-                    vals[r] = float(x)
-                for a, x in self._part(key, vals, ctx).items():
-                    acc.setdefault(a, np.zeros(len(uniq)))[i] = x
-            for a, col in acc.items():
+            for a, col in self._rows(key, base, refs, uniq, ctx).items():
                 totals[a] = totals[a] + col[inv]
         return totals
 
@@ -270,14 +314,18 @@ class Projector:
 
     @staticmethod
     def _unique(refs: list[str], arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct rows of the overridden instruments (in order of first appearance) and each
+        package's row."""
         mat = np.stack([arrays[r] for r in refs], axis=1)
         key = (mat.shape, mat.tobytes())
         hit = _UNIQUE.get(key)
         if hit is None:
-            uniq, inv = np.unique(mat, axis=0, return_inverse=True)
-            hit = (uniq, inv.reshape(-1))
-            if len(_UNIQUE) < 512:  # package grids are few and fixed per scenario
-                _UNIQUE[key] = hit
+            first: dict[tuple, int] = {}
+            inv = np.asarray([first.setdefault(row, len(first)) for row in map(tuple, mat.tolist())], dtype=np.intp)
+            hit = (np.asarray(list(first), dtype=float).reshape(len(first), len(refs)), inv)
+            if len(_UNIQUE) > 512:
+                _UNIQUE.clear()
+            _UNIQUE[key] = hit
         return hit
 
     def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float], rho: float) -> tuple[Any, Any]:
@@ -304,64 +352,3 @@ class Projector:
                 disc, _plain, a_state = adjustment_path(a_state, decay, a, b, rho)
                 exp = exp + coef * disc
         return imp, exp
-
-    def _choke(
-        self,
-        ch: Any,
-        base: dict[str, Any],
-        changes: list[Change],
-        by_ref: dict,
-        t0: float,
-        t1: float,
-        rho: float,
-        pending: float,
-    ) -> tuple[Any, Any, Any, Any]:
-        d = float(base[ch.delay])
-        cuts = {t0, t1, t0 + d}
-        for c in changes:
-            cuts.add(c[0])
-            cuts.add(c[0] + d)
-        ramp = ramp_updates(ch, t0, t1)
-        for day, _x, _xb in ramp:  # the share changes, and the licences filed under it arrive one delay later
-            cuts.add(day)
-            cuts.add(day + d)
-        cuts = sorted(x for x in cuts if t0 <= x <= t1)
-        pipe_rate = pending / d if d > 0 else 0.0
-        flows = []
-        withheld = security = 0.0
-        motive_weights = self.w.motive_weights
-        split = self._split
-        val = self._value
-        control, approval_ref = ch.control, ch.approval
-        fixed_tier = base[control] if control not in by_ref else None  # no change ahead: skip the lookups
-        fixed_approval = base[approval_ref] if approval_ref not in by_ref else None
-        x_a = x_lag = ch.x
-        n_ramp = len(ramp)
-        i_a = i_lag = 0  # cuts ascend: walk the ramp once for ``a`` and once for ``a − d``
-        for a, b in itertools.pairwise(cuts):
-            while i_a < n_ramp and ramp[i_a][0] <= a:
-                x_a = ramp[i_a][1]
-                i_a += 1
-            tier = fixed_tier if fixed_tier is not None else val(base, by_ref, control, a)
-            unlicensed, licensed = split(ch, tier, x_a)
-            if a - t0 >= d - 1e-12:
-                lag = a - d
-                while i_lag < n_ramp and ramp[i_lag][0] <= lag:
-                    x_lag = ramp[i_lag][1]
-                    i_lag += 1
-                tier = fixed_tier if fixed_tier is not None else val(base, by_ref, control, lag)
-                p_lag = fixed_approval if fixed_approval is not None else val(base, by_ref, approval_ref, lag)
-                approved = split(ch, tier, x_lag)[1] * p_lag
-            else:
-                approved = pipe_rate
-            flows.append((b - a, unlicensed + approved))
-            if licensed:  # nothing licensed, nothing withheld or denied (the common case: skip the discounting)
-                approval = fixed_approval if fixed_approval is not None else val(base, by_ref, approval_ref, a)
-                f = pv_factor(a, b, rho)
-                withheld = withheld + f * withheld_rate(ch.revenue_per_unit, licensed, approval)
-                if ch.security:
-                    security = security + f * choke_motive_rates(
-                        ch.security, motive_weights, ch.var, licensed, approval
-                    )
-        g = stock_path(ch.stock, flows, 1.0, rho, t0, ch.gamma)["cost"]
-        return ch.var * g, security, withheld, diversification(ch, ramp, t0, t1, rho)

@@ -26,11 +26,9 @@ def licensed_share(shares: Sequence[float], tier: Any) -> Any:
     Tiers are clipped to the listed ones: above the last take the last share,
     below 0 the first (a negative index must not wrap around to the top tier).
     """
-    n = len(shares)
     if isinstance(tier, (int, float)):
-        return shares[min(max(round(tier), 0), n - 1)]
-    idx = np.clip(np.rint(np.asarray(tier, dtype=float)).astype(int), 0, n - 1)
-    return np.asarray(shares, dtype=float)[idx]
+        return shares[min(max(round(tier), 0), len(shares) - 1)]
+    return np.take(np.asarray(shares, dtype=float), np.rint(np.asarray(tier, dtype=float)).astype(int), mode="clip")
 
 
 def at_least(x: Any, threshold: float) -> Any:
@@ -59,6 +57,23 @@ def chokepoint_inflows(
     other = 1.0 - s
     et = third_country_content * extraterritorial
     unlicensed = s_eff * (1.0 - licensed_share) + other * (1.0 - et) + (min(s, alternative))
+    return unlicensed, s_eff * licensed_share + other * et
+
+
+def chokepoint_inflows_rows(
+    supplier_share: float,
+    licensed_share: np.ndarray,
+    third_country_content: float,
+    extraterritorial: np.ndarray,
+    alternative: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`chokepoint_inflows` with arrays: ``alternative`` one entry per time segment (a column),
+    the licensed share and extraterritorial rule one entry per segment and package (a matrix)."""
+    s = supplier_share
+    s_eff = np.where(s > alternative, s - alternative, 0.0)
+    other = 1.0 - s
+    et = third_country_content * extraterritorial
+    unlicensed = s_eff * (1.0 - licensed_share) + other * (1.0 - et) + np.minimum(s, alternative)
     return unlicensed, s_eff * licensed_share + other * et
 
 
@@ -188,3 +203,38 @@ def _stock_path_scalar(
         stock = max(stock + (inflow - demand) * dur, 0.0)
         t += dur
     return {"stock": stock, "shortage_days": shortage_days, "unmet_demand_days": unmet_int, "cost": cost_int}
+
+
+def shortage_cost_rows(
+    stock0: float, starts: np.ndarray, durations: np.ndarray, inflow: np.ndarray, rho: float, gamma: float
+) -> np.ndarray:
+    """The ``cost`` of :func:`stock_path` (demand 1) for many inflow paths at once: ``inflow[k, j]`` is path
+    ``j``'s inflow over segment ``k`` (from day ``starts[k]`` for ``durations[k]`` days).
+
+    The stock at each segment's start, ``I_{k+1} = max(I_k + (inflow_k − 1)·dt_k, 0)``, is the
+    reflected walk in closed form (Lindley): with ``C_k = I_0 + Σ_{i<k} (inflow_i − 1)·dt_i``,
+    ``I_k = C_k − min(0, min_{1≤j≤k} C_j)`` for ``k ≥ 1``. The rest is :func:`stock_path` segment
+    by segment: short from the stockout on while the inflow is below demand, at a cost ``σ^γ``
+    discounted to day 0.
+    """
+    n_seg = len(durations)
+    if n_seg == 0:
+        return np.zeros(inflow.shape[1:])
+    dur = durations.reshape(-1, 1)
+    net = inflow - 1.0
+    level = stock0 + np.cumsum(net * dur, axis=0)  # C_1 .. C_n
+    stock = np.empty_like(net)
+    stock[0] = stock0
+    if n_seg > 1:
+        head = level[:-1]
+        stock[1:] = head - np.minimum(np.minimum.accumulate(head, axis=0), 0.0)
+    short = net < 0.0
+    gap = np.where(short, -net, 1.0)  # only where short
+    start = np.where(stock > 0.0, np.minimum(stock / gap, dur), 0.0)
+    length = np.where(short, dur - start, 0.0)
+    if rho == 0.0:
+        pv = length
+    else:
+        pv = np.exp(-rho * (starts.reshape(-1, 1) + start)) * -np.expm1(-rho * length) / rho
+    out: np.ndarray = (np.power(np.minimum(gap, 1.0), gamma) * np.where(length > 0.0, pv, 0.0)).sum(axis=0)
+    return out

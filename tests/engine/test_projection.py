@@ -21,6 +21,7 @@ from sim.engine.compile import scenario_from_dict
 from sim.engine.core import Engine
 from sim.engine.events import EventKind
 from sim.engine.links import COMPONENTS
+from sim.engine.projection import Projector
 from sim.model.chokepoints import stockout_time
 from sim.model.trade import (
     consumer_surplus_change,
@@ -506,3 +507,121 @@ def test_revert_with_package_arrays_and_beyond_the_horizon():
                 assert np.array_equal(plain[a], late[a])
     with pytest.raises(ValueError):
         p.project(90.0, overrides, scheduled, revert=(12.0, revert))
+
+
+# ------------------------------------------------------ rows at once, row by row
+def random_choke(rng):
+    """A chokepoint in a random state: stock, alternative supply ramping (or not), a security motive."""
+    from sim.engine.links import Choke, SecurityMotive
+
+    ch = Choke(
+        name="magnets",
+        supplier="CN",
+        consumer="US",
+        s=float(rng.uniform(0.3, 1.0)),
+        stock0=0.0,
+        control="CN.tier",
+        shares=tuple(sorted(rng.uniform(0.0, 1.0, size=4).tolist())),
+        approval="CN.approval",
+        delay="CN.delay",
+        delay_shape=2.0,
+        cohort_days=1.0,
+        content=float(rng.uniform(0.0, 0.5)),
+        et_tier=float(rng.integers(1, 4)),
+        var=float(rng.uniform(0.5, 3.0)),
+        gamma=float(rng.uniform(1.0, 3.0)),
+        revenue_per_unit=float(rng.uniform(0.0, 0.2)),
+        security=[SecurityMotive("CN.security.magnets", float(rng.uniform(0.3, 1.5)))],
+        rent=float(rng.uniform(0.0, 0.1)),
+        ramp=float(rng.choice([0.0, 0.002])),
+        accel=0.0,
+        max_share=float(rng.uniform(0.1, 0.5)),
+        alt_review=float(rng.choice([30.0, 45.0])),
+    )
+    ch.stock = float(rng.choice([0.0, 8.0, 40.0, 200.0]))
+    ch.xb = float(rng.uniform(0.0, 0.05))
+    ch.x = ch.xb + float(rng.uniform(0.0, 0.05))
+    return ch
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_chokepoint_valued_for_many_rows_at_once_equals_row_by_row(seed):
+    """The segment × row matrix form (the deal's options) equals the plain-float projection of each row,
+    and so does the one-row form on the cached plan (rel 1e-12), with known changes of every instrument
+    and a revert to the values now, tiers off the listed ones, no delay or a long one."""
+    from sim.engine.choke_projection import choke_row, choke_rows, choke_scalar, make_plan
+    from sim.model.chokepoints import at_least, chokepoint_inflows, licensed_share
+
+    rng = np.random.default_rng(seed)
+    ch = random_choke(rng)
+    weights = {"CN.security.magnets": float(rng.uniform(0.0, 2.0))}
+    t0 = float(rng.uniform(0.0, 400.0))
+    t1 = t0 + float(rng.choice([90.0, 365.0]))
+    rho = float(rng.choice([0.0, 0.05 / 365.0]))
+    d = float(rng.choice([0.0, 30.0, 45.5]))
+    pending = float(rng.uniform(0.0, 5.0))
+    changes = []
+    for _ in range(int(rng.integers(0, 5))):
+        ref = str(rng.choice(["CN.tier", "CN.approval", "CN.delay"]))
+        value = float(rng.integers(0, 4)) if ref == "CN.tier" else float(rng.uniform(0.0, 1.0))
+        changes.append((float(rng.uniform(t0, t1)), ref, value if ref != "CN.delay" else 60.0))
+    changes.sort(key=lambda c: c[0])
+    steps = {r: tuple((w, v) for w, rr, v in changes if rr == r) for r in ("CN.tier", "CN.approval", "CN.delay")}
+    plan = make_plan(ch, d, steps["CN.tier"], steps["CN.approval"], steps["CN.delay"], t0, t1, rho)
+    tiers = rng.choice([-1.0, 0.0, 1.0, 1.6, 2.0, 3.0, 7.0], size=9)
+    approvals = rng.uniform(0.0, 1.0, size=9)
+    rows = choke_rows(ch, plan, tiers, approvals, d, weights, rho, pending)
+
+    def split(c, tier, x):
+        return chokepoint_inflows(c.s, licensed_share(c.shares, tier), c.content, at_least(tier, c.et_tier), x)
+
+    for j, (tier, p) in enumerate(zip(tiers.tolist(), approvals.tolist())):
+        values = {"CN.tier": tier, "CN.approval": p, "CN.delay": d}
+        want = choke_scalar(ch, values, changes, weights, t0, t1, rho, pending)
+        one = choke_row(ch, plan, tier, p, d, weights, rho, pending, split)
+        for k in range(4):
+            got = rows[k] if k == 3 else rows[k][j]
+            assert got == pytest.approx(want[k], rel=1e-12, abs=1e-14)
+            assert one[k] == pytest.approx(want[k], rel=1e-12, abs=1e-14)
+
+
+def test_the_deal_options_valued_at_once_equal_each_option_valued_alone():
+    """The projector's array path (every chokepoint option at once) equals projecting each option on its own."""
+    sc = scenario(licensed=0.5, stock=10.0, rho_year=0.05)
+    e = engine_at(sc, 20.0)
+    tiers = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 1.0])
+    approvals = np.array([0.0, 0.2, 0.9, 1.0, 0.5, 0.5])
+    delays = np.array([30.0, 30.0, 0.0, 15.0, 30.0, 15.0])  # the rows of one delay are valued together
+    overrides = {"CN.controls": tiers, "CN.approval": approvals, "CN.delay": delays}
+    sched = [(40.0, "US.tariff", 0.4), (60.0, "CN.controls", 0.0)]
+    revert = (110.0, {"CN.controls": 1.0, "CN.approval": 0.1, "CN.delay": 30.0})
+    arr = e.projector.project(200.0, overrides, sched, revert=revert)
+    assert len(set(np.round(arr["US"], 9))) == len(tiers)  # every option costs the consumer differently
+    single = Projector(e.world)  # no memo: each option valued on its own path
+    for i in range(len(tiers)):
+        one = {"CN.controls": float(tiers[i]), "CN.approval": float(approvals[i]), "CN.delay": float(delays[i])}
+        alone = single.project(200.0, one, sched, revert=revert)
+        for a in ("US", "CN"):
+            assert arr[a][i] == pytest.approx(alone[a], rel=1e-12)
+
+
+def test_link_options_valued_at_once_equal_each_option_valued_alone():
+    """The same for a link's options (tariff and fee), with short-run losses still decaying from an
+    earlier tariff change, a known later change of the tariff and a deal that ends before the horizon."""
+    sc = scenario(fee=0.02, floor=0.3, omega=0.5, changes=[(5, 0.6)], rho_year=0.05)
+    e = engine_at(sc, 20.0)
+    assert any(l.a != 0.0 for l in e.world.links)  # the lost sales of day 5 still decay
+    tariffs = np.array([0.0, 0.2, 0.6, 1.0, 0.2, 1.5])
+    fees = np.array([0.0, 0.0, 0.5, 0.5, 1.0, 0.0])
+    floors = np.array([0.3, 0.9, 0.3, 0.0, 0.3, 0.6])
+    overrides = {"US.tariff": tariffs, "US.fees": fees, "US.purchases": floors}
+    sched = [(70.0, "US.tariff", 0.9)]
+    revert = (50.0, {"US.tariff": 0.6, "US.fees": 0.0})
+    arr = e.projector.project(120.0, overrides, sched, revert=revert)
+    assert len(set(np.round(arr["CN"], 9))) == len(tariffs)
+    single = Projector(e.world)
+    for i in range(len(tariffs)):
+        one = {"US.tariff": float(tariffs[i]), "US.fees": float(fees[i]), "US.purchases": float(floors[i])}
+        alone = single.project(120.0, one, sched, revert=revert)
+        for a in ("US", "CN"):
+            assert arr[a][i] == pytest.approx(alone[a], rel=1e-12)
