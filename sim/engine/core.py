@@ -15,6 +15,7 @@ and the actors (:mod:`~sim.engine.actors`) with their views (:mod:`~sim.engine.v
 
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -385,8 +386,14 @@ def run_replication(
     rng = np.random.default_rng(s_params)
     params = sample_params(sc, rng)
     weights = run_weights(sc, params, rng)  # after the parameters: their draws are unchanged
-    engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series, weights)
-    engine.deals.refuse_next = refuse_first_deal
-    result = engine.run()
+    paused = gc.isenabled()
+    gc.disable()  # a run allocates many short-lived objects and few cycles: collect between runs, not inside
+    try:
+        engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series, weights)
+        engine.deals.refuse_next = refuse_first_deal
+        result = engine.run()
+    finally:
+        if paused:
+            gc.enable()
     result.summary["seed"] = root_seed
     return result

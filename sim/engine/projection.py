@@ -50,6 +50,7 @@ class Projector:
         self._plans: dict[tuple, Plan] = {}
         self._flows: dict[tuple, tuple[float, float]] = {}
         self._refs = {k: tuple(self._part_refs(k)) for k in self._keys}
+        self._kinds = {k: tuple(k.split(":", 1)) for k in self._keys}
         # memo of part losses, keyed on everything a part reads (its instruments, their known changes, its
         # own state: a link's decaying state and share, a chokepoint's stock, alternative shares and licences
         # in the pipeline); only for a world whose motive weights stay fixed (the engine's)
@@ -73,9 +74,10 @@ class Projector:
         changes = sorted((c for c in scheduled if t0 < c[0] < t1 and c[1] not in overrides), key=lambda c: c[0])
         rho = w.rho if discount else 0.0
         tcuts = sorted({t0, t1, *(c[0] for c in changes)})
-        by_ref: dict[str, list[tuple[float, float]]] = {}
+        lists: dict[str, list[tuple[float, float]]] = {}
         for when, ref, value in changes:
-            by_ref.setdefault(ref, []).append((when, value))
+            lists.setdefault(ref, []).append((when, value))
+        by_ref = {r: tuple(v) for r, v in lists.items()}  # tuples: parts key their memo on them
         return t0, t1, changes, rho, tcuts, by_ref
 
     def deps(self) -> dict[str, list[str]]:
@@ -99,9 +101,9 @@ class Projector:
         (:mod:`sim.engine.links`), exactly as in the world's accounting.
         """
         t0, t1, _changes, rho, _tcuts, by_ref = ctx
-        kind, name = key.split(":", 1)
+        kind, name = self._kinds[key]
         refs = self._refs[key]
-        mine = tuple(tuple(by_ref[r]) if r in by_ref else () for r in refs)  # only this part's changes matter
+        mine = tuple(by_ref.get(r, ()) for r in refs)  # only this part's changes matter
         memo = self._memo
         if kind == "link":
             l = self._links[name]
@@ -155,7 +157,7 @@ class Projector:
         t0, t1, _changes, rho, _tcuts, by_ref = ctx
         kind, name = key.split(":", 1)
         prefs = self._refs[key]
-        mine = tuple(tuple(by_ref[r]) if r in by_ref else () for r in prefs)
+        mine = tuple(by_ref.get(r, ()) for r in prefs)
         cols = [rows[:, refs.index(r)].astype(float) if r in refs else np.full(n, float(base[r])) for r in prefs]
         weights = self.w.motive_weights
         if kind == "link":
@@ -246,7 +248,7 @@ class Projector:
         base.update({r: float(v) for r, v in overrides.items() if r not in arrays})
         totals: dict[str, Any] = {a: 0.0 for a in w.actors}
         for key in self._keys:
-            refs = [r for r in self._part_refs(key) if r in arrays]
+            refs = [r for r in self._refs[key] if r in arrays]
             if not refs:
                 if relative:
                     continue

@@ -51,7 +51,9 @@ class StockBeliefs:
             if isinstance(x, (int, float)):
                 lo = hi = float(x)
             else:
-                lo, hi = x.bounds()
+                low, high = getattr(x, "low", None), getattr(x, "high", None)
+                # uniform and triangular laws carry their support; others ask their (slower) frozen law
+                lo, hi = (float(low), float(high)) if low is not None and high is not None else x.bounds()
                 lo = max(lo, 0.0)  # a stock is never negative (draws are clipped into the field's range)
             if not (math.isfinite(lo) and math.isfinite(hi)):  # the schema rejects these
                 raise ValueError(f"chokepoints.{name}.initial_stock_days: the prior needs a bounded support")
