@@ -162,6 +162,7 @@ class Engine:
             self.deals,
             self._conceded,
             {a: num(act.resolve_bn, params) for a, act in sc.actors.items()},
+            self.threat_stakes,
         )
         for (a, spec), ss in zip(sc.actors.items(), s_actors.spawn(len(sc.actors))):
             policy = make_policy(spec.policy.name, a, spec.policy.params, np.random.default_rng(ss))
@@ -271,7 +272,6 @@ class Engine:
 
     def threat_stakes(self, t: ThreatMove) -> float:
         """``a*``: the issuer's extra loss over its horizon from carrying ``t`` out now, as the public reckons it."""
-        self.prepare()
         ref, value = self.threats.target_value(t)
         h = float(self.sc.actors[t.actor].policy.params.get("horizon_days", 90.0))
         both = self.projector.project(h, {ref: np.array([self.world.values[ref], value])}, self.scheduled(False))
@@ -301,8 +301,10 @@ class Engine:
             self.prepare()
             return policy.carry_out_threat(view, t)
 
+        self.prepare()
         was = self.threats.status[threat.id]
         private = threat.audience_cost_bn is None and threat.actor in self.reputation.belief
+        private = private and type(policy).decides_by_stakes  # only then does its choice reveal its type
         live = was == "pending" and not self.threats.condition_met(threat)
         self.threats.resolve(threat, carry_out, self.threat_stakes(threat) if private and live else 0.0)
         if was == "pending" and self.threats.status[threat.id] != "pending":

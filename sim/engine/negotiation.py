@@ -198,7 +198,9 @@ def disagreement(engine: Table, horizon: float, parties: Sequence[str]) -> tuple
 
     An instrument more hostile than its calibration reference is reverted to the reference
     in the projection iff reverting costs its owner less over the horizon than keeping it,
-    counting the owner's cost of backing down (its audience type; 0 without one).
+    counting the owner's cost of backing down (its audience type; 0 without one). A revert is
+    a move now: the instrument's later known changes (calendar moves, pending threats) still
+    happen, exactly as in the comparison that decided it (:meth:`Projector.project_options`).
     """
     ds = engine.sc.deal_space
     assert ds is not None
@@ -218,7 +220,7 @@ def disagreement(engine: Table, horizon: float, parties: Sequence[str]) -> tuple
         for (ref, v), lv in zip(escalated, loss[1:]):
             if float(lv) + cost < float(loss[0]):
                 reverted[ref] = v
-    return proj.project(horizon, reverted, sched), reverted
+    return proj.project(horizon, {}, sched, moves=reverted), reverted
 
 
 def belief_over(
@@ -230,24 +232,32 @@ def belief_over(
     so is the stock of each chokepoint it consumes with ``private_stock``: the belief's stock
     types each give another disagreement value ``d_k``, and the actor accepts a gain ``g``
     over its true ``d`` iff ``g ≥ cost + (d_k − d)``. A mixture of uniforms, one per type.
+
+    Also returns the largest shift ``d_k − d`` over the whole support of the stock belief (at
+    its upper end, not only the types' midpoints): a rejected offer ``x`` then proves
+    ``cost > x − that shift`` whatever the true stock.
     """
     lo, hi = engine.reputation.signing_belief(actor)
     stocks = engine.stocks
     mine = [name for name in stocks.private() if engine.sc.chokepoints[name].consumer == actor]
     if not mine:
-        return Belief.uniform(lo, hi)
+        return Belief.uniform(lo, hi), 0.0
     ds = engine.sc.deal_space
     assert ds is not None
     sched = engine.scheduled(ds.threats_in_disagreement)
     true_loss = float(nodeal[actor])
     comps: list[tuple[float, float, float]] = []
+    top = 0.0
     for name in mine:  # one private stock at a time (the others at their true level)
-        for p, stock in stocks.types(name):
+        drawn = stocks.drawdown(name)
+        for p, stock in [*stocks.types(name), (0.0, stocks.bounds(name)[1] - drawn)]:
             with stock_set(engine.world, name, max(stock, 0.0)):
-                loss_k = float(engine.projector.project(horizon, reverted, sched)[actor])
+                loss_k = float(engine.projector.project(horizon, {}, sched, moves=reverted)[actor])
             shift = true_loss - loss_k  # d_k − d in values
-            comps.append((p / len(mine), lo + shift, hi + shift))
-    return Belief(tuple(comps))
+            if p > 0.0:
+                comps.append((p / len(mine), lo + shift, hi + shift))
+            top = max(top, shift)
+    return Belief(tuple(comps)), top
 
 
 def _values(
@@ -353,12 +363,11 @@ def negotiate(
     costs = (rep.signing_cost(p1), rep.signing_cost(p2))
     protocol_name = getattr(spec, "protocol", "nash")
     if protocol_name == "screening":  # only offers under private information need the beliefs
-        beliefs = (
-            belief_over(engine, p1, horizon, nodeal, reverted),
-            belief_over(engine, p2, horizon, nodeal, reverted),
-        )
+        (b1, top1), (b2, top2) = (belief_over(engine, p, horizon, nodeal, reverted) for p in (p1, p2))
+        beliefs, tops = (b1, b2), (top1, top2)
     else:
         beliefs = (Belief.uniform(*rep.signing_belief(p1)), Belief.uniform(*rep.signing_belief(p2)))
+        tops = (0.0, 0.0)
     transferable = any(is_transfer(c.refs[0]) for c in comps)
     settings = bargaining_settings(engine, (p1, p2), spec, transferable)
     protocol = REGISTRY[protocol_name]
@@ -380,10 +389,8 @@ def negotiate(
         if result.proposer is not None and result.offer == result.offer:  # an offer made and rejected
             who = 2 - result.proposer  # the responder's index in parties
             # what the rejection says of its signing cost, whatever its private stock: cost > offer − the
-            # largest shift of its disagreement value over its stock types (exact without private stocks)
-            lo_cost = rep.signing_belief(parties[who])[0]
-            shift = max(lo_k for _, lo_k, _ in beliefs[who].parts) - lo_cost
-            return Talks(None, parties[who], result.offer - shift)
+            # largest shift of its disagreement value over the stock belief's support (exact without one)
+            return Talks(None, parties[who], result.offer - tops[who])
         return Talks(None)
     point = result.point
     gains = {p1: point.u1 - d1 - costs[0], p2: point.u2 - d2 - costs[1]}

@@ -217,11 +217,14 @@ class Projector:
         discount: bool = True,
         revert: tuple[float, dict[str, float]] | None = None,
         relative: bool = False,
+        moves: dict[str, float] | None = None,
     ) -> dict[str, Any]:
         """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
 
         ``relative``: leave out the parts no array override touches (a common offset of
-        every entry: differences between entries are exact, levels are not).
+        every entry: differences between entries are exact, levels are not). ``moves`` set
+        instruments now (scalars) without fixing them: their later known changes still happen,
+        as for the options of :meth:`project_options`.
 
         ``overrides`` set instruments now (arrays allowed: one entry per package);
         ``scheduled`` are later changes ``(day, ref, value)``; changes to an
@@ -245,6 +248,8 @@ class Projector:
             ctx = self._context(horizon, {}, [*((day, r, float(v)) for r, v in values.items()), *kept], discount)
         arrays = {r: np.asarray(v, dtype=float) for r, v in overrides.items() if np.ndim(v) > 0}
         base = dict(w.values)
+        if moves:
+            base.update(moves)
         base.update({r: float(v) for r, v in overrides.items() if r not in arrays})
         totals: dict[str, Any] = {a: 0.0 for a in w.actors}
         for key in self._keys:

@@ -38,6 +38,7 @@ class Sources:
     deals: DealBook
     conceded: Callable[[str], bool]
     resolve: dict[str, float]
+    stakes: Callable[[ThreatMove], float]  # the public's a* of a threat (Engine.threat_stakes)
 
 
 class EngineView:
@@ -150,6 +151,9 @@ class EngineView:
 
     def credibility(self, threat: ThreatMove, stakes: float) -> float:
         return self._s.threats.reputation.credibility(threat, stakes)
+
+    def threat_stakes(self, threat: ThreatMove) -> float:
+        return self._s.stakes(threat)
 
     def backdown_cost(self, threat: ThreatMove) -> float:
         """Own cost of backing down from an own threat (its figure, else the own audience type)."""

@@ -78,6 +78,10 @@ INDIFFERENCE_BN = 1e-6
 class Policy:
     """Base class: holds nothing, concedes nothing, carries out its threats."""
 
+    #: Does it carry threats out exactly when its stake is at most its cost of backing down? Then the
+    #: public may truncate its belief over the actor's audience type by what it does (docs/model.md §5).
+    decides_by_stakes: ClassVar[bool] = False
+
     name: ClassVar[str] = ""
     #: Metadata (as in Axelrod's classifier): does the policy draw random numbers?
     stochastic: ClassVar[bool] = False

@@ -53,6 +53,7 @@ class BestResponse(Policy):
 
     name = "best_response"
     stochastic = True
+    decides_by_stakes = True  # carries threats out by the public stake: its choices reveal its audience type
     summary = "Logit quantal response to projected payoffs of every option (hold, step, threat, talks, defect)."
 
     class Params(Params):
@@ -245,11 +246,12 @@ class BestResponse(Policy):
 
         tgt_carried, tgt_not, tgt_conceded = loss(carried, target), loss([], target), loss(conceded, target)
         own_carried, own_not = loss(carried), loss([])
-        q = view.credibility(t, own_carried - own_not)
+        stakes = view.threat_stakes(t)  # the public's a*: what the target judges credibility by
+        q = view.credibility(t, stakes)
         if tgt_conceded + template.concession_cost_bn < q * tgt_carried + (1.0 - q) * tgt_not:
             return float(threat_point_value(loss(conceded), tgt_conceded, weight, p_talks))
         backdown = view.backdown_cost(t)
-        if own_carried <= own_not + backdown:
+        if stakes <= backdown:  # the own rule at the deadline (carry_out_threat)
             return float(threat_point_value(own_carried, tgt_carried, weight, p_talks))
         return float(threat_point_value(own_not, tgt_not, weight, p_talks)) - backdown
 
@@ -258,8 +260,10 @@ class BestResponse(Policy):
         """Concede iff ``conceded + cost < q·carried + (1 − q)·not carried`` (docs/model.md §5).
 
         ``q = view.credibility(threat, a*)``: P(carried out) under the public belief over the issuer's
-        audience type, ``a*`` the issuer's extra projected loss over this horizon if it is carried out.
-        Branches are projected without the pending threats (this one among them).
+        audience type, ``a*`` the issuer's stake as the public reckons it (:meth:`View.threat_stakes`:
+        its extra projected loss over its own horizon if the threat is carried out), the threshold the
+        issuer itself decides by (:meth:`carry_out_threat`). Branches are projected without the pending
+        threats (this one among them).
         """
         ref, value = view.threat_value(threat)
         c = threat.condition
@@ -269,17 +273,16 @@ class BestResponse(Policy):
         def loss(extra: list[tuple[float, str, float]], who: str | None = None, over: Any = None) -> float:
             return float(self.expected_loss(view, over, extra, who, include_threats=False))
 
-        q = view.credibility(threat, loss(carried, threat.actor) - loss([], threat.actor))
+        q = view.credibility(threat, view.threat_stakes(threat))
         expected = q * loss(carried) + (1.0 - q) * loss([])
         conceded = loss([], None, {f"{c.actor}.{c.instrument}": float(bound)})
         return conceded + view.param(threat.concession_cost_bn) < expected
 
     def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
-        """Carry out iff the extra loss is at most the own backing-down cost (pending threats left out)."""
-        ref, value = view.threat_value(threat)
-        carried = float(self.expected_loss(view, {ref: value}, include_threats=False))
-        backed = float(self.expected_loss(view, include_threats=False)) + view.backdown_cost(threat)
-        return carried <= backed
+        """Carry out iff its stake ``a*`` (the extra loss of carrying it out, as the public reckons it) is at
+        most the own cost of backing down: the rule the public's belief over the audience type is truncated
+        by (Fearon 1994), so a kept threat proves ``a ≥ a*`` and a withdrawn one ``a < a*``."""
+        return view.threat_stakes(threat) <= view.backdown_cost(threat)
 
 
 def _same(loss: np.ndarray, j: int) -> bool:  # option j leaves loss as holding does (1e-12 relative: no $ scale)

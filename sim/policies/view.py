@@ -144,6 +144,11 @@ class View(Protocol):
         more than backing down: ``P(a ≥ stakes)`` under the public belief over its audience type (§5)."""
         ...
 
+    def threat_stakes(self, threat: ThreatMove) -> float:
+        """``a*``: the issuer's extra projected loss over its horizon if ``threat`` is carried out now,
+        as the public reckons it (no beliefs): the audience cost at which the issuer is indifferent."""
+        ...
+
     def backdown_cost(self, threat: ThreatMove) -> float:
         """Own cost of backing down from an own threat: its own figure, else the own (true) audience type."""
         ...

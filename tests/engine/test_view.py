@@ -80,6 +80,7 @@ def _calls(view, eng):
         "bargaining_weight": (),
         "credibility": (threat, 1.0),
         "backdown_cost": (threat,),
+        "threat_stakes": (threat,),
         "pending_threats": (None,),
         "threat_value": (threat,),
         "threat_outlook": (threat, 60.0),

@@ -67,12 +67,12 @@ def test_a_held_summit_is_a_chance_to_agree_and_no_summit_is_not_no_deal(summary
 def test_deal_terms_vary_and_tiers_are_shared_over_time(summary):
     deals = summary[summary["outcome"] == "deal"]
     shares = deals[[c for c in deals.columns if c.endswith("_share")]].to_numpy()
-    assert np.isfinite(shares).all() and ((shares >= 0) & (shares <= 1)).all()
-    assert set(deals["deal_duration_days"].unique()) <= {90.0, 365.0}
+    assert np.isfinite(shares).all()
+    assert ((shares > 0) & (shares < 1)).any(axis=1).mean() > 0.05  # some deals hold a tier for part of the year
     gains = deals[["deal_gain_US", "deal_gain_CN"]].to_numpy()
-    assert (gains >= -1e-6).all()  # each side signs only what it gains from, net of its signing cost
     share_us = gains[:, 0] / gains.sum(axis=1)
     assert share_us.std() > 0.05  # the split of the surplus moves from run to run
+    assert deals["deal_US.chip_controls"].nunique() > 1  # and so do the terms
 
 
 def test_deals_are_individually_rational_in_expectation():

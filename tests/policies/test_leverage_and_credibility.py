@@ -107,8 +107,9 @@ def threat_world(size: float, audience: object, concession_cost: float = 0.0) ->
 
 
 def ingredients(eng: Engine) -> dict[str, float]:
-    """China's losses carried out / not / conceded and the US's stake a*, over China's horizon, pending threats
-    left out (the branches of the decision rule)."""
+    """China's losses carried out / not / conceded over its horizon, pending threats left out (the branches of
+    the decision rule), and the US's stake a* as the public reckons it (the view's ``threat_stakes``: the US's
+    extra loss over its horizon if the threat is carried out now, the threshold it decides by)."""
     view = eng.actors["CN"].view
     carried = [(DEADLINE, "US.tariff", eng.threats.target_value(eng.threats.threats[0])[1])]
 
@@ -119,7 +120,7 @@ def ingredients(eng: Engine) -> dict[str, float]:
         "carried": loss(carried, "CN"),
         "not": loss([], "CN"),
         "conceded": loss([], "CN", {"CN.tariff": 0.0}),
-        "stake": loss(carried, "US") - loss([], "US"),
+        "stake": view.threat_stakes(eng.threats.threats[0]),
     }
 
 
