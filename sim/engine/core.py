@@ -31,7 +31,6 @@ from sim.engine.deals import DealBook, Table
 from sim.engine.events import Event, EventKind
 from sim.engine.hostility import HostilityIndex
 from sim.engine.links import COMPONENTS
-from sim.engine.negotiation import transfer_key
 from sim.engine.outcome import Outcome
 from sim.engine.precedence import Precedence
 from sim.engine.projection import Projector
@@ -45,7 +44,7 @@ from sim.engine.world import World, num
 from sim.policies import Policy, make_policy
 from sim.policies.view import View
 from sim.scenario.plausibility import payoff_bound, plausible
-from sim.scenario.schema import Scenario, Summit, ThreatMove
+from sim.scenario.schema import Scenario, ThreatMove
 
 
 @dataclass
@@ -61,50 +60,6 @@ class RunResult:
 def sample_params(sc: Scenario, rng: np.random.Generator) -> dict[str, float]:
     """Draw every uncertain parameter once, in file order."""
     return {path: d.sample(rng) for path, d in sc.uncertain}
-
-
-def series_columns(sc: Scenario) -> list[str]:
-    from sim.policies import REGISTRY
-
-    cols = ["t"]
-    cols += [f"{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
-    cols += [f"stock_{k}" for k in sc.chokepoints]
-    cols += [f"shortfall_share_{k}" for k in sc.chokepoints]
-    cols += [f"loss_{a}" for a in sc.actors]
-    cols += ["hostility"]
-    for a, act in sc.actors.items():
-        cols += REGISTRY[act.policy.name].series_fields(a, act.policy.params)
-    return cols
-
-
-def summary_columns(sc: Scenario) -> list[str]:
-    """The columns of a run's summary row, in order (:meth:`Engine.summarise` fills them).
-
-    ``seed`` is added by :func:`run_replication`; sweeps add their own columns after it.
-    """
-    names = ["run", "outcome", "deal_day", "capitulation_day", "deal_in_force_at_horizon"]
-    names += ["hostility_start", "hostility_end"]
-    names += [f"payoff_{a}" for a in sc.actors]
-    names += [f"loss_{comp}_{a}" for a in sc.actors for comp in COMPONENTS]
-    names += [f"threat_{t.id}_carried_out" for t in sc.threats()]
-    names += [f"threats_issued_{a}" for a in sc.actors]
-    for c in sc.chokepoints:
-        names += [f"shortage_days_{c}", f"unmet_demand_days_{c}", f"stockout_day_{c}"]
-    ds = sc.deal_space
-    if ds is not None:
-        names += [f"deal_{i.actor}.{i.instrument}" for i in ds.items]
-        names += [f"deal_{transfer_key(t.payer, t.payee)}" for t in ds.transfers]
-        names += [f"deal_{i.actor}.{i.instrument}_share" for i in ds.items]
-        names += ["deal_duration_days"]
-        names += [f"deal_gain_{a}" for a in sc.actors]
-    names += [f"peak_{a}.{n}" for a, act in sc.actors.items() for n in act.instruments]
-    names += [f"below_reference_{a}" for a in sc.actors]
-    if any(isinstance(m, Summit) for m in sc.calendar):
-        names += ["first_summit_held", "first_summit_day"]
-    names += ["n_events", "plausibility_bound_bn", "plausible"]
-    names += [f"weight_{k}" for k in calibrated_keys(sc)]  # this run's calibrated motive weights
-    names += [path for path, _ in sc.uncertain]
-    return [*dict.fromkeys(names), "seed"]
 
 
 class Engine:
@@ -303,8 +258,10 @@ class Engine:
 
         self.prepare()
         was = self.threats.status[threat.id]
-        private = threat.audience_cost_bn is None and threat.actor in self.reputation.belief
-        private = private and type(policy).decides_by_stakes  # only then does its choice reveal its type
+        # a private type is revealed only by a policy that decides by the public stake
+        private = (
+            threat.audience_cost_bn is None and threat.actor in self.reputation.belief and policy.decides_by_stakes
+        )
         live = was == "pending" and not self.threats.condition_met(threat)
         self.threats.resolve(threat, carry_out, self.threat_stakes(threat) if private and live else 0.0)
         if was == "pending" and self.threats.status[threat.id] != "pending":
@@ -388,8 +345,8 @@ def run_replication(
     rng = np.random.default_rng(s_params)
     params = sample_params(sc, rng)
     weights = run_weights(sc, params, rng)  # after the parameters: their draws are unchanged
-    paused = gc.isenabled()
-    gc.disable()  # a run allocates many short-lived objects and few cycles: collect between runs, not inside
+    paused = gc.isenabled()  # a run allocates many short-lived objects and few cycles: collect between runs
+    gc.disable()
     try:
         engine = Engine(sc, params, [s_summit, s_actors, s_lic], run, record_series, weights)
         engine.deals.refuse_next = refuse_first_deal

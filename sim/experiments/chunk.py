@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from sim.engine.columns import series_columns
 from sim.engine.compile import build
-from sim.engine.core import RunResult, run_replication, series_columns
+from sim.engine.core import RunResult, run_replication
 from sim.engine.events import EVENT_COLUMNS
 from sim.errors import Problem, ScenarioError
 from sim.experiments.schemas import EVENTS_SCHEMA, conform, conform_rows, series_schema, summary_schema

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from sim.engine.core import series_columns, summary_columns
+from sim.engine.columns import series_columns, summary_columns
 from sim.engine.events import EVENT_COLUMNS
 from sim.scenario.schema import Scenario
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sim.engine.columns import summary_columns
 from sim.engine.compile import build
-from sim.engine.core import summary_columns
 from sim.engine.outcome import LABELS, labels
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.experiments.chunk import set_path

@@ -259,11 +259,9 @@ class BestResponse(Policy):
     def concede_to_threat(self, view: View, threat: ThreatMove) -> bool:
         """Concede iff ``conceded + cost < q·carried + (1 − q)·not carried`` (docs/model.md §5).
 
-        ``q = view.credibility(threat, a*)``: P(carried out) under the public belief over the issuer's
-        audience type, ``a*`` the issuer's stake as the public reckons it (:meth:`View.threat_stakes`:
-        its extra projected loss over its own horizon if the threat is carried out), the threshold the
-        issuer itself decides by (:meth:`carry_out_threat`). Branches are projected without the pending
-        threats (this one among them).
+        ``q = view.credibility(threat, a*)``: P(carried out) under the public belief over the issuer's type,
+        ``a*`` its public stake (:meth:`View.threat_stakes`), the threshold it decides by. Branches are
+        projected without the pending threats (this one among them).
         """
         ref, value = view.threat_value(threat)
         c = threat.condition
@@ -279,9 +277,8 @@ class BestResponse(Policy):
         return conceded + view.param(threat.concession_cost_bn) < expected
 
     def carry_out_threat(self, view: View, threat: ThreatMove) -> bool:
-        """Carry out iff its stake ``a*`` (the extra loss of carrying it out, as the public reckons it) is at
-        most the own cost of backing down: the rule the public's belief over the audience type is truncated
-        by (Fearon 1994), so a kept threat proves ``a ≥ a*`` and a withdrawn one ``a < a*``."""
+        """Carry out iff the public stake ``a*`` is at most the own backing-down cost (Fearon 1994): a kept
+        threat proves ``a ≥ a*``, a withdrawn one ``a < a*`` (the public belief is truncated by it)."""
         return view.threat_stakes(threat) <= view.backdown_cost(threat)
 
 

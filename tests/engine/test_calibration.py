@@ -19,8 +19,9 @@ from sim.engine.calibration import (
     policy_instruments,
     reference_world,
 )
+from sim.engine.columns import summary_columns
 from sim.engine.compile import scenario_from_dict
-from sim.engine.core import Engine, run_replication, sample_params, summary_columns
+from sim.engine.core import Engine, run_replication, sample_params
 from sim.engine.projection import Projector
 from sim.errors import ScenarioError
 from sim.model.motives import tariff_objective

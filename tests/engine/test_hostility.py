@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from sim.engine.columns import series_columns
 from sim.engine.compile import scenario_from_dict
-from sim.engine.core import series_columns
 from sim.engine.hostility import HostilityIndex
 from sim.engine.projection import Projector
 from sim.engine.world import World

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.engine.columns import series_columns
 from sim.engine.compile import scenario_from_dict
-from sim.engine.core import Engine, run_replication, series_columns
+from sim.engine.core import Engine, run_replication
 from sim.engine.events import EventKind
 from sim.engine.precedence import Precedence
 

@@ -34,7 +34,7 @@ def test_shortfall_columns_say_what_they_measure():
     Full cut-off on day 0 with approval 0: inflow 1 − s = 0.2, the 20-day stock runs out
     on day 20 / 0.8 = 25, then σ = 0.8 until the 100-day horizon.
     """
-    from sim.engine.core import series_columns
+    from sim.engine.columns import series_columns
 
     d = base_dict()
     _set(d, "2025-01-01", "controls", 2)
@@ -52,8 +52,9 @@ def test_shortfall_columns_say_what_they_measure():
 @pytest.mark.parametrize("scenario", SHIPPED, ids=lambda p: p.stem)
 def test_summary_row_has_exactly_the_declared_columns_in_order(scenario):
     """summary_columns (the table's schema, fixed before the first run) and summarise agree."""
+    from sim.engine.columns import summary_columns
     from sim.engine.compile import load_scenario
-    from sim.engine.core import run_replication, summary_columns
+    from sim.engine.core import run_replication
 
     sc = load_scenario(scenario)
     row = run_replication(sc, 3, 0, record_series=False).summary
@@ -64,7 +65,7 @@ def test_loss_columns_are_the_model_components_per_actor():
     """One ``loss_<component>_<ACTOR>`` column per component of the model's payoff (``docs/model.md`` §1–§3:
     the link surplus terms, the motives, the chokepoint terms, audience costs and transfers), none of
     version 1's (``trade``, ``strategic``); threat, deal and peak columns keep their names."""
-    from sim.engine.core import summary_columns
+    from sim.engine.columns import summary_columns
 
     from .test_engine import add_threat
 

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from sim.analysis.summary import deal_after_summit, summary_stats
+from sim.engine.columns import summary_columns
 from sim.engine.compile import scenario_from_dict
-from sim.engine.core import run_replication, summary_columns
+from sim.engine.core import run_replication
 from sim.engine.events import EventKind
 
 from .test_summits_theory import pie_scenario

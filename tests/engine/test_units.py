@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from sim.engine.columns import series_columns
 from sim.engine.compile import scenario_from_dict
-from sim.engine.core import run_replication, series_columns
+from sim.engine.core import run_replication
 from sim.engine.events import EventKind
 from sim.policies import REGISTRY
 from sim.scenario import distributions, economy, motives, schema
