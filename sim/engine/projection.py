@@ -17,6 +17,7 @@ SimPy inside: the projection is vectorised over packages with numpy.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -38,6 +39,11 @@ ROWS_AT_ONCE = 4
 _UNIQUE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
 
+def _getter(refs: Sequence[str]) -> Any:
+    """A function of an instrument-value dict giving the values of ``refs`` as one hashable item."""
+    return operator.itemgetter(*refs) if refs else (lambda _vals: ())
+
+
 class Projector:
     """Project discounted losses from the world's current state."""
 
@@ -51,6 +57,9 @@ class Projector:
         self._flows: dict[tuple, tuple[float, float]] = {}
         self._refs = {k: tuple(self._part_refs(k)) for k in self._keys}
         self._kinds = {k: tuple(k.split(":", 1)) for k in self._keys}
+        # each part's instrument values as one memo-key item, and its "no known changes" tuple
+        self._get = {k: _getter(r) for k, r in self._refs.items()}
+        self._none = {k: ((),) * len(r) for k, r in self._refs.items()}
         # memo of part losses, keyed on everything a part reads (its instruments, their known changes, its
         # own state: a link's decaying state and share, a chokepoint's stock, alternative shares and licences
         # in the pipeline); only for a world whose motive weights stay fixed (the engine's)
@@ -78,7 +87,18 @@ class Projector:
         for when, ref, value in changes:
             lists.setdefault(ref, []).append((when, value))
         by_ref = {r: tuple(v) for r, v in lists.items()}  # tuples: parts key their memo on them
-        return t0, t1, changes, rho, tcuts, by_ref
+        return t0, t1, changes, rho, tcuts, by_ref, {}  # last: each part's own changes, found once
+
+    def _mine(self, key: str, ctx: tuple) -> tuple:
+        """The known changes of each of the part's instruments (tuples: the memo keys on them)."""
+        by_ref = ctx[5]
+        if not by_ref:
+            return self._none[key]
+        found = ctx[6]
+        mine = found.get(key)
+        if mine is None:
+            mine = found[key] = tuple(by_ref.get(r, ()) for r in self._refs[key])
+        return mine
 
     def deps(self) -> dict[str, list[str]]:
         """For each instrument, the parts (links, chokepoints) whose losses depend on it."""
@@ -100,16 +120,15 @@ class Projector:
         Every component counts at face value: motive weights are inside the rates
         (:mod:`sim.engine.links`), exactly as in the world's accounting.
         """
-        t0, t1, _changes, rho, _tcuts, by_ref = ctx
+        t0, t1, _changes, rho, _tcuts, by_ref, _found = ctx
         kind, name = self._kinds[key]
-        refs = self._refs[key]
-        mine = tuple(by_ref.get(r, ()) for r in refs)  # only this part's changes matter
+        mine = self._mine(key, ctx)  # only this part's changes matter
         memo = self._memo
         if kind == "link":
             l = self._links[name]
             mkey: tuple | None = None
             if memo is not None:
-                mkey = (key, t0, t1, rho, tuple(vals[r] for r in refs), mine, l.a, self.w.link_share(l))
+                mkey = (key, t0, t1, rho, self._get[key](vals), mine, l.a, self.w.link_share(l))
                 hit = memo.get(mkey)
                 if hit is not None:
                     return hit
@@ -122,7 +141,7 @@ class Projector:
             pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
             mkey = None
             if memo is not None:
-                mkey = (key, t0, t1, rho, tuple(vals[r] for r in refs), mine, ch.stock, ch.x, ch.xb, pending)
+                mkey = (key, t0, t1, rho, self._get[key](vals), mine, ch.stock, ch.x, ch.xb, pending)
                 hit = memo.get(mkey)
                 if hit is not None:
                     return hit
@@ -147,17 +166,21 @@ class Projector:
         n = len(rows)
         if n < ROWS_AT_ONCE:
             acc: dict[str, np.ndarray] = {}
-            vals = dict(base)
-            for i, row in enumerate(rows):
-                for r, x in zip(refs, row):
-                    vals[r] = float(x)
-                for a, x in self._part(key, vals, ctx).items():
-                    acc.setdefault(a, np.zeros(n))[i] = x
+            saved = [base[r] for r in refs]  # rows set in place, then restored: no copy of every value
+            try:
+                for i, row in enumerate(rows.tolist()):
+                    for r, x in zip(refs, row):
+                        base[r] = x
+                    for a, x in self._part(key, base, ctx).items():
+                        acc.setdefault(a, np.zeros(n))[i] = x
+            finally:
+                for r, x in zip(refs, saved):
+                    base[r] = x
             return acc
-        t0, t1, _changes, rho, _tcuts, by_ref = ctx
-        kind, name = key.split(":", 1)
+        t0, t1, _changes, rho, _tcuts, _by_ref, _found = ctx
+        kind, name = self._kinds[key]
         prefs = self._refs[key]
-        mine = tuple(by_ref.get(r, ()) for r in prefs)
+        mine = self._mine(key, ctx)
         cols = [rows[:, refs.index(r)].astype(float) if r in refs else np.full(n, float(base[r])) for r in prefs]
         weights = self.w.motive_weights
         if kind == "link":
@@ -220,8 +243,9 @@ class Projector:
     ) -> dict[str, Any]:
         """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
 
-        ``relative``: leave out the parts no array override touches (a common offset of
-        every entry: differences between entries are exact, levels are not).
+        ``relative``: leave out the parts no array override touches, or whose overridden
+        instruments are the same in every entry (a common offset of every entry:
+        differences between entries are exact, levels are not).
 
         ``overrides`` set instruments now (arrays allowed: one entry per package);
         ``scheduled`` are later changes ``(day, ref, value)``; changes to an
@@ -256,6 +280,8 @@ class Projector:
                     totals[a] = totals[a] + x
                 continue
             uniq, inv = self._unique(refs, arrays)
+            if relative and len(uniq) == 1:
+                continue  # the same in every entry: a common offset too
             for a, col in self._rows(key, base, refs, uniq, ctx).items():
                 totals[a] = totals[a] + col[inv]
         return totals
@@ -300,17 +326,27 @@ class Projector:
                 if not keys:
                     out.append(total)
                     continue
-                vals = dict(base)
-                vals[ref] = value  # a move now: the calendar's later moves of the instrument still happen
-                out.append(total + sum(self._part(k, vals, ctx).get(actor, 0.0) - parts[k] for k in keys))
+                old = base[ref]
+                base[ref] = value  # a move now (set in place, then restored): later calendar moves still happen
+                try:
+                    out.append(total + sum(self._part(k, base, ctx).get(actor, 0.0) - parts[k] for k in keys))
+                finally:
+                    base[ref] = old
             return np.asarray(out)
         both = {k: self._part(k, base, ctx) for k in keys}
         totals = [sum(p.get(a, 0.0) for p in both.values()) for a in actor]
         rows = [totals]
         for ref, value in options:
             keys = deps.get(ref, [])
-            vals = {**base, ref: value}
-            new = [(self._part(k, vals, ctx), both[k]) for k in keys]
+            if not keys:
+                rows.append(totals)
+                continue
+            old = base[ref]
+            base[ref] = value
+            try:
+                new = [(self._part(k, base, ctx), both[k]) for k in keys]
+            finally:
+                base[ref] = old
             rows.append([t + sum(n.get(a, 0.0) - o.get(a, 0.0) for n, o in new) for a, t in zip(actor, totals)])
         return np.asarray(rows).T
 
