@@ -271,8 +271,10 @@ class Projector:
         base = dict(w.values)
         base.update({r: float(v) for r, v in overrides.items() if r not in arrays})
         totals: dict[str, Any] = {a: 0.0 for a in w.actors}
+        deps = self.deps()
+        touched = {k for r in arrays for k in deps.get(r, ())}
         for key in self._keys:
-            refs = [r for r in self._refs[key] if r in arrays]
+            refs = [r for r in self._refs[key] if r in arrays] if key in touched else None
             if not refs:
                 if relative:
                     continue
@@ -354,13 +356,17 @@ class Projector:
     def _unique(refs: list[str], arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The distinct rows of the overridden instruments (in order of first appearance) and each
         package's row."""
+        if len(arrays[refs[0]]) <= 8:  # a few packages (a deal's check: keep or break): plain Python, no cache
+            first: dict[tuple, int] = {}
+            inv = [first.setdefault(row, len(first)) for row in zip(*(arrays[r].tolist() for r in refs))]
+            return np.asarray(list(first), dtype=float), np.asarray(inv, dtype=np.intp)
         mat = np.stack([arrays[r] for r in refs], axis=1)
         key = (mat.shape, mat.tobytes())
         hit = _UNIQUE.get(key)
         if hit is None:
-            first: dict[tuple, int] = {}
-            inv = np.asarray([first.setdefault(row, len(first)) for row in map(tuple, mat.tolist())], dtype=np.intp)
-            hit = (np.asarray(list(first), dtype=float).reshape(len(first), len(refs)), inv)
+            seen: dict[tuple, int] = {}
+            order = np.asarray([seen.setdefault(row, len(seen)) for row in map(tuple, mat.tolist())], dtype=np.intp)
+            hit = (np.asarray(list(seen), dtype=float).reshape(len(seen), len(refs)), order)
             if len(_UNIQUE) > 512:
                 _UNIQUE.clear()
             _UNIQUE[key] = hit
