@@ -16,7 +16,6 @@ SimPy inside: the projection is vectorised over packages with numpy.
 
 from __future__ import annotations
 
-import itertools
 import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,11 +23,9 @@ from typing import Any
 import numpy as np
 
 from sim.engine.choke_projection import Plan, choke_row, choke_rows, make_plan
-from sim.engine.links import decaying_total, link_losses_rows, link_segments, link_state, link_totals
+from sim.engine.links import link_losses_rows, link_part, link_segments
 from sim.engine.world import World
 from sim.model.chokepoints import at_least, chokepoint_inflows, licensed_share
-from sim.model.trade import adjustment_path
-from sim.model.welfare import pv_factor
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 
@@ -64,17 +61,6 @@ class Projector:
         # own state: a link's decaying state and share, a chokepoint's stock, alternative shares and licences
         # in the pipeline); only for a world whose motive weights stay fixed (the engine's)
         self._memo: dict[tuple, Any] | None = {} if memo else None
-
-    @staticmethod
-    def _value(base: dict[str, Any], by_ref: dict[str, list[tuple[float, float]]], ref: str, t: float) -> Any:
-        """The value of ``ref`` at day ``t``: its base value, then its known changes."""
-        v = base[ref]
-        for when, value in by_ref.get(ref, ()):
-            if when <= t:
-                v = value
-            else:
-                break
-        return v
 
     def _context(self, horizon: float, overrides: dict[str, Any], scheduled: Iterable[Change], discount: bool) -> tuple:
         w = self.w
@@ -132,8 +118,12 @@ class Projector:
                 hit = memo.get(mkey)
                 if hit is not None:
                     return hit
-            cuts = sorted({t0, t1, *(when for ch_ in mine for when, _ in ch_)})
-            imp, exp = self._link(l, vals, by_ref, cuts, rho)
+            w, share = self.w, self.w.link_share(l)
+            if any(mine):
+                cuts = sorted({t0, t1, *(when for c in mine for when, _ in c)})
+                imp, exp = link_part(l, w.motive_weights, share, vals, by_ref, cuts, rho)
+            else:  # no known changes: the instruments keep their values (read directly)
+                imp, exp = link_part(l, w.motive_weights, share, vals, None, sorted({t0, t1}), rho)
             out = {l.importer: imp}
             out[l.exporter] = out.get(l.exporter, 0.0) + exp
         else:
@@ -371,28 +361,3 @@ class Projector:
                 _UNIQUE.clear()
             _UNIQUE[key] = hit
         return hit
-
-    def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float], rho: float) -> tuple[Any, Any]:
-        """Importer's and exporter's discounted losses on one link, with the decaying state ``A``."""
-        w = self.w
-        weights = w.motive_weights
-        imp = exp = 0.0
-        val = self._value
-        a_state = l.a
-        share = w.link_share(l)
-        coef = decaying_total(l, weights)
-        decay = l.terms.decay
-        v0 = l.terms.v0
-        for a, b in itertools.pairwise(cuts):
-            f = pv_factor(a, b, rho)
-            tau, floor = link_state(l, lambda ref, a=a: val(base, by_ref, ref, a))
-            ip, ep, new_share = link_totals(l, weights, tau, floor)
-            imp = imp + f * ip
-            exp = exp + f * ep
-            if new_share != share:
-                a_state += v0 * (share - new_share)
-                share = new_share
-            if a_state != 0.0 and coef:
-                disc, _plain, a_state = adjustment_path(a_state, decay, a, b, rho)
-                exp = exp + coef * disc
-        return imp, exp
