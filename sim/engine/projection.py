@@ -155,18 +155,7 @@ class Projector:
         one by one."""
         n = len(rows)
         if n < ROWS_AT_ONCE:
-            acc: dict[str, np.ndarray] = {}
-            saved = [base[r] for r in refs]  # rows set in place, then restored: no copy of every value
-            try:
-                for i, row in enumerate(rows.tolist()):
-                    for r, x in zip(refs, row):
-                        base[r] = x
-                    for a, x in self._part(key, base, ctx).items():
-                        acc.setdefault(a, np.zeros(n))[i] = x
-            finally:
-                for r, x in zip(refs, saved):
-                    base[r] = x
-            return acc
+            return {a: np.asarray(c) for a, c in self._each(key, base, refs, rows.tolist(), ctx).items()}
         t0, t1, _changes, rho, _tcuts, _by_ref, _found = ctx
         kind, name = self._kinds[key]
         prefs = self._refs[key]
@@ -192,6 +181,22 @@ class Projector:
         if ch.consumer == ch.supplier:
             return {ch.consumer: short + supplier}
         return {ch.consumer: short, ch.supplier: supplier}
+
+    def _each(self, key: str, base: dict[str, Any], refs: list[str], rows: list, ctx: tuple) -> dict[str, list]:
+        """Losses of one part for each row of ``rows``, one by one (rows set in ``base`` in place, then
+        restored: no copy of every value)."""
+        acc: dict[str, list] = {}
+        saved = [base[r] for r in refs]
+        try:
+            for i, row in enumerate(rows):
+                for r, x in zip(refs, row):
+                    base[r] = x
+                for a, x in self._part(key, base, ctx).items():
+                    acc.setdefault(a, [0.0] * len(rows))[i] = x
+        finally:
+            for r, x in zip(refs, saved):
+                base[r] = x
+        return acc
 
     def _plan(self, ch: Any, d: float, mine: tuple, t0: float, t1: float, rho: float) -> Plan:
         key = (ch.name, d, mine, t0, t1, rho, ch.x, ch.xb)
@@ -257,12 +262,15 @@ class Projector:
                 raise ValueError(f"a deal reverting on day {day} must end after now ({w.t})")
             kept = [c for c in scheduled if c[1] not in overrides]  # a deal fixes its instruments until it ends
             ctx = self._context(horizon, {}, [*((day, r, float(v)) for r, v in values.items()), *kept], discount)
-        arrays = {r: np.asarray(v, dtype=float) for r, v in overrides.items() if np.ndim(v) > 0}
+        vec = {r: v for r, v in overrides.items() if isinstance(v, list) or (type(v) is not float and np.ndim(v) > 0)}
         base = dict(w.values)
-        base.update({r: float(v) for r, v in overrides.items() if r not in arrays})
+        base.update({r: float(v) for r, v in overrides.items() if r not in vec})
         totals: dict[str, Any] = {a: 0.0 for a in w.actors}
         deps = self.deps()
-        touched = {k for r in arrays for k in deps.get(r, ())}
+        touched = {k for r in vec for k in deps.get(r, ())}
+        if vec and len(next(iter(vec.values()))) <= 8:
+            return self._few(ctx, base, {r: [float(x) for x in v] for r, v in vec.items()}, touched, relative, totals)
+        arrays = {r: np.asarray(v, dtype=float) for r, v in vec.items()}
         for key in self._keys:
             refs = [r for r in self._refs[key] if r in arrays] if key in touched else None
             if not refs:
@@ -277,6 +285,32 @@ class Projector:
             for a, col in self._rows(key, base, refs, uniq, ctx).items():
                 totals[a] = totals[a] + col[inv]
         return totals
+
+    def _few(self, ctx: tuple, base: dict, lists: dict, touched: set, relative: bool, totals: dict) -> dict:
+        """:meth:`project` for a few packages (a deal's check: keep it or break it) in plain lists: the same
+        sums in the same order, without numpy's costs per call."""
+        for key in self._keys:
+            refs = [r for r in self._refs[key] if r in lists] if key in touched else None
+            if not refs:
+                if relative:
+                    continue
+                for a, x in self._part(key, base, ctx).items():
+                    t = totals[a]
+                    totals[a] = [v + x for v in t] if isinstance(t, list) else t + x
+                continue
+            first: dict[tuple, int] = {}
+            inv = [first.setdefault(row, len(first)) for row in zip(*(lists[r] for r in refs))]
+            if relative and len(first) == 1:
+                continue  # the same in every entry: a common offset too
+            if len(first) < ROWS_AT_ONCE:
+                cols = self._each(key, base, refs, list(first), ctx)
+            else:
+                uniq = np.asarray(list(first), dtype=float)
+                cols = {a: c.tolist() for a, c in self._rows(key, base, refs, uniq, ctx).items()}
+            for a, col in cols.items():
+                t = totals[a]
+                totals[a] = [v + col[j] for v, j in zip(t, inv)] if isinstance(t, list) else [t + col[j] for j in inv]
+        return {a: np.asarray(t) if isinstance(t, list) else t for a, t in totals.items()}
 
     def project_options(
         self,
@@ -346,10 +380,6 @@ class Projector:
     def _unique(refs: list[str], arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The distinct rows of the overridden instruments (in order of first appearance) and each
         package's row."""
-        if len(arrays[refs[0]]) <= 8:  # a few packages (a deal's check: keep or break): plain Python, no cache
-            first: dict[tuple, int] = {}
-            inv = [first.setdefault(row, len(first)) for row in zip(*(arrays[r].tolist() for r in refs))]
-            return np.asarray(list(first), dtype=float), np.asarray(inv, dtype=np.intp)
         mat = np.stack([arrays[r] for r in refs], axis=1)
         key = (mat.shape, mat.tobytes())
         hit = _UNIQUE.get(key)
