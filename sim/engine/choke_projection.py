@@ -57,6 +57,34 @@ class Plan:
     rho: float
     _arrays: dict[str, Any] | None = None
     rows: dict[tuple, tuple[list[float], float, float]] = field(default_factory=dict)  # see :func:`_flows`
+    splits: dict[float, list[tuple[float, float, float]]] = field(default_factory=dict)  # see :meth:`split_rows`
+    _factors: list[float] | None = None
+
+    def factors(self) -> list[float]:
+        """Each segment's discount factor ``∫ e^(−ρt) dt`` (made once)."""
+        if self._factors is None:
+            self._factors = [pv_factor(a, b, self.rho) for a, b in zip(self.starts, self.ends)]
+        return self._factors
+
+    def split_rows(self, ch: Any, tier: float, split: Any) -> list[tuple[float, float, float]]:
+        """Per segment, at control ``tier`` now (where no known change sets it): the unlicensed inflow and
+        licensed volume rate now, and the licensed volume rate one delay before (cached per tier)."""
+        hit = self.splits.get(tier)
+        if hit is None:
+            hit = []
+            now = lag = (None, None)  # the last (tier, share) looked up, and its split: segments mostly repeat it
+            for xa, xl, cn, cl in zip(self.x_now, self.x_lag, self.control_now, self.control_lag):
+                key = (tier if cn is None else cn, xa)
+                if key != now[0]:
+                    now = (key, split(ch, *key))
+                key = (tier if cl is None else cl, xl)
+                if key != lag[0]:
+                    lag = (key, split(ch, *key))
+                hit.append((now[1][0], now[1][1], lag[1][1]))
+            if len(self.splits) > 16:
+                self.splits.clear()
+            self.splits[tier] = hit
+        return hit
 
     def arrays(self) -> dict[str, Any]:
         """The plan as numpy columns (made once), for :func:`choke_rows`."""
@@ -245,25 +273,15 @@ def _flows(
     rev, motives = ch.revenue_per_unit, ch.security
     inflows = []
     withheld = security = 0.0
-    for a, b, xa, xl, lagged, cn, cl, pn, pl in zip(
-        plan.starts,
-        plan.ends,
-        plan.x_now,
-        plan.x_lag,
-        plan.lagged,
-        plan.control_now,
-        plan.control_lag,
-        plan.approval_now,
-        plan.approval_lag,
+    for (unlicensed, licensed, licensed_lag), lagged, pn, pl, f in zip(
+        plan.split_rows(ch, tier, split), plan.lagged, plan.approval_now, plan.approval_lag, plan.factors()
     ):
-        unlicensed, licensed = split(ch, tier if cn is None else cn, xa)
         if lagged:
-            inflows.append(unlicensed + split(ch, tier if cl is None else cl, xl)[1] * (approval if pl is None else pl))
+            inflows.append(unlicensed + licensed_lag * (approval if pl is None else pl))
         else:
             inflows.append(unlicensed + pipe)
         if licensed:  # nothing licensed, nothing withheld or denied (the common case: skip the discounting)
             p = approval if pn is None else pn
-            f = pv_factor(a, b, rho)
             withheld = withheld + f * withheld_rate(rev, licensed, p)
             if motives:
                 security = security + f * choke_motive_rates(motives, weights, ch.var, licensed, p)

@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.model.chokepoints import is_short, shortfall_share
 from sim.model.motives import security_value
-from sim.model.trade import LinkTerms, domestic_surplus_change, effective_tariff, link_welfare
+from sim.model.trade import LinkTerms, adjustment_path, domestic_surplus_change, effective_tariff, link_welfare
 from sim.model.welfare import pv_factor
 from sim.scenario.plausibility import COMPONENTS  # the loss components and their bounds, one list
 from sim.scenario.schema import Scenario
@@ -306,3 +306,49 @@ def link_state_rows(l: Link, value_of: Callable[[str], np.ndarray]) -> tuple[np.
         tau = effective_tariff(tau, [(value_of(ref), rate) for ref, rate in l.equivalents])
     tau = np.where(tau > 0.0, tau, 0.0)
     return tau, (value_of(l.quota) if l.quota else np.zeros(len(tau)))
+
+
+def _value(base: dict[str, Any], by_ref: dict[str, tuple[tuple[float, float], ...]], ref: str, t: float) -> Any:
+    """The value of ``ref`` at day ``t``: its base value, then its known changes."""
+    v = base[ref]
+    for when, value in by_ref.get(ref, ()):
+        if when <= t:
+            v = value
+        else:
+            break
+    return v
+
+
+def link_part(
+    l: Link,
+    weights: dict[str, float],
+    share: float,
+    base: dict[str, Any],
+    by_ref: dict[str, tuple[tuple[float, float], ...]] | None,
+    cuts: list[float],
+    rho: float,
+) -> tuple[Any, Any]:
+    """A link's part of a projection: the importer's and exporter's discounted losses between the ``cuts``,
+    from the quantity ``share`` it trades at now, with the decaying state ``A`` (instruments at ``base``, then
+    their known changes ``by_ref``; ``None``: none of the link's instruments has one)."""
+    imp = exp = 0.0
+    a_state = l.a
+    coef = decaying_total(l, weights)
+    decay = l.terms.decay
+    v0 = l.terms.v0
+    for a, b in itertools.pairwise(cuts):
+        f = pv_factor(a, b, rho)
+        if by_ref is None:
+            tau, floor = link_state(l, base.__getitem__)
+        else:
+            tau, floor = link_state(l, lambda ref, a=a: _value(base, by_ref, ref, a))
+        ip, ep, new_share = link_totals(l, weights, tau, floor)
+        imp = imp + f * ip
+        exp = exp + f * ep
+        if new_share != share:
+            a_state += v0 * (share - new_share)
+            share = new_share
+        if a_state != 0.0 and coef:
+            disc, _plain, a_state = adjustment_path(a_state, decay, a, b, rho)
+            exp = exp + coef * disc
+    return imp, exp

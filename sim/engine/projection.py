@@ -16,18 +16,16 @@ SimPy inside: the projection is vectorised over packages with numpy.
 
 from __future__ import annotations
 
-import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from sim.engine.choke_projection import Plan, choke_row, choke_rows, make_plan
-from sim.engine.links import decaying_total, link_losses_rows, link_segments, link_state, link_totals
+from sim.engine.links import link_losses_rows, link_part, link_segments
 from sim.engine.world import World
 from sim.model.chokepoints import at_least, chokepoint_inflows, licensed_share
-from sim.model.trade import adjustment_path
-from sim.model.welfare import pv_factor
 
 Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 
@@ -36,6 +34,11 @@ Change = tuple[float, str, float]  # (absolute day, instrument ref, value)
 ROWS_AT_ONCE = 4
 
 _UNIQUE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _getter(refs: Sequence[str]) -> Any:
+    """A function of an instrument-value dict giving the values of ``refs`` as one hashable item."""
+    return operator.itemgetter(*refs) if refs else (lambda _vals: ())
 
 
 class Projector:
@@ -51,21 +54,13 @@ class Projector:
         self._flows: dict[tuple, tuple[float, float]] = {}
         self._refs = {k: tuple(self._part_refs(k)) for k in self._keys}
         self._kinds = {k: tuple(k.split(":", 1)) for k in self._keys}
+        # each part's instrument values as one memo-key item, and its "no known changes" tuple
+        self._get = {k: _getter(r) for k, r in self._refs.items()}
+        self._none = {k: ((),) * len(r) for k, r in self._refs.items()}
         # memo of part losses, keyed on everything a part reads (its instruments, their known changes, its
         # own state: a link's decaying state and share, a chokepoint's stock, alternative shares and licences
         # in the pipeline); only for a world whose motive weights stay fixed (the engine's)
         self._memo: dict[tuple, Any] | None = {} if memo else None
-
-    @staticmethod
-    def _value(base: dict[str, Any], by_ref: dict[str, list[tuple[float, float]]], ref: str, t: float) -> Any:
-        """The value of ``ref`` at day ``t``: its base value, then its known changes."""
-        v = base[ref]
-        for when, value in by_ref.get(ref, ()):
-            if when <= t:
-                v = value
-            else:
-                break
-        return v
 
     def _context(self, horizon: float, overrides: dict[str, Any], scheduled: Iterable[Change], discount: bool) -> tuple:
         w = self.w
@@ -78,7 +73,18 @@ class Projector:
         for when, ref, value in changes:
             lists.setdefault(ref, []).append((when, value))
         by_ref = {r: tuple(v) for r, v in lists.items()}  # tuples: parts key their memo on them
-        return t0, t1, changes, rho, tcuts, by_ref
+        return t0, t1, changes, rho, tcuts, by_ref, {}  # last: each part's own changes, found once
+
+    def _mine(self, key: str, ctx: tuple) -> tuple:
+        """The known changes of each of the part's instruments (tuples: the memo keys on them)."""
+        by_ref = ctx[5]
+        if not by_ref:
+            return self._none[key]
+        found = ctx[6]
+        mine = found.get(key)
+        if mine is None:
+            mine = found[key] = tuple(by_ref.get(r, ()) for r in self._refs[key])
+        return mine
 
     def deps(self) -> dict[str, list[str]]:
         """For each instrument, the parts (links, chokepoints) whose losses depend on it."""
@@ -100,21 +106,24 @@ class Projector:
         Every component counts at face value: motive weights are inside the rates
         (:mod:`sim.engine.links`), exactly as in the world's accounting.
         """
-        t0, t1, _changes, rho, _tcuts, by_ref = ctx
+        t0, t1, _changes, rho, _tcuts, by_ref, _found = ctx
         kind, name = self._kinds[key]
-        refs = self._refs[key]
-        mine = tuple(by_ref.get(r, ()) for r in refs)  # only this part's changes matter
+        mine = self._mine(key, ctx)  # only this part's changes matter
         memo = self._memo
         if kind == "link":
             l = self._links[name]
             mkey: tuple | None = None
             if memo is not None:
-                mkey = (key, t0, t1, rho, tuple(vals[r] for r in refs), mine, l.a, self.w.link_share(l))
+                mkey = (key, t0, t1, rho, self._get[key](vals), mine, l.a, self.w.link_share(l))
                 hit = memo.get(mkey)
                 if hit is not None:
                     return hit
-            cuts = sorted({t0, t1, *(when for ch_ in mine for when, _ in ch_)})
-            imp, exp = self._link(l, vals, by_ref, cuts, rho)
+            w, share = self.w, self.w.link_share(l)
+            if any(mine):
+                cuts = sorted({t0, t1, *(when for c in mine for when, _ in c)})
+                imp, exp = link_part(l, w.motive_weights, share, vals, by_ref, cuts, rho)
+            else:  # no known changes: the instruments keep their values (read directly)
+                imp, exp = link_part(l, w.motive_weights, share, vals, None, sorted({t0, t1}), rho)
             out = {l.importer: imp}
             out[l.exporter] = out.get(l.exporter, 0.0) + exp
         else:
@@ -122,7 +131,7 @@ class Projector:
             pending = sum(vol * p for due, vol, p in ch.pipeline if due > t0)
             mkey = None
             if memo is not None:
-                mkey = (key, t0, t1, rho, tuple(vals[r] for r in refs), mine, ch.stock, ch.x, ch.xb, pending)
+                mkey = (key, t0, t1, rho, self._get[key](vals), mine, ch.stock, ch.x, ch.xb, pending)
                 hit = memo.get(mkey)
                 if hit is not None:
                     return hit
@@ -146,18 +155,11 @@ class Projector:
         one by one."""
         n = len(rows)
         if n < ROWS_AT_ONCE:
-            acc: dict[str, np.ndarray] = {}
-            vals = dict(base)
-            for i, row in enumerate(rows):
-                for r, x in zip(refs, row):
-                    vals[r] = float(x)
-                for a, x in self._part(key, vals, ctx).items():
-                    acc.setdefault(a, np.zeros(n))[i] = x
-            return acc
-        t0, t1, _changes, rho, _tcuts, by_ref = ctx
-        kind, name = key.split(":", 1)
+            return {a: np.asarray(c) for a, c in self._each(key, base, refs, rows.tolist(), ctx).items()}
+        t0, t1, _changes, rho, _tcuts, _by_ref, _found = ctx
+        kind, name = self._kinds[key]
         prefs = self._refs[key]
-        mine = tuple(by_ref.get(r, ()) for r in prefs)
+        mine = self._mine(key, ctx)
         cols = [rows[:, refs.index(r)].astype(float) if r in refs else np.full(n, float(base[r])) for r in prefs]
         weights = self.w.motive_weights
         if kind == "link":
@@ -179,6 +181,22 @@ class Projector:
         if ch.consumer == ch.supplier:
             return {ch.consumer: short + supplier}
         return {ch.consumer: short, ch.supplier: supplier}
+
+    def _each(self, key: str, base: dict[str, Any], refs: list[str], rows: list, ctx: tuple) -> dict[str, list]:
+        """Losses of one part for each row of ``rows``, one by one (rows set in ``base`` in place, then
+        restored: no copy of every value)."""
+        acc: dict[str, list] = {}
+        saved = [base[r] for r in refs]
+        try:
+            for i, row in enumerate(rows):
+                for r, x in zip(refs, row):
+                    base[r] = x
+                for a, x in self._part(key, base, ctx).items():
+                    acc.setdefault(a, [0.0] * len(rows))[i] = x
+        finally:
+            for r, x in zip(refs, saved):
+                base[r] = x
+        return acc
 
     def _plan(self, ch: Any, d: float, mine: tuple, t0: float, t1: float, rho: float) -> Plan:
         key = (ch.name, d, mine, t0, t1, rho, ch.x, ch.xb)
@@ -221,10 +239,10 @@ class Projector:
     ) -> dict[str, Any]:
         """Total preference-weighted loss ($bn) per actor from now to ``now + horizon``.
 
-        ``relative``: leave out the parts no array override touches (a common offset of
-        every entry: differences between entries are exact, levels are not). ``moves`` set
-        instruments now (scalars) without fixing them: their later known changes still happen,
-        as for the options of :meth:`project_options`.
+        ``relative``: leave out the parts no array override touches, or whose overridden
+        instruments are the same in every entry (a common offset of every entry:
+        differences between entries are exact, levels are not). ``moves`` set instruments
+        now (scalars) without fixing them: their later known changes still happen.
 
         ``overrides`` set instruments now (arrays allowed: one entry per package);
         ``scheduled`` are later changes ``(day, ref, value)``; changes to an
@@ -246,14 +264,19 @@ class Projector:
                 raise ValueError(f"a deal reverting on day {day} must end after now ({w.t})")
             kept = [c for c in scheduled if c[1] not in overrides]  # a deal fixes its instruments until it ends
             ctx = self._context(horizon, {}, [*((day, r, float(v)) for r, v in values.items()), *kept], discount)
-        arrays = {r: np.asarray(v, dtype=float) for r, v in overrides.items() if np.ndim(v) > 0}
+        vec = {r: v for r, v in overrides.items() if isinstance(v, list) or (type(v) is not float and np.ndim(v) > 0)}
         base = dict(w.values)
         if moves:
             base.update(moves)
-        base.update({r: float(v) for r, v in overrides.items() if r not in arrays})
+        base.update({r: float(v) for r, v in overrides.items() if r not in vec})
         totals: dict[str, Any] = {a: 0.0 for a in w.actors}
+        deps = self.deps()
+        touched = {k for r in vec for k in deps.get(r, ())}
+        if vec and len(next(iter(vec.values()))) <= 8:
+            return self._few(ctx, base, {r: [float(x) for x in v] for r, v in vec.items()}, touched, relative, totals)
+        arrays = {r: np.asarray(v, dtype=float) for r, v in vec.items()}
         for key in self._keys:
-            refs = [r for r in self._refs[key] if r in arrays]
+            refs = [r for r in self._refs[key] if r in arrays] if key in touched else None
             if not refs:
                 if relative:
                     continue
@@ -261,9 +284,37 @@ class Projector:
                     totals[a] = totals[a] + x
                 continue
             uniq, inv = self._unique(refs, arrays)
+            if relative and len(uniq) == 1:
+                continue  # the same in every entry: a common offset too
             for a, col in self._rows(key, base, refs, uniq, ctx).items():
                 totals[a] = totals[a] + col[inv]
         return totals
+
+    def _few(self, ctx: tuple, base: dict, lists: dict, touched: set, relative: bool, totals: dict) -> dict:
+        """:meth:`project` for a few packages (a deal's check: keep it or break it) in plain lists: the same
+        sums in the same order, without numpy's costs per call."""
+        for key in self._keys:
+            refs = [r for r in self._refs[key] if r in lists] if key in touched else None
+            if not refs:
+                if relative:
+                    continue
+                for a, x in self._part(key, base, ctx).items():
+                    t = totals[a]
+                    totals[a] = [v + x for v in t] if isinstance(t, list) else t + x
+                continue
+            first: dict[tuple, int] = {}
+            inv = [first.setdefault(row, len(first)) for row in zip(*(lists[r] for r in refs))]
+            if relative and len(first) == 1:
+                continue  # the same in every entry: a common offset too
+            if len(first) < ROWS_AT_ONCE:
+                cols = self._each(key, base, refs, list(first), ctx)
+            else:
+                uniq = np.asarray(list(first), dtype=float)
+                cols = {a: c.tolist() for a, c in self._rows(key, base, refs, uniq, ctx).items()}
+            for a, col in cols.items():
+                t = totals[a]
+                totals[a] = [v + col[j] for v, j in zip(t, inv)] if isinstance(t, list) else [t + col[j] for j in inv]
+        return {a: np.asarray(t) if isinstance(t, list) else t for a, t in totals.items()}
 
     def project_options(
         self,
@@ -305,17 +356,27 @@ class Projector:
                 if not keys:
                     out.append(total)
                     continue
-                vals = dict(base)
-                vals[ref] = value  # a move now: the calendar's later moves of the instrument still happen
-                out.append(total + sum(self._part(k, vals, ctx).get(actor, 0.0) - parts[k] for k in keys))
+                old = base[ref]
+                base[ref] = value  # a move now (set in place, then restored): later calendar moves still happen
+                try:
+                    out.append(total + sum(self._part(k, base, ctx).get(actor, 0.0) - parts[k] for k in keys))
+                finally:
+                    base[ref] = old
             return np.asarray(out)
         both = {k: self._part(k, base, ctx) for k in keys}
         totals = [sum(p.get(a, 0.0) for p in both.values()) for a in actor]
         rows = [totals]
         for ref, value in options:
             keys = deps.get(ref, [])
-            vals = {**base, ref: value}
-            new = [(self._part(k, vals, ctx), both[k]) for k in keys]
+            if not keys:
+                rows.append(totals)
+                continue
+            old = base[ref]
+            base[ref] = value
+            try:
+                new = [(self._part(k, base, ctx), both[k]) for k in keys]
+            finally:
+                base[ref] = old
             rows.append([t + sum(n.get(a, 0.0) - o.get(a, 0.0) for n, o in new) for a, t in zip(actor, totals)])
         return np.asarray(rows).T
 
@@ -327,35 +388,10 @@ class Projector:
         key = (mat.shape, mat.tobytes())
         hit = _UNIQUE.get(key)
         if hit is None:
-            first: dict[tuple, int] = {}
-            inv = np.asarray([first.setdefault(row, len(first)) for row in map(tuple, mat.tolist())], dtype=np.intp)
-            hit = (np.asarray(list(first), dtype=float).reshape(len(first), len(refs)), inv)
+            seen: dict[tuple, int] = {}
+            order = np.asarray([seen.setdefault(row, len(seen)) for row in map(tuple, mat.tolist())], dtype=np.intp)
+            hit = (np.asarray(list(seen), dtype=float).reshape(len(seen), len(refs)), order)
             if len(_UNIQUE) > 512:
                 _UNIQUE.clear()
             _UNIQUE[key] = hit
         return hit
-
-    def _link(self, l: Any, base: dict[str, Any], by_ref: dict, cuts: list[float], rho: float) -> tuple[Any, Any]:
-        """Importer's and exporter's discounted losses on one link, with the decaying state ``A``."""
-        w = self.w
-        weights = w.motive_weights
-        imp = exp = 0.0
-        val = self._value
-        a_state = l.a
-        share = w.link_share(l)
-        coef = decaying_total(l, weights)
-        decay = l.terms.decay
-        v0 = l.terms.v0
-        for a, b in itertools.pairwise(cuts):
-            f = pv_factor(a, b, rho)
-            tau, floor = link_state(l, lambda ref, a=a: val(base, by_ref, ref, a))
-            ip, ep, new_share = link_totals(l, weights, tau, floor)
-            imp = imp + f * ip
-            exp = exp + f * ep
-            if new_share != share:
-                a_state += v0 * (share - new_share)
-                share = new_share
-            if a_state != 0.0 and coef:
-                disc, _plain, a_state = adjustment_path(a_state, decay, a, b, rho)
-                exp = exp + coef * disc
-        return imp, exp

@@ -625,3 +625,40 @@ def test_link_options_valued_at_once_equal_each_option_valued_alone():
         alone = single.project(120.0, one, sched, revert=revert)
         for a in ("US", "CN"):
             assert arr[a][i] == pytest.approx(alone[a], rel=1e-12)
+
+
+def test_a_few_packages_equal_the_same_rows_among_many():
+    """A deal's check (two packages, valued in plain lists) equals the same rows among many packages
+    (valued with arrays) and each row projected on its own."""
+    sc = scenario(licensed=0.5, stock=10.0, tariff=0.2, rho_year=0.05, changes=[(5, 0.6)])
+    e = engine_at(sc, 20.0)
+    few = {"US.tariff": [0.2, 0.6], "CN.controls": [0.0, 1.0], "CN.approval": [0.5, 0.1]}
+    sched = [(40.0, "US.tariff", 0.4)]
+    got = e.projector.project(90.0, few, sched)
+    many = e.projector.project(90.0, {r: np.tile(v, 6) for r, v in few.items()}, sched)  # 12 packages
+    single = Projector(e.world)
+    for i in range(2):
+        alone = single.project(90.0, {r: v[i] for r, v in few.items()}, sched)
+        for a in ("US", "CN"):
+            assert got[a][i] == pytest.approx(alone[a], rel=1e-12)
+            np.testing.assert_allclose(many[a][i::2], alone[a], rtol=1e-12)
+    assert got["US"][0] != pytest.approx(got["US"][1], rel=1e-6)  # the rows differ
+
+
+@pytest.mark.parametrize("packages", [2, 12])
+def test_relative_projection_leaves_out_parts_the_same_in_every_entry(packages):
+    """With ``relative`` a part whose overridden instruments are the same in every entry is a common
+    offset: differences between entries are those of the full projection."""
+    security = {"security": [{"chokepoint": "magnets", "weight": 0.3, "exponent": 0.5}]}
+    sc = scenario(stock=10.0, licensed=0.5, tariff=0.2, motives={"CN": security})
+    e = engine_at(sc, 10.0)
+    half = packages // 2
+    overrides = {"US.tariff": [0.0] * half + [0.5] * half, "CN.controls": [1.0] * packages}
+    full = e.projector.project(60.0, overrides)
+    rel = e.projector.project(60.0, overrides, relative=True)
+    for a in ("US", "CN"):
+        np.testing.assert_allclose(np.asarray(rel[a]) - rel[a][0], full[a] - full[a][0], rtol=1e-9, atol=1e-12)
+        assert abs(full[a][-1] - full[a][0]) > 1e-9  # the tariff matters to both sides
+    # nothing differs between entries: every part is a common offset, so none is valued
+    same = e.projector.project(60.0, {"US.tariff": [0.5] * packages, "CN.controls": [1.0] * packages}, relative=True)
+    assert same == {a: 0.0 for a in e.world.actors}
