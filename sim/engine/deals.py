@@ -89,6 +89,7 @@ class DealBook:
         self.version = 0  # bumped when a deal ends early (defection)
         self.last_talks = -float("inf")
         self.refuse_next = False  # refuse the next agreement (individual-rationality counterfactual)
+        self._enforced: tuple[Any, Any] = (None, None)  # the last self-enforcement projection and its instant
         self.first = first_summit(table.sc)
         self.first_held: bool | None = None if self.first is None else False  # was the first summit held?
         ds = table.sc.deal_space
@@ -308,12 +309,14 @@ class DealBook:
         horizon = min(self.until - now, float(self.table.sc.actors[actor].policy.params.get("horizon_days", 90.0)))
         if horizon <= 1e-9:
             return False
-        self._advance()
-        proj = self.table.projector
-        sched = self.table.scheduled(False)
-        overrides = {r: [self.terms.get(r, self.table.world.values[r]), v] for r, v in self.before.items()}
-        both = proj.project(horizon, overrides, sched, relative=True)  # only the deal's parts differ
-        keep, broken = np.broadcast_to(np.asarray(both[actor], dtype=float), (2,))
+        key = (now, horizon, self.version, tuple(self.terms.items()))
+        if self._enforced[0] != key:  # one projection gives every side's keep-or-break losses at this instant
+            self._advance()
+            sched = self.table.scheduled(False)
+            overrides = {r: [self.terms.get(r, self.table.world.values[r]), v] for r, v in self.before.items()}
+            both = self.table.projector.project(horizon, overrides, sched, relative=True)  # the deal's parts only
+            self._enforced = (key, both)
+        keep, broken = np.broadcast_to(np.asarray(self._enforced[1][actor], dtype=float), (2,))
         if float(keep) - float(broken) <= self.defection_cost() + ENFORCE_TOLERANCE_BN:
             return False
         self.defect_all(actor)
