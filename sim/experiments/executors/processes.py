@@ -80,8 +80,13 @@ class ProcessesExecutor(Executor):
         # stopping early (Ctrl-C, SIGTERM, a failure): the chunks in flight are not wanted
         processes = list((getattr(self.pool, "_processes", None) or {}).values())
         self.pool.shutdown(wait=False, cancel_futures=True)
+        manager = getattr(self.pool, "_executor_manager_thread", None)
         for p in processes:
             if p.is_alive():
                 p.terminate()
         for p in processes:
             p.join(timeout=5)
+        # let the pool's manager thread see its workers gone and stop now, not at interpreter exit, where
+        # (under load) its last write to a closed pipe would print a traceback after our message
+        if manager is not None and manager.is_alive():
+            manager.join(timeout=5)
