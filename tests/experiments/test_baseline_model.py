@@ -49,8 +49,9 @@ def test_no_single_package_holds_half_the_deals(summary):
 
 
 def _p_deal_within(summary, held: bool, days: float = 60.0) -> tuple[float, float, int]:
+    """P(deal within ``days`` of the first summit | it was held or not), as the summary statistics' table."""
     sub = summary[summary["first_summit_held"] == held]
-    hit = (sub["deal_day"] <= days).to_numpy()  # NaN (no deal) compares False
+    hit = (sub["deal_day"] <= sub["first_summit_day"] + days).to_numpy()  # NaN (no deal) compares False
     p = float(hit.mean())
     return p, math.sqrt(p * (1 - p) / len(sub)), len(sub)
 
