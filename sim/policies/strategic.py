@@ -19,8 +19,7 @@ from sim.scenario.schema import ThreatMove, ThreatTemplate
 def logit_choice(utilities: np.ndarray, rationality: float, rng: np.random.Generator) -> int:
     """Draw an option with probability ∝ exp(λ·u) (McKelvey & Palfrey 1995).
 
-    ``λ = 0`` is uniform; as ``λ → ∞`` it picks the best option (ties: the first).
-    """
+    ``λ = 0`` is uniform; as ``λ → ∞`` it picks the best option (ties: the first)."""
     u = np.asarray(utilities, dtype=float)
     if rationality == 0.0:
         return int(rng.integers(len(u)))
@@ -29,7 +28,8 @@ def logit_choice(utilities: np.ndarray, rationality: float, rng: np.random.Gener
     p /= p.sum()
     if p.max() >= 1.0 - 1e-15:
         return int(np.argmax(p))
-    return int(rng.choice(len(u), p=p))
+    cdf = np.cumsum(p)  # Generator.choice(len(u), p=p)'s own draw, without its checks: the same index
+    return int((cdf / cdf[-1]).searchsorted(rng.random(), side="right"))
 
 
 @register
