@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli.parser import add_overrides
+
 #: The first line of every record: a file without it is not overwritten.
 HEADER = "# Calibration record of the motive weights of a tradesim scenario."
 METHOD = "revealed preference at the reference state (Ossa 2014), no leverage term"
@@ -36,14 +38,7 @@ def add_parsers(sub) -> None:
         "calibrate", help="solve the 'calibrate' motive weights at the reference state and write their record"
     )
     c.add_argument("scenario", help="scenario YAML file")
-    c.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value by dotted path (recorded in the record)",
-    )
+    add_overrides(c, "override a scenario value by dotted path (recorded in the record)")
     c.add_argument("--check", action="store_true", help="write nothing; exit 1 if the record is missing or stale")
 
 

@@ -59,6 +59,28 @@ def output_root(text: str) -> str:
     return text
 
 
+def add_overrides(p: argparse.ArgumentParser, help: str = "") -> None:
+    """``--set PATH=VALUE`` (repeatable): scenario overrides, validated like the file."""
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help=help or "override a scenario value by dotted path, e.g. actors.US.resolve_bn=200",
+    )
+
+
+def add_monte_carlo(p: argparse.ArgumentParser, default_runs: int, default_seed: int) -> None:
+    """The arguments of a seeded Monte Carlo of one scenario: the file, runs, seed, workers, results root, overrides."""
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--runs", type=runs, default=default_runs, help=f"number of runs (default {default_runs})")
+    p.add_argument("--seed", type=seed, default=default_seed, help=f"root seed (default {default_seed})")
+    p.add_argument("--workers", type=workers, default=None, help="processes (default: all cores; capped at the cores)")
+    p.add_argument("--out", type=output_root, default="results", help="results root (default: results)")
+    add_overrides(p)
+
+
 def open_in_browser(path) -> None:
     """Open a written page in the default browser (``--open``)."""
     import webbrowser

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from sim.cli.parser import output_root, runs, seed, workers
+from sim.cli.parser import add_monte_carlo
 
 #: Runs of ``tradesim rationality`` (each run with a deal is run twice).
 DEFAULT_RUNS = 200
@@ -24,19 +24,7 @@ def add_parsers(sub) -> None:
     r = sub.add_parser(
         "rationality", help="check that deals are individually rational: each run with a deal against its refusal"
     )
-    r.add_argument("scenario", help="scenario YAML file")
-    r.add_argument("--runs", type=runs, default=DEFAULT_RUNS, help=f"number of runs (default {DEFAULT_RUNS})")
-    r.add_argument("--seed", type=seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
-    r.add_argument("--workers", type=workers, default=None, help="processes (default: all cores; capped at the cores)")
-    r.add_argument("--out", type=output_root, default="results", help="results root (default: results)")
-    r.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value by dotted path, e.g. actors.US.resolve_bn=200",
-    )
+    add_monte_carlo(r, DEFAULT_RUNS, DEFAULT_SEED)
     r.add_argument("--quiet", action="store_true", help="no progress, no table; print only the path")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.cli.parser import output_root, positive, runs, seed, workers
+from sim.cli.parser import add_monte_carlo, output_root, positive, workers
 
 
 def add_parsers(sub) -> None:
@@ -13,19 +13,7 @@ def add_parsers(sub) -> None:
     from sim.experiments.executors.base import REGISTRY as EXECUTORS
 
     r = sub.add_parser("run", help="run a scenario as a seeded Monte Carlo and save the results")
-    r.add_argument("scenario", help="scenario YAML file")
-    r.add_argument("--runs", type=runs, default=DEFAULT_RUNS, help=f"number of runs (default {DEFAULT_RUNS})")
-    r.add_argument("--seed", type=seed, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
-    r.add_argument("--workers", type=workers, default=None, help="processes (default: all cores; capped at the cores)")
-    r.add_argument("--out", type=output_root, default="results", help="results root (default: results)")
-    r.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value by dotted path, e.g. actors.US.resolve_bn=200",
-    )
+    add_monte_carlo(r, DEFAULT_RUNS, DEFAULT_SEED)
     r.add_argument("--no-series", action="store_true", help="do not record series (smaller, faster)")
     r.add_argument("--quiet", action="store_true", help="no progress, no tables; print only the path")
     r.add_argument("--no-report", action="store_true", help="do not write report.html")

@@ -282,12 +282,7 @@ class DealBook:
         open at once, valued against that dispute (the disagreement point recomputed now)."""
         if version != self.version or not self.terms:
             return  # that deal was broken earlier
-        self.locked = set()
-        self.terms = {}
-        self.version += 1  # the old deal's pending switches are void
-        for ref, v in self.before.items():
-            a, n = ref.split(".", 1)
-            self._move(a, n, v, EventKind.EXPIRY, "deal expired: snap back", react=False)
+        self._snap_back(self._end(), "deal expired: snap back")  # `before` stays: a renewal replaces it again
         self.clock.log(EventKind.DEAL_EXPIRED, None, None, None, None, "")
         if self.table.sc.deal_space.renew:
             self.clock.log(EventKind.TALKS, None, None, None, None, "renewal talks at expiry")
@@ -327,13 +322,8 @@ class DealBook:
         world = self.table.world
         world.lump(actor, AUDIENCE, self.defection_cost())
         self.clock.log(EventKind.DEFECT, actor, None, None, None, "deal no longer self-enforcing: broken")
-        prev, self.before = self.before, {}
-        self.locked = set()
-        self.terms = {}
-        self.version += 1
-        for r, v in prev.items():
-            a, n = r.split(".", 1)
-            self._move(a, n, v, EventKind.EXPIRY, f"snap back: {actor} broke the deal", react=False)
+        prev, self.before = self._end(), {}
+        self._snap_back(prev, f"snap back: {actor} broke the deal")
 
     def defect(self, actor: str, instrument: str, value: float) -> None:
         """Break the deal in force: the other side's concessions snap back; defection costs."""
@@ -342,12 +332,21 @@ class DealBook:
         self._advance()
         world.lump(actor, AUDIENCE, self.defection_cost())
         self.clock.log(EventKind.DEFECT, actor, instrument, world.values[ref], value, "deal broken")
-        prev, self.before = self.before, {}
+        prev, self.before = self._end(), {}
+        self._snap_back(prev, "snap back after defection", keep=actor)  # the defector moves its own instrument
+        self._move(actor, instrument, value, EventKind.MOVE, "defection")
+
+    def _end(self) -> dict[str, float]:
+        """End the deal in force: nothing locked, no terms, its pending switches and expiry void.
+        Returns the values the deal replaced."""
         self.locked = set()
         self.terms = {}
         self.version += 1
-        for r, v in prev.items():
-            a, n = r.split(".", 1)
-            if a != actor:
-                self._move(a, n, v, EventKind.EXPIRY, "snap back after defection", react=False)
-        self._move(actor, instrument, value, EventKind.MOVE, "defection")
+        return self.before
+
+    def _snap_back(self, values: dict[str, float], note: str, keep: str | None = None) -> None:
+        """Every item back to its value before the deal (``keep``'s own items excepted)."""
+        for ref, v in values.items():
+            a, n = ref.split(".", 1)
+            if a != keep:
+                self._move(a, n, v, EventKind.EXPIRY, note, react=False)
