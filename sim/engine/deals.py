@@ -90,6 +90,11 @@ class DealBook:
         self.last_talks = -float("inf")
         self.refuse_next = False  # refuse the next agreement (individual-rationality counterfactual)
         self._enforced: tuple[Any, Any] = (None, None)  # the last self-enforcement projection and its instant
+        self._w1: float | None = None  # the first party's bargaining weight (computed once)
+        # each summit's day and chance of being held, for the chance of talks within a horizon
+        self._summits = [
+            (table.sc.day(m.date), table.param(m.probability_held)) for m in table.sc.calendar if isinstance(m, Summit)
+        ]
         self.first = first_summit(table.sc)
         self.first_held: bool | None = None if self.first is None else False  # was the first summit held?
         ds = table.sc.deal_space
@@ -131,9 +136,9 @@ class DealBook:
         now = self.clock.now
         end = now + horizon
         none = math.exp(-self.rate * horizon / 365.0)
-        for m in sc.calendar:
-            if isinstance(m, Summit) and now < sc.day(m.date) <= end:
-                none *= 1.0 - self.table.param(m.probability_held)
+        for day, held in self._summits:
+            if now < day <= end:
+                none *= 1.0 - held
         if ds.talks_after_deadlines and any(
             now < sc.day(t.deadline) <= end and self.threats.status[t.id] in ("scheduled", "pending")
             for t in self.threats.threats
@@ -146,8 +151,9 @@ class DealBook:
         if self.table.sc.deal_space is None:
             return 0.5
         parties = self._parties()
-        w1 = nash_weight(bargaining_settings(self.table, (parties[0], parties[1]), self.first))
-        return w1 if actor == parties[0] else 1.0 - w1
+        if self._w1 is None:  # the rates and the talks' settings are fixed for the run
+            self._w1 = nash_weight(bargaining_settings(self.table, (parties[0], parties[1]), self.first))
+        return self._w1 if actor == parties[0] else 1.0 - self._w1
 
     # ------------------------------------------------------------------ talks
     def preview(self, actor: str) -> float:

@@ -15,6 +15,7 @@ from sim.bargaining.threats import threat_point_value
 from sim.engine.compile import scenario_from_dict
 from sim.engine.core import Engine, run_replication, sample_params
 
+from ..engine.test_engine import add_threat
 from .test_strategic_moves import two_tariffs
 
 H = 90.0  # the policies' default horizon
@@ -89,19 +90,13 @@ def threat_world(size: float, audience: object, concession_cost: float = 0.0) ->
     d = two_tariffs(policy(), policy())
     d["actors"]["CN"]["instruments"]["tariff"]["initial"] = 0.5
     d["actors"]["US"]["audience"] = {"cost_bn": audience}
-    d["calendar"].append(
-        {
-            "type": "threat",
-            "id": "t1",
-            "actor": "US",
-            "target": "CN",
-            "announced": "2025-01-05",
-            "deadline": "2025-01-31",
-            "instrument": "tariff",
-            "value": size,
-            "condition": {"actor": "CN", "instrument": "tariff", "at_most": 0.0},
-            "concession_cost_bn": concession_cost,
-        }
+    add_threat(  # backing down costs the US its audience type (no cost of the threat's own)
+        d,
+        add=None,
+        value=size,
+        condition={"actor": "CN", "instrument": "tariff", "at_most": 0.0},
+        audience_cost_bn=None,
+        concession_cost_bn=concession_cost,
     )
     return d
 
