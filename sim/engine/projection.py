@@ -347,24 +347,10 @@ class Projector:
         if relative:
             touched = {k for ref, _ in options for k in deps.get(ref, ())}
             keys = [k for k in keys if k in touched]
-        if isinstance(actor, str):  # one actor: its column only (the common, fastest case)
-            parts = {k: self._part(k, base, ctx).get(actor, 0.0) for k in keys}
-            total = sum(parts.values())
-            out = [total]
-            for ref, value in options:
-                keys = deps.get(ref, [])
-                if not keys:
-                    out.append(total)
-                    continue
-                old = base[ref]
-                base[ref] = value  # a move now (set in place, then restored): later calendar moves still happen
-                try:
-                    out.append(total + sum(self._part(k, base, ctx).get(actor, 0.0) - parts[k] for k in keys))
-                finally:
-                    base[ref] = old
-            return np.asarray(out)
+        one = isinstance(actor, str)
+        actors = (actor,) if one else tuple(actor)
         both = {k: self._part(k, base, ctx) for k in keys}
-        totals = [sum(p.get(a, 0.0) for p in both.values()) for a in actor]
+        totals = [sum(p.get(a, 0.0) for p in both.values()) for a in actors]
         rows = [totals]
         for ref, value in options:
             keys = deps.get(ref, [])
@@ -377,8 +363,9 @@ class Projector:
                 new = [(self._part(k, base, ctx), both[k]) for k in keys]
             finally:
                 base[ref] = old
-            rows.append([t + sum(n.get(a, 0.0) - o.get(a, 0.0) for n, o in new) for a, t in zip(actor, totals)])
-        return np.asarray(rows).T
+            rows.append([t + sum(n.get(a, 0.0) - o.get(a, 0.0) for n, o in new) for a, t in zip(actors, totals)])
+        out = np.asarray(rows).T
+        return out[0] if one else out
 
     @staticmethod
     def _unique(refs: list[str], arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -16,8 +16,6 @@ costs its issuer ``a*`` more than backing down is carried out.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sim.engine.world import num
 from sim.scenario.distributions import Uniform
 from sim.scenario.schema import Scenario, ThreatMove
@@ -93,6 +91,3 @@ class Reputation:
             return
         lo, hi = self.belief[actor]
         self.belief[actor] = (min(max(lo, offered_gain / s), hi), hi)
-
-    def snapshot(self) -> dict[str, Any]:
-        return dict(self.belief)
