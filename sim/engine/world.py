@@ -243,10 +243,38 @@ class World:
         regular grid costs no simulation events).
         """
         while self.next_grid <= t:
-            self._integrate(self.next_grid)
-            self.grid_hook()
+            if self.next_grid > self.t:
+                # a look at the grid point that leaves the state as it was: the integration from the
+                # last event to ``t`` is then the same with or without series (bit for bit)
+                saved = self._state()
+                self._integrate(self.next_grid)
+                self.grid_hook()
+                self._restore(saved)
+            else:
+                self.grid_hook()
             self.next_grid += self.grid_step
         self._integrate(t)
+
+    def _state(self) -> tuple[Any, ...]:
+        """What :meth:`_integrate` changes, to restore after a look ahead."""
+        return (
+            self.t,
+            {a: list(acc) for a, acc in self.losses.items()},
+            dict(self.pain),
+            [l.a for l, _c, _t in self._decaying],
+            [(c.stock, c.shortage_days, c.shortage_since_review, c.unmet_demand_days) for c in self.chokes],
+        )
+
+    def _restore(self, saved: tuple[Any, ...]) -> None:
+        t, losses, pain, decaying, chokes = saved
+        self.t = t
+        for a, acc in losses.items():
+            self.losses[a][:] = acc
+        self.pain.update(pain)
+        for (l, _c, _t), a in zip(self._decaying, decaying, strict=True):
+            l.a = a
+        for c, (stock, days, since, unmet) in zip(self.chokes, chokes, strict=True):
+            c.stock, c.shortage_days, c.shortage_since_review, c.unmet_demand_days = stock, days, since, unmet
 
     def _integrate(self, t: float) -> None:
         dt = t - self.t
