@@ -1,5 +1,9 @@
 """Local processes: a ``ProcessPoolExecutor`` (spawned workers); one worker runs inline.
 
+Spawned workers do not re-run the driver's ``__main__``: a plain script that calls
+``sim.run(...)`` without ``if __name__ == "__main__":`` works as written (the workers
+need only the package; see :func:`main_not_rerun`).
+
 Workers die with their driver, ``kill -9`` included: each worker runs a daemon
 thread that checks once a second whether its parent is still the driver
 (:func:`watch_parent`) and exits at once when it is not. ``PR_SET_PDEATHSIG``
@@ -13,10 +17,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any
 
 from sim.experiments.executors.base import Executor, register
@@ -43,6 +49,31 @@ def init_worker(parent: int) -> None:
     threading.Thread(target=watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
 
 
+@contextmanager
+def main_not_rerun() -> Iterator[None]:
+    """While workers start, hide where the driver's ``__main__`` came from, so they don't run it again.
+
+    A spawned worker re-imports the driver's main script (``__file__``) or module (``__spec__``)
+    to find what it was asked to run; ours run functions of the package only, so a user's script
+    without ``if __name__ == "__main__":`` would otherwise start its Monte Carlo again inside every
+    worker (and fail there). The pool starts workers inside ``submit``, which runs under this.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    spec, had_file, path = getattr(main, "__spec__", None), hasattr(main, "__file__"), getattr(main, "__file__", None)
+    main.__spec__ = None
+    if had_file:
+        del main.__file__
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+        if had_file:
+            main.__file__ = path
+
+
 @register
 class ProcessesExecutor(Executor):
     name = "processes"
@@ -66,7 +97,8 @@ class ProcessesExecutor(Executor):
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         if self.pool is None:
             return self.inline.submit(fn, *args)
-        return self.pool.submit(fn, *args)
+        with main_not_rerun():
+            return self.pool.submit(fn, *args)
 
     def wait_any(self, futures: Iterable[Future], timeout: float | None = None) -> set[Future]:
         return wait(list(futures), timeout=timeout, return_when=FIRST_COMPLETED)[0]
