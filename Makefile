@@ -10,16 +10,19 @@ SEED   ?= 20251009
 .PHONY: run test quick lint setup browser bench golden clean
 
 $(STAMP): pyproject.toml
+	@echo "tradesim: setting up $(VENV) with the dependencies of pyproject.toml (first time only; about 2 minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@$(PY) -m pip install -qq --upgrade pip
+	@PYTHONWARNINGS=ignore $(PY) -m pip install -qq -e '.[test]'  # quiet: the build backend's deprecation notices are not the user's
 	@touch $(STAMP)
+	@echo "tradesim: $(VENV) ready"
 
 setup: $(STAMP)
 
 # Debian's chromium for the browser tests (Playwright drives it with executable_path).
 $(BROWSER_STAMP): $(STAMP)
 	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "tradesim: installing Debian's chromium for the browser tests (first time only)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
