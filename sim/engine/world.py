@@ -26,6 +26,7 @@ from sim.engine.links import (
     motive_weight_specs,
     reference_values,
 )
+from sim.engine.no_dispute import no_dispute_path
 from sim.model.chokepoints import (
     at_least,
     chokepoint_inflows,
@@ -33,8 +34,6 @@ from sim.model.chokepoints import (
     licensed_share,
     shortage_severity,
     stock_step,
-    stockout_time,
-    withheld_rate,
 )
 from sim.model.trade import LinkTerms, adjustment_path
 from sim.model.welfare import DAYS_PER_YEAR, discount_factor, payoff, pv_factor, weighted_rate
@@ -91,7 +90,7 @@ class World:
         for l, at_start in zip(self.links, self._adjustment_at_start):
             # the short-run loss of the sales already lost between the reference and the start
             l.a = at_start * l.terms.v0 * (l.ref[4] - self.link_share(l))
-        self.reference_path = self._reference_path()
+        self.reference_path = no_dispute_path(self)
 
     def at_reference(self) -> None:
         """Put the instruments at the reference state on day 0, nothing short-run outstanding (calibration)."""
@@ -108,7 +107,7 @@ class World:
             l.forget()
         self._link_cache.clear()
         self.refresh()
-        self.reference_path = self._reference_path()
+        self.reference_path = no_dispute_path(self)
 
     # ------------------------------------------------------------ building
     def _link(self, k: str, l: Any, params: dict[str, float]) -> Link:
@@ -188,43 +187,6 @@ class World:
             return float(hit[4])
         tau, floor = self.link_state(l, self.values)
         return float(link_rates(l, self.motive_weights, tau, floor)[2][0])
-
-    def _reference_path(self) -> dict[str, list[tuple[float, float]]]:
-        """Per actor, the no-dispute path's weighted loss rate as ``[(from day, change of rate), ...]``.
-
-        Instruments at the reference state from day 0 and licensing as in a run: the
-        queue starts empty, so approved volume arrives (and denials are booked) from one
-        mean delay on; stocks at their initial level, no alternative supply. Trade links
-        cost nothing there (their zero). The consumer's shortage cost starts when its
-        stock runs out and changes when approvals start arriving.
-        """
-        out: dict[str, list[tuple[float, float]]] = {a: [] for a in self.actors}
-        rates = {a: 0.0 for a in self.actors}
-        for c in self.chokes:
-            unlicensed, licensed = self._flows_at(c, self.reference, 0.0)
-            approval = self.reference[c.approval]
-            d = self.reference[c.delay]
-            rates[c.supplier] += choke_motive_rates(c.security, self.motive_weights, c.var, licensed, approval)
-            withheld = withheld_rate(c.revenue_per_unit, licensed, approval)
-            if withheld:
-                out[c.supplier].append((d, withheld))
-            out[c.consumer] += self._reference_shortage(c, unlicensed, unlicensed + licensed * approval, d)
-        return {a: sorted([(0.0, rates[a]), *out[a]]) for a in self.actors}
-
-    @staticmethod
-    def _reference_shortage(c: Choke, before: float, after: float, d: float) -> list[tuple[float, float]]:
-        """Changes of the consumer's shortage cost rate: inflow ``before`` until day ``d``, ``after`` from it."""
-
-        def cost(inflow: float) -> float:
-            return c.var * shortage_severity(0.0, inflow, c.gamma)
-
-        net = 1.0 - before
-        if net > 0.0 and c.stock0 < net * d:  # out of stock before approvals arrive
-            t1 = c.stock0 / net
-            return [(t1, cost(before)), (d, cost(after) - cost(before))]
-        stock_d = c.stock0 - net * d
-        ts = d + stockout_time(stock_d, after)
-        return [(ts, cost(after))] if math.isfinite(ts) else []
 
     def reference_pain(self, actor: str, t: float) -> float:
         """Undiscounted loss of the no-dispute path from day 0 to ``t``."""
