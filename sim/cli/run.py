@@ -17,6 +17,23 @@ def add_parsers(sub) -> None:
     r.add_argument("--no-series", action="store_true", help="do not record series (smaller, faster)")
     r.add_argument("--quiet", action="store_true", help="no progress, no tables; print only the path")
     r.add_argument("--no-report", action="store_true", help="do not write report.html")
+    from sim.cli.parser import whole
+    from sim.cli.watch import DEFAULT_PORT, KEEP, WATCH_RUNS, DefaultRuns
+
+    r.set_defaults(runs=DefaultRuns(DEFAULT_RUNS))  # still DEFAULT_RUNS; --watch tells it was not given
+    r.add_argument(
+        "--watch",
+        action="store_true",
+        help=f"rerun on every save of the scenario file and serve the latest report on http://127.0.0.1:PORT/ "
+        f"({WATCH_RUNS} runs unless --runs is given; results in OUT/watch/<scenario>/, the latest {KEEP} kept)",
+    )
+    r.add_argument("--once", action="store_true", help="with --watch: one run and its report, then exit (no server)")
+    r.add_argument(
+        "--port",
+        type=whole(0, "a port", 65535),
+        default=None,
+        help=f"with --watch: the page's port on 127.0.0.1 (default {DEFAULT_PORT}; 0: any free port)",
+    )
 
     w = sub.add_parser("sweep", help="run (or resume) a parameter sweep")
     w.add_argument("sweep", help="sweep YAML file")
@@ -45,6 +62,10 @@ def add_parsers(sub) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    if args.watch or args.once or args.port is not None:  # tradesim run --watch: sim/cli/watch.py
+        from sim.cli.watch import watch
+
+        return watch(args)
     from sim.analysis.summary import print_stats, summary_stats
     from sim.experiments.api import run
 
