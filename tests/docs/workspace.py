@@ -133,10 +133,6 @@ class Workspace:
     def run(self, command: Command) -> Result:
         """Run a documented command by the convention: rewritten, placeholders filled; a sweep
         starts from no results of its own (earlier ones of the page moved aside)."""
-        if command.lang == "python":
-            script = self.path / f"{Path(command.path).stem.lower()}_{command.line}.py"
-            script.write_text(command.text, encoding="utf-8")
-            return self.shell(f"python {script.name}")
         text = rewrite(command.text)
         if is_make(text):
             return self.shell(text, cwd=ROOT)
@@ -168,7 +164,7 @@ class Page:
     workspace: Workspace
     commands: list[Command]
     done: dict[int, Result] = field(default_factory=dict)
-    tolerated: set[int] = field(default_factory=set)  # known failures: not a reason to stop the page
+    tolerated: set[int] = field(default_factory=set)  # expected to fail (xfail): not a reason to stop the page
 
     def run_through(self, k: int) -> Result:
         for j in range(k):
