@@ -115,10 +115,10 @@ def test_slow_commands():
 
 
 def test_pending_options_only_while_the_cli_lacks_them():
-    cmd = Command("docs/x.md", 1, "tradesim run s.yaml --watch")
-    assert pending_option(cmd, lambda sub: {"--runs"}) is not None
-    assert pending_option(cmd, lambda sub: {"--runs", "--watch", "--once"}) is None
-    assert pending_option(Command("docs/x.md", 1, "tradesim run s.yaml"), lambda sub: set()) is None
+    cmd, pending = Command("docs/x.md", 1, "tradesim run s.yaml --live"), {"--live": "being built"}
+    assert pending_option(cmd, lambda sub: {"--runs"}, pending) == "being built"
+    assert pending_option(cmd, lambda sub: {"--runs", "--live"}, pending) is None
+    assert pending_option(Command("docs/x.md", 1, "tradesim run s.yaml"), lambda sub: set(), pending) is None
 
 
 def test_shown_output_is_matched_in_order_with_examples_loose():
