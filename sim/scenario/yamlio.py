@@ -170,12 +170,47 @@ def _syntax(text: str, source: str, exc: yaml.MarkedYAMLError) -> ScenarioError:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = str(exc.problem or exc)
+    if problem.startswith("but ") and exc.context:  # "expected a single document ..., but found another"
+        problem = f"{exc.context}, {problem}"
+    before = ""
     if mark is not None and problem.startswith("mapping values are not allowed"):
         before = text.splitlines()[mark.line][: mark.column] if mark.line < len(text.splitlines()) else ""
         key = before.strip().lstrip("-?{[,").strip()
         if len(key) > MAX_KEY:
             problem = f"a key of {len(key):,} characters is too long; YAML reads keys of at most {MAX_KEY}"
-    return _fail(source, line, col, f"not valid YAML: {clip(problem, 200)}")
+    hint = _hint(text, line, problem, exc, before)
+    return _fail(source, line, col, f"not valid YAML: {clip(problem, 200)}{hint}")
+
+
+#: Words of PyYAML's syntax errors that a mis-indented line causes.
+INDENTATION_ERRORS = (
+    "expected <block end>",
+    "mapping values are not allowed",
+    "could not find expected ':'",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "expected <document start>",
+)
+
+
+def _hint(text: str, line: int, problem: str, exc: yaml.MarkedYAMLError, before: str) -> str:
+    """What to look at for a syntax error: a tab (YAML refuses tabs in indentation), an unclosed
+    quote, a value holding ``": "``, or the indentation of the line and those above it."""
+    lines = text.splitlines()
+    tabs = [i for i, ln in enumerate(lines, 1) if "\t" in ln]
+    if tabs:
+        lead = [i for i in tabs if "\t" in lines[i - 1][: len(lines[i - 1]) - len(lines[i - 1].lstrip())]]
+        upto = [i for i in lead or tabs if i <= line]
+        at = line if line in tabs else (upto[-1] if upto else (lead or tabs)[0])
+        return f"; hint: YAML does not allow tabs for indentation; line {at} has a tab"
+    opened = exc.context_mark
+    if "quoted scalar" in str(exc.context or "") and opened is not None:
+        return f"; hint: the quote opened on line {opened.line + 1} is not closed"
+    if ": " in before.split("#")[0].strip():
+        return "; hint: a value that holds ': ' must be quoted, e.g. 'a: b'"
+    if any(words in problem for words in INDENTATION_ERRORS):
+        return f"; hint: check the indentation of line {line} and the lines above it"
+    return ""
 
 
 def check_shape(text: str, source: str) -> None:
