@@ -18,20 +18,25 @@ a valid sweep of many parameters costs a few builds of the base scenario.
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+from collections.abc import Collection
 from typing import Any
 
+from pydantic import ValidationError
+
 from sim.engine.columns import summary_columns
-from sim.engine.compile import build
+from sim.engine.compile import build, note, policy_checks, replace_policies
 from sim.engine.outcome import LABELS, labels
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.experiments.chunk import set_path
 from sim.scenario.distributions import TAIL
 from sim.scenario.loader import unshared_copy
-from sim.scenario.schema import Scenario
-from sim.scenario.yamlio import Located
+from sim.scenario.schema import PolicySpec, Scenario
+from sim.scenario.yamlio import Located, clip, dotted
 
-__all__ = ["check_against_base", "check_outputs", "extremes"]
+__all__ = ["check_against_base", "check_outputs", "check_policies", "extremes"]
 
 #: (where in the sweep file, as a key path; the value)
 Extreme = tuple[tuple[Any, ...], Any]
@@ -67,7 +72,8 @@ def _number(v: Any) -> bool:
 
 
 def check_against_base(params: list[Any], sweep: Located, raw: dict[str, Any], source: str) -> list[Problem]:
-    """Problems of ``params`` (a sweep's parameters) set into the base scenario ``raw``, one line each."""
+    """Problems of ``params`` (a sweep's parameters) set into the base scenario ``raw``, one line each;
+    then every combination of the values of each actor's policy parameters (:func:`check_policies`)."""
     problems: dict[int, Problem] = {}
     trials: list[list[tuple[int, Extreme]]] = []
     for i, p in enumerate(params):
@@ -78,7 +84,8 @@ def check_against_base(params: list[Any], sweep: Located, raw: dict[str, Any], s
     for trial in trials:
         pending = [(i, ext) for i, ext in trial if i not in problems]
         _check_together(params, pending, raw, source, sweep, problems)
-    return [problems[i] for i in sorted(problems)]
+    found = [problems[i] for i in sorted(problems)]
+    return found + check_policies(params, sweep, raw, source, set(problems))
 
 
 def _check_together(
@@ -95,6 +102,7 @@ def _check_together(
     try:
         for i, (_, value) in pending:
             set_path(data, params[i].path, value)
+        replace_policies(data, raw, [params[i].path for i, _ in pending])
         build(data, Located(data, source, {}), {})
         return
     except ScenarioError:
@@ -114,6 +122,7 @@ def _alone(path: str, value: Any, raw: dict[str, Any], source: str) -> str | Non
     data = unshared_copy(raw)
     try:
         set_path(data, path, value)
+        replace_policies(data, raw, [path])
         build(data, Located(data, source, {}), {})
     except ScenarioError as exc:
         return "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)[:500]
@@ -139,3 +148,93 @@ def check_outputs(outputs: list[str], params: list[Any], sc: Scenario, sweep: Lo
                 )
             )
     return found
+
+
+# ------------------------------------------------------------------ policy combinations
+#: Most combinations of one actor's policy values checked (each a validation of the
+#: policy's parameters, ~0.1 ms): a design that needs more is refused (chosen limit).
+MAX_COMBINATIONS = 20_000
+#: Most failing combinations reported (they usually share one cause).
+MAX_SHOWN = 5
+_POLICY = re.compile(r"^actors\.([^.]+)\.policy(?:\.|$)")
+
+
+def check_policies(
+    params: list[Any], sweep: Located, raw: dict[str, Any], source: str, skip: Collection[int] = ()
+) -> list[Problem]:
+    """Every combination of the values of an actor's policy name and parameters, validated as a policy.
+
+    A point sets each parameter as ``--set`` does, so a point that sets a policy name
+    replaces the policy (the base's parameters the new one does not accept are
+    dropped; a note on stderr says which). Numbers are tried at their extremes
+    (:func:`extremes`), every other value as given. ``skip``: parameters already found
+    wrong on their own (their combinations are not tried).
+    """
+    by_actor: dict[str, list[int]] = {}
+    for i, p in enumerate(params):
+        m = _POLICY.match(p.path)
+        if m:
+            by_actor.setdefault(m.group(1), []).append(i)
+    jobs = {a: idx for a, idx in by_actor.items() if not set(skip) & set(idx)}
+    if not jobs:
+        return []
+    base = build(unshared_copy(raw), Located(raw, source, {}), {})
+    problems: list[Problem] = []
+    notes: dict[str, None] = {}
+    for actor, idx in jobs.items():
+        options = [extremes(params[i], i) for i in idx]
+        count = math.prod(len(o) for o in options)
+        where = sweep.where(("parameters", idx[0]))
+        if count > MAX_COMBINATIONS:
+            problems.append(
+                Problem(
+                    where,
+                    f"parameters.{idx[0]}",
+                    f"the policy parameters of {actor} make {count:,} combinations to check; at most "
+                    f"{MAX_COMBINATIONS:,}: give fewer values",
+                )
+            )
+            continue
+        failed: dict[str, list[str]] = {}
+        for combo in itertools.product(*options):
+            values = {params[i].path: value for i, (_, value) in zip(idx, combo)}
+            why = _policy_problem(base, raw, actor, values, notes)
+            if why is not None:
+                shown = ", ".join(f"{k} = {clip(repr(v), 40)}" for k, v in values.items())
+                failed.setdefault(why, []).append(shown)
+        for why, combos in list(failed.items())[:MAX_SHOWN]:
+            more = f" (and {len(combos) - 1} more)" if len(combos) > 1 else ""
+            problems.append(
+                Problem(where, f"parameters.{idx[0]}", f"the combination {combos[0]}{more} is not valid: {why}")
+            )
+        if len(failed) > MAX_SHOWN:
+            problems.append(
+                Problem(where, f"parameters.{idx[0]}", f"{len(failed) - MAX_SHOWN} more invalid combinations")
+            )
+    for line in notes:
+        note(f"sweep {sweep.source}: {line}")
+    return problems
+
+
+def _policy_problem(
+    base: Scenario, raw: dict[str, Any], actor: str, values: dict[str, Any], notes: dict[str, None]
+) -> str | None:
+    """Why ``actor``'s policy with ``values`` set (dotted path -> value) is not valid (None: it is)."""
+    data = {"actors": {actor: {"policy": unshared_copy(raw["actors"][actor].get("policy", {"name": "scripted"}))}}}
+    try:
+        for path, value in values.items():
+            set_path(data, path, value)
+    except ScenarioError as exc:
+        return "; ".join(p.message for p in exc.problems)
+    for swap in replace_policies(data, raw, values):
+        line = swap.note()
+        if line is not None:
+            notes[line] = None
+    spec = data["actors"][actor]["policy"]
+    try:
+        policy = PolicySpec.model_validate(spec)
+    except ValidationError as exc:
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    one = base.model_copy(update={"actors": {actor: base.actors[actor].model_copy(update={"policy": policy})}})
+    found = [f"{dotted(p)}: {m}" for p, m in policy_checks(one)]
+    return "; ".join(found)[:500] or None
