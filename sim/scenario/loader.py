@@ -6,6 +6,7 @@ was expected and what was found, all at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -48,7 +49,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any, b
         is_key = isinstance(node, dict) and seg in node
         is_index = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
         if is_key or is_index:
-            out.append(seg)
+            out.append(next((k for k in node if k == seg), seg) if is_key else seg)  # pydantic says 1 for true
             node = node[seg]
         elif isinstance(seg, str) and (seg in _INTERNAL_SEGMENTS or "[" in seg or "-" in seg or seg in _tags()):
             continue
@@ -73,6 +74,8 @@ def _found(value: Any) -> str:
 
 
 NUMBER_ERRORS = ("float_type", "float_parsing", "finite_number")
+#: Names of the types YAML reads an unquoted key as.
+_KINDS = {bool: "boolean", int: "number", float: "number", dt.date: "date"}
 
 
 def convert_errors(
@@ -155,7 +158,11 @@ def _problem(
     kind = e["type"]
     msg = e["msg"]
     node = e["_node"]
-    if kind == "extra_forbidden":
+    if "[key]" in e["loc"] and path:  # a key YAML read as a number, a boolean or null
+        key = path[-1]
+        what = "nothing (null)" if key is None else f"a {_KINDS.get(type(key), type(key).__name__)} ({key!r})"
+        msg = f"this key is read as {what}, but keys here are names: quote it in the file"
+    elif kind == "extra_forbidden":
         parent, key = path[:-1], path[-1]
         allowed = fields_at(parent, data, root)
         hint = did_you_mean(key, allowed)

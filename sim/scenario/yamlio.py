@@ -279,6 +279,16 @@ def _expanded_size(node: Node, memo: dict[int, int]) -> int:
     return size
 
 
+def _key(node: ScalarNode) -> Any:
+    """A mapping key as the document's data has it (``1``, ``true`` and ``2025-01-01`` are not text)."""
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    try:
+        return _Loader("").construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError):
+        return node.value
+
+
 def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int, int]]) -> None:
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, ScalarNode):
@@ -295,7 +305,7 @@ def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int
                     dotted(path),
                 )
             _check_scalar(knode, path, source)
-            k = knode.value
+            k = _key(knode)
             if k in seen:
                 raise _fail(
                     source,
