@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import Problem, ScenarioError, did_you_mean, known
 from sim.scenario import cascade, checks
+from sim.scenario.distributions import DIST_NAMES
 from sim.scenario.keys import fields_at
 from sim.scenario.overrides import Accepts, apply_overrides, parse_override, unshared_copy
 from sim.scenario.schema import Scenario
@@ -61,8 +62,6 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any, b
 
 
 def _tags() -> set[str]:
-    from sim.scenario.distributions import DIST_NAMES
-
     return set(DIST_NAMES) | {"set", "licensing", "threat", "summit"}
 
 
@@ -98,14 +97,13 @@ def convert_errors(
             continue
         path, errs = item
         node = errs[0]["_node"]
-        number_errors = [
-            e for e in errs if e["type"] in NUMBER_ERRORS or (e["type"] == "value_error" and isinstance(node, float))
-        ]
+        number = isinstance(node, (int, float)) and not isinstance(node, bool)
+        number_errors = [e for e in errs if e["type"] in NUMBER_ERRORS or (e["type"] == "value_error" and number)]
         deeper = any(len(q) > len(path) and q[: len(path)] == path for q in groups)
         if number_errors and (len(errs) > 1 or (isinstance(node, dict) and deeper)):  # number or distribution
-            if isinstance(node, dict):  # a distribution: its own errors say what is wrong
-                errs = [e for e in errs if e not in number_errors]
-            elif isinstance(node, float):  # a number, but not an allowed one (NaN, infinity)
+            if isinstance(node, dict):  # a distribution: its own errors say what is wrong (not 'calibrate')
+                errs = [e for e in errs if e not in number_errors and e["type"] != "literal_error"]
+            elif number:  # a number, but not an allowed one (out of range, NaN, infinity): not 'calibrate' either
                 errs = number_errors
             else:
                 words = [w for e in errs if e["type"] == "literal_error" for w in _options(e)]  # e.g. 'calibrate'
@@ -177,6 +175,8 @@ def _problem(
         ctx = e.get("ctx", {})
         expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
         tagname = ctx.get("discriminator", "'type'").strip("'")
+        if not expected:  # pydantic names the tags only when one is given
+            expected = sorted(t for t in _tags() if (t in DIST_NAMES) == (tagname == "dist"))
         tag = ctx.get("tag")
         if kind == "union_tag_not_found":
             msg = f"missing '{tagname}'; expected one of: {', '.join(expected)}"
