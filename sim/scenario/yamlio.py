@@ -193,6 +193,27 @@ INDENTATION_ERRORS = (
 )
 
 
+def _opens_quote(line: str) -> bool:
+    """Whether ``line``'s value (after ``key:`` or ``-``) starts with a quote it does not close."""
+    body = line.strip()
+    value = body[2:] if body.startswith("- ") else body.partition(": ")[2] if ": " in body else ""
+    value = value.strip()
+    if not value or value[0] not in "'\"":
+        return False
+    quote, rest = value[0], value[1:]
+    if quote == "'":
+        return rest.replace("''", "").count("'") == 0
+    i = 0
+    while i < len(rest):
+        if rest[i] == "\\":
+            i += 2
+            continue
+        if rest[i] == '"':
+            return False
+        i += 1
+    return True
+
+
 def _hint(text: str, line: int, problem: str, exc: yaml.MarkedYAMLError, before: str) -> str:
     """What to look at for a syntax error: a tab (YAML refuses tabs in indentation), an unclosed
     quote, a value holding ``": "``, or the indentation of the line and those above it."""
@@ -206,6 +227,9 @@ def _hint(text: str, line: int, problem: str, exc: yaml.MarkedYAMLError, before:
     opened = exc.context_mark
     if "quoted scalar" in str(exc.context or "") and opened is not None:
         return f"; hint: the quote opened on line {opened.line + 1} is not closed"
+    unclosed = next((i for i, ln in enumerate(lines[:line], 1) if _opens_quote(ln)), None)
+    if unclosed is not None:  # a quoted value may run over lines: YAML reads on to the next quote
+        return f"; hint: the quote opened on line {unclosed} is not closed on that line"
     if ": " in before.split("#")[0].strip():
         return "; hint: a value that holds ': ' must be quoted, e.g. 'a: b'"
     if any(words in problem for words in INDENTATION_ERRORS):
