@@ -31,12 +31,13 @@ from sim.engine.compile import build, note, policy_checks, replace_policies
 from sim.engine.outcome import LABELS, labels
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.experiments.chunk import set_path
+from sim.policies import REGISTRY as POLICIES
 from sim.scenario.distributions import TAIL
 from sim.scenario.loader import unshared_copy
 from sim.scenario.schema import PolicySpec, Scenario
 from sim.scenario.yamlio import Located, clip, dotted
 
-__all__ = ["check_against_base", "check_outputs", "check_policies", "extremes"]
+__all__ = ["check_against_base", "check_outputs", "check_policies", "extremes", "policy_parameters"]
 
 #: (where in the sweep file, as a key path; the value)
 Extreme = tuple[tuple[Any, ...], Any]
@@ -72,11 +73,19 @@ def _number(v: Any) -> bool:
 
 
 def check_against_base(params: list[Any], sweep: Located, raw: dict[str, Any], source: str) -> list[Problem]:
-    """Problems of ``params`` (a sweep's parameters) set into the base scenario ``raw``, one line each;
-    then every combination of the values of each actor's policy parameters (:func:`check_policies`)."""
+    """Problems of ``params`` (a sweep's parameters) set into the base scenario ``raw``, one line each.
+
+    The policy parameters of an actor that has several are checked together, every
+    combination of their values (:func:`check_policies`): alone, a value may not fit the
+    base's other parameters that the sweep also sets (a ``types_bn`` of another length
+    than the base's ``prior``, swept to ``null`` too).
+    """
     problems: dict[int, Problem] = {}
     trials: list[list[tuple[int, Extreme]]] = []
+    joint = {i for idx in policy_parameters(params).values() if len(idx) > 1 for i in idx}
     for i, p in enumerate(params):
+        if i in joint:
+            continue
         for k, ext in enumerate(extremes(p, i)):
             while len(trials) <= k:
                 trials.append([])
@@ -159,6 +168,16 @@ MAX_SHOWN = 5
 _POLICY = re.compile(r"^actors\.([^.]+)\.policy(?:\.|$)")
 
 
+def policy_parameters(params: list[Any]) -> dict[str, list[int]]:
+    """The indices of the parameters that set an actor's policy (``actors.X.policy...``), by actor."""
+    by_actor: dict[str, list[int]] = {}
+    for i, p in enumerate(params):
+        m = _POLICY.match(p.path)
+        if m:
+            by_actor.setdefault(m.group(1), []).append(i)
+    return by_actor
+
+
 def check_policies(
     params: list[Any], sweep: Located, raw: dict[str, Any], source: str, skip: Collection[int] = ()
 ) -> list[Problem]:
@@ -167,15 +186,11 @@ def check_policies(
     A point sets each parameter as ``--set`` does, so a point that sets a policy name
     replaces the policy (the base's parameters the new one does not accept are
     dropped; a note on stderr says which). Numbers are tried at their extremes
-    (:func:`extremes`), every other value as given. ``skip``: parameters already found
-    wrong on their own (their combinations are not tried).
+    (:func:`extremes`), every other value as given. A sweep that records series must
+    record the same columns at every point (a ``bayesian`` policy adds its belief's).
+    ``skip``: parameters already found wrong on their own (their combinations are not tried).
     """
-    by_actor: dict[str, list[int]] = {}
-    for i, p in enumerate(params):
-        m = _POLICY.match(p.path)
-        if m:
-            by_actor.setdefault(m.group(1), []).append(i)
-    jobs = {a: idx for a, idx in by_actor.items() if not set(skip) & set(idx)}
+    jobs = {a: idx for a, idx in policy_parameters(params).items() if not set(skip) & set(idx)}
     if not jobs:
         return []
     base = build(unshared_copy(raw), Located(raw, source, {}), {})
@@ -196,12 +211,15 @@ def check_policies(
             )
             continue
         failed: dict[str, list[str]] = {}
+        series: dict[tuple[str, ...], str] = {}
         for combo in itertools.product(*options):
             values = {params[i].path: value for i, (_, value) in zip(idx, combo)}
+            shown = ", ".join(f"{k} = {clip(repr(v), 40)}" for k, v in values.items())
             why = _policy_problem(base, raw, actor, values, notes)
-            if why is not None:
-                shown = ", ".join(f"{k} = {clip(repr(v), 40)}" for k, v in values.items())
+            if isinstance(why, str):
                 failed.setdefault(why, []).append(shown)
+            else:
+                series.setdefault(tuple(why), shown)
         for why, combos in list(failed.items())[:MAX_SHOWN]:
             more = f" (and {len(combos) - 1} more)" if len(combos) > 1 else ""
             problems.append(
@@ -211,6 +229,17 @@ def check_policies(
             problems.append(
                 Problem(where, f"parameters.{idx[0]}", f"{len(failed) - MAX_SHOWN} more invalid combinations")
             )
+        if len(series) > 1 and isinstance(sweep.data, dict) and sweep.data.get("record_series") is True:
+            (a, at_a), (b, at_b) = list(series.items())[:2]
+            problems.append(
+                Problem(
+                    sweep.where(("record_series",)),
+                    "record_series",
+                    f"the points record different series columns ({at_a}: {', '.join(a) or 'none'} of "
+                    f"{actor}'s policy; {at_b}: {', '.join(b) or 'none'}), which cannot be one table: "
+                    "set record_series: false (the summary has every run)",
+                )
+            )
     for line in notes:
         note(f"sweep {sweep.source}: {line}")
     return problems
@@ -218,9 +247,14 @@ def check_policies(
 
 def _policy_problem(
     base: Scenario, raw: dict[str, Any], actor: str, values: dict[str, Any], notes: dict[str, None]
-) -> str | None:
-    """Why ``actor``'s policy with ``values`` set (dotted path -> value) is not valid (None: it is)."""
-    data = {"actors": {actor: {"policy": unshared_copy(raw["actors"][actor].get("policy", {"name": "scripted"}))}}}
+) -> str | list[str]:
+    """Why ``actor``'s policy with ``values`` set (dotted path -> value) is not valid; if it is,
+    the series columns it records."""
+    actors = raw.get("actors")
+    spec = actors.get(actor) if isinstance(actors, dict) else None
+    data: dict[str, Any] = {"actors": {}}
+    if isinstance(spec, dict):
+        data["actors"][actor] = {k: unshared_copy(v) for k, v in spec.items() if k == "policy"}
     try:
         for path, value in values.items():
             set_path(data, path, value)
@@ -230,11 +264,12 @@ def _policy_problem(
         line = swap.note()
         if line is not None:
             notes[line] = None
-    spec = data["actors"][actor]["policy"]
     try:
-        policy = PolicySpec.model_validate(spec)
+        policy = PolicySpec.model_validate(data["actors"][actor]["policy"])
     except ValidationError as exc:
         return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
     one = base.model_copy(update={"actors": {actor: base.actors[actor].model_copy(update={"policy": policy})}})
     found = [f"{dotted(p)}: {m}" for p, m in policy_checks(one)]
-    return "; ".join(found)[:500] or None
+    if found:
+        return "; ".join(found)[:500]
+    return list(POLICIES[policy.name].series_fields(actor, policy.params))

@@ -112,3 +112,28 @@ def test_the_policy_sweep_of_the_docs_runs_every_run(tmp_path, capsys):
     names = next(p["values"] for p in spec["parameters"] if p["path"].endswith(".policy.name"))
     assert set(summary["sweep.actors.CN.policy.name"]) == set(names)  # both policies ran
     assert load_sweep(f)[0].parameters[2].values == names
+
+
+def test_parameters_of_one_policy_are_checked_together_not_each_against_the_base(tmp_path, capsys):
+    """The baseline's CN prior has three entries: a two-type belief is valid only with the prior swept too."""
+    params = [
+        {"path": "actors.CN.policy.params.types_bn", "values": [[80, 200, 500], [100, 300]]},
+        {"path": "actors.CN.policy.params.prior", "values": [None]},
+    ]
+    f = write(tmp_path, params, scenario=str(BASELINE))
+    assert main(["validate", str(f)]) == 0, capsys.readouterr().err
+    f = write(tmp_path, params[:1], scenario=str(BASELINE))
+    assert main(["validate", str(f)]) == 2
+    assert "prior has 3 entries, types_bn has 2" in capsys.readouterr().err
+
+
+def test_recording_series_needs_the_same_columns_at_every_point(tmp_path, capsys):
+    params = [{"path": "actors.CN.policy.name", "values": ["best_response", "bayesian"]}]
+    f = write(tmp_path, params, scenario=str(BASELINE), record_series=True)
+    out = tmp_path / "out"
+    assert main(["sweep", str(f), "--out", str(out), "--workers", "1", "--quiet", "--no-report"]) == 2
+    msg = capsys.readouterr().err.splitlines()[-1]
+    line = next(i for i, s in enumerate(f.read_text().splitlines(), 1) if s.startswith("record_series"))
+    assert msg.startswith(f"{f}:{line}:1: record_series: the points record different series columns")
+    assert "belief_CN_0, belief_CN_1, belief_CN_2" in msg and "set record_series: false" in msg
+    assert not out.exists()
