@@ -42,9 +42,10 @@ def policy_checks(sc: Scenario) -> Found:
         except ValidationError as exc:
             for e in exc.errors():
                 yield base + ("policy", "params") + tuple(e["loc"]), _param_message(pol.name, e)
-            continue  # the instruments are named once they are a list of names
-        for i, name in enumerate(pol.params.get("instruments") or []):
-            yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)
+        names = pol.params.get("instruments")
+        for i, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str):  # a name of another type is reported by its parameters' model
+                yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)
 
 
 def _param_message(policy: str, e: Any) -> str:
