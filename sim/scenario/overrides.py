@@ -147,7 +147,7 @@ class PolicySwap:
 
 
 def _policy_of(actors: Any, actor: str) -> tuple[bool, Any]:
-    """``(found, policy mapping)`` of ``actor`` in a raw document (``{}`` when it has no policy)."""
+    """``(found, policy mapping)`` of ``actor`` in a raw document (the default policy when it has none)."""
     spec = actors.get(actor) if isinstance(actors, dict) else None
     if not isinstance(spec, dict):
         return False, None
