@@ -60,7 +60,8 @@ def output_root(text: str) -> str:
 
 
 def add_overrides(p: argparse.ArgumentParser, help: str = "") -> None:
-    """``--set PATH=VALUE`` (repeatable): scenario overrides, validated like the file."""
+    """``--set PATH=VALUE`` (repeatable): scenario overrides, validated like the file; and
+    ``--policy ACTOR=NAME[:KEY=VALUE,...]``, short for the ``--set`` of a policy and its parameters."""
     p.add_argument(
         "--set",
         dest="overrides",
@@ -69,6 +70,57 @@ def add_overrides(p: argparse.ArgumentParser, help: str = "") -> None:
         metavar="PATH=VALUE",
         help=help or "override a scenario value by dotted path, e.g. actors.US.resolve_bn=200",
     )
+    p.add_argument(
+        "--policy",
+        dest="overrides",
+        action=_Extend,
+        type=policy_overrides,
+        metavar="ACTOR=NAME[:KEY=VALUE,...]",
+        help="replace an actor's policy, e.g. US=best_response:horizon_days=60 "
+        "(the --set of actors.US.policy.name and .params.horizon_days)",
+    )
+
+
+class _Extend(argparse.Action):
+    """Add a list of overrides to ``dest`` (a copy: the default list is shared)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest, None) or []), *values])
+
+
+def _split_top(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets and quotes (``k=[a, b],j=1`` is two items)."""
+    items, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    return [*items, text[start:]]
+
+
+def policy_overrides(text: str) -> list[str]:
+    """argparse type: ``US=best_response:horizon_days=60,talks=false`` -> the ``--set`` overrides it is short for."""
+    usage = "expected ACTOR=NAME or ACTOR=NAME:KEY=VALUE,KEY=VALUE"
+    actor, eq, rest = text.partition("=")
+    name, _, params = rest.partition(":")
+    actor, name = actor.strip(), name.strip()
+    if not eq or not actor or not name or "." in actor:
+        raise argparse.ArgumentTypeError(f"{usage}, found '{text[:80]}'")
+    out = [f"actors.{actor}.policy.name={name}"]
+    for item in _split_top(params) if params.strip() else []:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise argparse.ArgumentTypeError(f"{usage}: '{item[:80]}' is not KEY=VALUE")
+        out.append(f"actors.{actor}.policy.params.{key.strip()}={value}")
+    return out
 
 
 def add_monte_carlo(p: argparse.ArgumentParser, default_runs: int, default_seed: int) -> None:

@@ -1,4 +1,4 @@
-"""``tradesim validate`` and ``tradesim schema``: scenario files and their schema."""
+"""``tradesim validate`` and ``tradesim schema``: scenario and sweep files, and the scenario schema."""
 
 from __future__ import annotations
 
@@ -7,24 +7,47 @@ import sys
 
 
 def add_parsers(sub) -> None:
-    v = sub.add_parser("validate", help="check scenario files and report every error")
-    v.add_argument("files", nargs="+")
+    v = sub.add_parser("validate", help="check scenario or sweep files and report every error")
+    v.add_argument("files", nargs="+", help="scenario or sweep YAML files (a sweep is told by its keys)")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
     sc.add_argument("--markdown", action="store_true", help="print the key reference as Markdown instead")
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+def _check(path: str) -> tuple[list, str]:
+    """(problems, what to print when there are none) of one scenario or sweep file."""
     from sim.engine.compile import validate_files
+    from sim.errors import ScenarioError
+    from sim.experiments.sweepvalidate import is_sweep, validate_sweep
+    from sim.scenario.yamlio import load_file
 
-    problems = validate_files(args.files)
+    try:
+        doc = load_file(path)
+    except ScenarioError as exc:
+        return exc.problems, ""
+    if not is_sweep(doc.data):
+        return validate_files([path]), "ok"
+    try:
+        return [], validate_sweep(path)
+    except ScenarioError as exc:
+        return exc.problems, ""
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    problems = []
+    done = []
+    for f in args.files:
+        found, ok = _check(f)
+        problems += found
+        if not found:
+            done.append(f"{f}: {ok}")
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 2
-    for f in args.files:
-        print(f"{f}: ok")
+    for line in done:
+        print(line)
     return 0
 
 

@@ -9,6 +9,7 @@ file:line:column because they go through the same loader.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,8 +18,10 @@ from pydantic import ValidationError
 from sim.bargaining.base import REGISTRY as PROTOCOLS
 from sim.errors import Problem, did_you_mean, known
 from sim.policies import REGISTRY
-from sim.scenario import loader
+from sim.scenario import loader, overrides
+from sim.scenario.cascade import Unknown
 from sim.scenario.checks import Found, instrument_exists
+from sim.scenario.overrides import PolicySwap
 from sim.scenario.schema import Scenario, Summit
 from sim.scenario.yamlio import Located
 
@@ -38,17 +41,29 @@ def policy_checks(sc: Scenario) -> Found:
             REGISTRY[pol.name].Params(**pol.params)
         except ValidationError as exc:
             for e in exc.errors():
-                loc = tuple(e["loc"])
-                msg = e["msg"]
-                if e["type"] == "extra_forbidden":
-                    fields = REGISTRY[pol.name].Params.model_fields
-                    msg = (
-                        f"policy '{pol.name}' has no parameter '{loc[-1]}'"
-                        f"{did_you_mean(loc[-1], fields)}; known: {known(fields) or 'none'}"
-                    )
-                yield base + ("policy", "params") + loc, msg
-        for i, name in enumerate(pol.params.get("instruments") or []):
-            yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)
+                yield base + ("policy", "params") + tuple(e["loc"]), _param_message(pol.name, e)
+        names = pol.params.get("instruments")
+        for i, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str):  # a name of another type is reported by its parameters' model
+                yield from instrument_exists(sc, base + ("policy", "params", "instruments", i), a, name)
+
+
+def _param_message(policy: str, e: Any) -> str:
+    """A policy parameter's error: what was expected and what was found."""
+    fields = REGISTRY[policy].Params.model_fields
+    name = e["loc"][-1] if e["loc"] else ""
+    if e["type"] == "extra_forbidden":
+        return (
+            f"policy '{policy}' has no parameter '{name}'{did_you_mean(str(name), fields)}; "
+            f"known: {known(fields) or 'none'}"
+        )
+    if e["type"] == "missing":
+        return f"policy '{policy}' needs the parameter '{name}'"
+    msg = str(e["msg"]).removeprefix("Value error, ")
+    if e["type"] != "value_error" and "input" in e:
+        shown = repr(e["input"])
+        msg += f", found {shown if len(shown) <= 60 else shown[:57] + '...'}"
+    return msg
 
 
 def protocol_checks(sc: Scenario) -> Found:
@@ -82,12 +97,14 @@ def revealed_instrument_checks(sc: Scenario) -> Found:
     for actor, names in sc.calibration.instruments.items():
         base = ("calibration", "instruments", actor)
         if actor not in sc.actors:
-            yield base, f"unknown actor '{actor}'{did_you_mean(actor, sc.actors)}; known: {known(sc.actors)}"
+            msg = f"unknown actor '{actor}'{did_you_mean(actor, sc.actors)}; known: {known(sc.actors)}"
+            yield base, Unknown(msg, "actor", actor)
             continue
         own = sc.actors[actor].instruments
         for i, n in enumerate(names):
             if n not in own:
-                yield (*base, i), f"{actor} has no instrument '{n}'{did_you_mean(n, own)}; known: {known(own)}"
+                msg = f"{actor} has no instrument '{n}'{did_you_mean(n, own)}; known: {known(own)}"
+                yield (*base, i), Unknown(msg, "instrument", actor, n)
 
 
 def calibration_checks(sc: Scenario) -> Found:
@@ -117,12 +134,31 @@ calibration_checks.after_others = True  # type: ignore[attr-defined]
 CHECKS = (policy_checks, protocol_checks, revealed_instrument_checks, calibration_checks)
 
 
+def accepted_params(name: str) -> frozenset[str] | None:
+    """The parameters policy ``name`` accepts (``None``: no such policy)."""
+    return frozenset(REGISTRY[name].Params.model_fields) if isinstance(name, str) and name in REGISTRY else None
+
+
+def note(line: str) -> None:
+    """Say on stderr what an override did beyond setting its value (parameters dropped)."""
+    print(f"tradesim: note: {line}", file=sys.stderr)
+
+
 def load_scenario(path: str | os.PathLike[str], overrides: Iterable[str] = ()) -> Scenario:
     """Read, override and validate a scenario file, policies included.
 
-    Raises :class:`sim.errors.ScenarioError` listing every problem.
+    An override of an actor's ``policy.name`` replaces its policy: the file's parameters
+    the new policy does not accept are dropped, with a note on stderr
+    (:mod:`sim.scenario.overrides`). Raises :class:`sim.errors.ScenarioError` listing
+    every problem.
     """
-    return loader.load_scenario(path, overrides, extra=CHECKS)
+    return loader.load_scenario(path, overrides, extra=CHECKS, accepts=accepted_params, note=note)
+
+
+def replace_policies(data: dict[str, Any], base: dict[str, Any], paths: Iterable[str]) -> list[PolicySwap]:
+    """After values were set at the dotted ``paths`` of ``data`` (a copy of ``base``; a sweep's
+    point), replace the policies whose name was set, as ``--set`` does. In place."""
+    return overrides.replace_policies(data, base, [tuple(p.split(".")) for p in paths], accepted_params)
 
 
 def build(data: dict[str, Any], located: Located, sources: dict[tuple[Any, ...], str] | None = None) -> Scenario:

@@ -18,13 +18,14 @@ import numpy as np
 import pyarrow as pa
 
 from sim.engine.columns import series_columns
-from sim.engine.compile import build
+from sim.engine.compile import build, replace_policies
 from sim.engine.core import RunResult, run_replication
 from sim.engine.events import EVENT_COLUMNS
 from sim.errors import Problem, ScenarioError
 from sim.experiments.schemas import EVENTS_SCHEMA, conform, conform_rows, series_schema, summary_schema
 from sim.experiments.seeding import spawn_key
 from sim.scenario.loader import unshared_copy
+from sim.scenario.overrides import policy_container
 from sim.scenario.schema import Scenario
 from sim.scenario.yamlio import Located
 
@@ -81,7 +82,11 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             try:
                 node = node[key]
             except (KeyError, IndexError, TypeError):
-                raise ScenarioError([Problem("sweep", path, f"no key '{part}' in the base scenario")]) from None
+                made = policy_container(parts[:i], part) if isinstance(node, dict) else None  # as --set does
+                if made is None:
+                    raise ScenarioError([Problem("sweep", path, f"no key '{part}' in the base scenario")]) from None
+                node[key] = made
+                node = made
         else:
             if isinstance(node, list) and not 0 <= key < len(node):
                 raise ScenarioError([Problem("sweep", path, f"index {key} is out of range")])
@@ -144,6 +149,7 @@ def _scenario(job: ChunkJob, values: dict[str, Any]) -> Scenario:
     data = unshared_copy(job.raw)
     for p, v in values.items():
         set_path(data, p, clean(v))
+    replace_policies(data, job.raw, values)  # a point that sets a policy name replaces the policy, as --set does
     return build(data, Located(data, job.source, {}), {})
 
 

@@ -18,20 +18,26 @@ a valid sweep of many parameters costs a few builds of the base scenario.
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+from collections.abc import Collection
 from typing import Any
 
+from pydantic import ValidationError
+
 from sim.engine.columns import summary_columns
-from sim.engine.compile import build
+from sim.engine.compile import build, note, policy_checks, replace_policies
 from sim.engine.outcome import LABELS, labels
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.experiments.chunk import set_path
+from sim.policies import REGISTRY as POLICIES
 from sim.scenario.distributions import TAIL
 from sim.scenario.loader import unshared_copy
-from sim.scenario.schema import Scenario
-from sim.scenario.yamlio import Located
+from sim.scenario.schema import PolicySpec, Scenario
+from sim.scenario.yamlio import Located, clip, dotted
 
-__all__ = ["check_against_base", "check_outputs", "extremes"]
+__all__ = ["check_against_base", "check_outputs", "check_policies", "extremes", "policy_parameters"]
 
 #: (where in the sweep file, as a key path; the value)
 Extreme = tuple[tuple[Any, ...], Any]
@@ -67,10 +73,19 @@ def _number(v: Any) -> bool:
 
 
 def check_against_base(params: list[Any], sweep: Located, raw: dict[str, Any], source: str) -> list[Problem]:
-    """Problems of ``params`` (a sweep's parameters) set into the base scenario ``raw``, one line each."""
+    """Problems of ``params`` (a sweep's parameters) set into the base scenario ``raw``, one line each.
+
+    The policy parameters of an actor that has several are checked together, every
+    combination of their values (:func:`check_policies`): alone, a value may not fit the
+    base's other parameters that the sweep also sets (a ``types_bn`` of another length
+    than the base's ``prior``, swept to ``null`` too).
+    """
     problems: dict[int, Problem] = {}
     trials: list[list[tuple[int, Extreme]]] = []
+    joint = {i for idx in policy_parameters(params).values() if len(idx) > 1 for i in idx}
     for i, p in enumerate(params):
+        if i in joint:
+            continue
         for k, ext in enumerate(extremes(p, i)):
             while len(trials) <= k:
                 trials.append([])
@@ -78,7 +93,8 @@ def check_against_base(params: list[Any], sweep: Located, raw: dict[str, Any], s
     for trial in trials:
         pending = [(i, ext) for i, ext in trial if i not in problems]
         _check_together(params, pending, raw, source, sweep, problems)
-    return [problems[i] for i in sorted(problems)]
+    found = [problems[i] for i in sorted(problems)]
+    return found + check_policies(params, sweep, raw, source, set(problems))
 
 
 def _check_together(
@@ -95,6 +111,7 @@ def _check_together(
     try:
         for i, (_, value) in pending:
             set_path(data, params[i].path, value)
+        replace_policies(data, raw, [params[i].path for i, _ in pending])
         build(data, Located(data, source, {}), {})
         return
     except ScenarioError:
@@ -114,6 +131,7 @@ def _alone(path: str, value: Any, raw: dict[str, Any], source: str) -> str | Non
     data = unshared_copy(raw)
     try:
         set_path(data, path, value)
+        replace_policies(data, raw, [path])
         build(data, Located(data, source, {}), {})
     except ScenarioError as exc:
         return "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)[:500]
@@ -139,3 +157,119 @@ def check_outputs(outputs: list[str], params: list[Any], sc: Scenario, sweep: Lo
                 )
             )
     return found
+
+
+# ------------------------------------------------------------------ policy combinations
+#: Most combinations of one actor's policy values checked (each a validation of the
+#: policy's parameters, ~0.1 ms): a design that needs more is refused (chosen limit).
+MAX_COMBINATIONS = 20_000
+#: Most failing combinations reported (they usually share one cause).
+MAX_SHOWN = 5
+_POLICY = re.compile(r"^actors\.([^.]+)\.policy(?:\.|$)")
+
+
+def policy_parameters(params: list[Any]) -> dict[str, list[int]]:
+    """The indices of the parameters that set an actor's policy (``actors.X.policy...``), by actor."""
+    by_actor: dict[str, list[int]] = {}
+    for i, p in enumerate(params):
+        m = _POLICY.match(p.path)
+        if m:
+            by_actor.setdefault(m.group(1), []).append(i)
+    return by_actor
+
+
+def check_policies(
+    params: list[Any], sweep: Located, raw: dict[str, Any], source: str, skip: Collection[int] = ()
+) -> list[Problem]:
+    """Every combination of the values of an actor's policy name and parameters, validated as a policy.
+
+    A point sets each parameter as ``--set`` does, so a point that sets a policy name
+    replaces the policy (the base's parameters the new one does not accept are
+    dropped; a note on stderr says which). Numbers are tried at their extremes
+    (:func:`extremes`), every other value as given. A sweep that records series must
+    record the same columns at every point (a ``bayesian`` policy adds its belief's).
+    ``skip``: parameters already found wrong on their own (their combinations are not tried).
+    """
+    jobs = {a: idx for a, idx in policy_parameters(params).items() if not set(skip) & set(idx)}
+    if not jobs:
+        return []
+    base = build(unshared_copy(raw), Located(raw, source, {}), {})
+    problems: list[Problem] = []
+    notes: dict[str, None] = {}
+    for actor, idx in jobs.items():
+        options = [extremes(params[i], i) for i in idx]
+        count = math.prod(len(o) for o in options)
+        where = sweep.where(("parameters", idx[0]))
+        if count > MAX_COMBINATIONS:
+            problems.append(
+                Problem(
+                    where,
+                    f"parameters.{idx[0]}",
+                    f"the policy parameters of {actor} make {count:,} combinations to check; at most "
+                    f"{MAX_COMBINATIONS:,}: give fewer values",
+                )
+            )
+            continue
+        failed: dict[str, list[str]] = {}
+        series: dict[tuple[str, ...], str] = {}
+        for combo in itertools.product(*options):
+            values = {params[i].path: value for i, (_, value) in zip(idx, combo)}
+            shown = ", ".join(f"{k} = {clip(repr(v), 40)}" for k, v in values.items())
+            why = _policy_problem(base, raw, actor, values, notes)
+            if isinstance(why, str):
+                failed.setdefault(why, []).append(shown)
+            else:
+                series.setdefault(tuple(why), shown)
+        for why, combos in list(failed.items())[:MAX_SHOWN]:
+            more = f" (and {len(combos) - 1} more)" if len(combos) > 1 else ""
+            problems.append(
+                Problem(where, f"parameters.{idx[0]}", f"the combination {combos[0]}{more} is not valid: {why}")
+            )
+        if len(failed) > MAX_SHOWN:
+            problems.append(
+                Problem(where, f"parameters.{idx[0]}", f"{len(failed) - MAX_SHOWN} more invalid combinations")
+            )
+        if len(series) > 1 and isinstance(sweep.data, dict) and sweep.data.get("record_series") is True:
+            (a, at_a), (b, at_b) = list(series.items())[:2]
+            problems.append(
+                Problem(
+                    sweep.where(("record_series",)),
+                    "record_series",
+                    f"the points record different series columns ({at_a}: {', '.join(a) or 'none'} of "
+                    f"{actor}'s policy; {at_b}: {', '.join(b) or 'none'}), which cannot be one table: "
+                    "set record_series: false (the summary has every run)",
+                )
+            )
+    for line in notes:
+        note(f"sweep {sweep.source}: {line}")
+    return problems
+
+
+def _policy_problem(
+    base: Scenario, raw: dict[str, Any], actor: str, values: dict[str, Any], notes: dict[str, None]
+) -> str | list[str]:
+    """Why ``actor``'s policy with ``values`` set (dotted path -> value) is not valid; if it is,
+    the series columns it records."""
+    actors = raw.get("actors")
+    spec = actors.get(actor) if isinstance(actors, dict) else None
+    data: dict[str, Any] = {"actors": {}}
+    if isinstance(spec, dict):
+        data["actors"][actor] = {k: unshared_copy(v) for k, v in spec.items() if k == "policy"}
+    try:
+        for path, value in values.items():
+            set_path(data, path, value)
+    except ScenarioError as exc:
+        return "; ".join(p.message for p in exc.problems)
+    for swap in replace_policies(data, raw, values):
+        line = swap.note()
+        if line is not None:
+            notes[line] = None
+    try:
+        policy = PolicySpec.model_validate(data["actors"][actor]["policy"])
+    except ValidationError as exc:
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    one = base.model_copy(update={"actors": {actor: base.actors[actor].model_copy(update={"policy": policy})}})
+    found = [f"{dotted(p)}: {m}" for p, m in policy_checks(one)]
+    if found:
+        return "; ".join(found)[:500]
+    return list(POLICIES[policy.name].series_fields(actor, policy.params))

@@ -11,6 +11,7 @@ from typing import Any
 
 from sim.errors import did_you_mean, known
 from sim.scenario import roles
+from sim.scenario.cascade import Unknown
 from sim.scenario.distributions import is_dist, show
 from sim.scenario.numbers import LATEST_DATE
 from sim.scenario.schema import LicensingMove, Scenario, SetMove, Summit, ThreatMove
@@ -40,7 +41,10 @@ def _within(path: Path, x: Any, lo: float, hi: float, what: str) -> Found:
 
 def _actor(sc: Scenario, path: Path, name: str) -> Found:
     if name not in sc.actors:
-        yield path, f"unknown actor '{name}'{did_you_mean(name, sc.actors)}; known: {known(sc.actors)}"
+        yield (
+            path,
+            Unknown(f"unknown actor '{name}'{did_you_mean(name, sc.actors)}; known: {known(sc.actors)}", "actor", name),
+        )
 
 
 def instrument_exists(sc: Scenario, path: Path, actor: str, name: str) -> Found:
@@ -50,7 +54,8 @@ def instrument_exists(sc: Scenario, path: Path, actor: str, name: str) -> Found:
     if not isinstance(name, str):
         yield path, f"expected the name of an instrument of {actor}, found {name!r}"[:200]
     elif name not in inst:
-        yield path, (f"actor {actor} has no instrument '{name}'{did_you_mean(name, inst)}; known: {known(inst)}")
+        msg = f"actor {actor} has no instrument '{name}'{did_you_mean(name, inst)}; known: {known(inst)}"
+        yield path, Unknown(msg, "instrument", actor, name)
 
 
 def _ref(sc: Scenario, path: Path, ref: str | None) -> Found:
@@ -58,7 +63,7 @@ def _ref(sc: Scenario, path: Path, ref: str | None) -> Found:
         return
     actor, name = ref.split(".", 1)
     if actor not in sc.actors:
-        yield path, f"unknown actor '{actor}' in '{ref}'{did_you_mean(actor, sc.actors)}"
+        yield path, Unknown(f"unknown actor '{actor}' in '{ref}'{did_you_mean(actor, sc.actors)}", "actor", actor)
         return
     yield from instrument_exists(sc, path, actor, name)
 
@@ -98,7 +103,8 @@ def _motives(sc: Scenario, a: str, base: Path) -> Found:
                 continue
             seen[name] = i
             if name not in targets:
-                yield path, f"unknown {what} '{name}'{did_you_mean(name, targets)}; known: {known(targets) or 'none'}"
+                msg = f"unknown {what} '{name}'{did_you_mean(name, targets)}; known: {known(targets) or 'none'}"
+                yield path, Unknown(msg, what, name)
             elif getattr(targets[name], role) != a:
                 t = targets[name]
                 ends = f"runs {t.exporter} -> {t.importer}" if key == "link" else f"is supplied by {t.supplier}"
@@ -180,7 +186,7 @@ def _check(sc: Scenario) -> Found:
         yield from _ref(sc, base + ("tariff",), link.tariff)
         yield from _ref(sc, base + ("quota",), link.quota)
         yield from roles.link_instruments(sc, base, link)
-        if link.tariff and link.tariff.split(".")[0] != link.importer:
+        if link.tariff and link.importer in sc.actors and link.tariff.split(".")[0] != link.importer:
             yield base + ("tariff",), f"the tariff must be an instrument of the importer {link.importer}"
         for i, te in enumerate(link.tariff_equivalents):
             yield from _ref(sc, base + ("tariff_equivalents", i, "instrument"), te.instrument)
@@ -194,7 +200,7 @@ def _check(sc: Scenario) -> Found:
         for f in ("control", "approval", "delay_days"):
             ref = getattr(cp, f)
             yield from _ref(sc, base + (f,), ref)
-            if ref.split(".")[0] != cp.supplier:
+            if cp.supplier in sc.actors and ref.split(".")[0] != cp.supplier:
                 yield base + (f,), f"'{ref}' must be an instrument of the supplier {cp.supplier}"
         yield from roles.chokepoint_instruments(sc, base, cp)
         try:
@@ -258,7 +264,7 @@ def _check(sc: Scenario) -> Found:
             c = m.condition
             yield from _actor(sc, base + ("condition", "actor"), c.actor)
             yield from instrument_exists(sc, base + ("condition", "instrument"), c.actor, c.instrument)
-            if c.actor != m.target and c.actor in sc.actors:
+            if c.actor != m.target and c.actor in sc.actors and m.target in sc.actors:
                 yield base + ("condition", "actor"), f"the condition is on the target {m.target}, found {c.actor}"
             if (c.at_most is None) == (c.at_least is None):
                 yield base + ("condition",), "a condition gives exactly one of 'at_most' or 'at_least'"

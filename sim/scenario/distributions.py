@@ -115,7 +115,8 @@ class LogNormal(_DistBase):
 
     dist: Literal["lognormal"]
     median: Positive
-    sigma: Positive = Field(le=100)
+    # not ``Positive``: its own upper limit (10^12) would replace this one
+    sigma: Annotated[float, Strict(), Field(gt=0, le=100, allow_inf_nan=False)]
 
     def frozen(self) -> Any:
         return stats.lognorm(s=self.sigma, scale=self.median)

@@ -6,110 +6,35 @@ was expected and what was found, all at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import Problem, ScenarioError, did_you_mean, known
-from sim.scenario import checks
+from sim.scenario import cascade, checks
+from sim.scenario.distributions import DIST_NAMES
+from sim.scenario.keys import fields_at
+from sim.scenario.overrides import Accepts, apply_overrides, parse_override, unshared_copy
 from sim.scenario.schema import Scenario
 from sim.scenario.uncertain import collect_uncertain
-from sim.scenario.yamlio import Located, dotted, load_file, load_yaml
+from sim.scenario.yamlio import Located, dotted, load_file
+
+__all__ = [
+    "apply_overrides",
+    "build",
+    "convert_errors",
+    "fields_at",
+    "load_scenario",
+    "parse_override",
+    "scenario_from_dict",
+    "unshared_copy",
+    "validate_files",
+]
 
 _INTERNAL_SEGMENTS = ("float", "int", "str", "bool", "list", "dict", "date")
-
-
-# --------------------------------------------------------------------- overrides
-def parse_override(text: str) -> tuple[list[str], Any]:
-    """``"a.b.0.c=1.5"`` -> (["a","b","0","c"], 1.5). The value is parsed as YAML."""
-    if "=" not in text:
-        raise ScenarioError([Problem("--set", text, "expected dotted.path=value")])
-    key, _, raw = text.partition("=")
-    key = key.strip()
-    if not key or any(not part for part in key.split(".")):
-        raise ScenarioError([Problem("--set", text, "expected dotted.path=value")])
-    try:
-        value = load_yaml(f"v: {raw}", "--set").data["v"] if raw.strip() else ""
-    except ScenarioError as exc:
-        why = "; ".join(p.message for p in exc.problems)
-        raise ScenarioError([Problem("--set", key, f"value is not valid: {why}")]) from None
-    return key.split("."), value
-
-
-def unshared_copy(x: Any) -> Any:
-    """A deep copy in which no two places share an object.
-
-    YAML aliases (``*anchor``) load as one shared object; ``copy.deepcopy`` would
-    keep them shared, so an override of one place would silently change the other.
-    """
-    if isinstance(x, dict):
-        return {k: unshared_copy(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [unshared_copy(v) for v in x]
-    return x
-
-
-def apply_overrides(
-    data: dict[str, Any], overrides: Iterable[str]
-) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
-    """Apply ``--set`` overrides to a copy of ``data``; return it and their sources."""
-    data = unshared_copy(data)
-    sources: dict[tuple[Any, ...], str] = {}
-    problems: list[Problem] = []
-    for text in overrides:
-        try:
-            parts, value = parse_override(text)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-            continue
-        node: Any = data
-        path: list[Any] = []
-        ok = True
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            if isinstance(node, list):
-                if not part.isdigit() or int(part) >= len(node):
-                    problems.append(
-                        Problem(
-                            f"--set {text}",
-                            dotted(tuple(path)),
-                            f"'{part}' is not an index of this list (0..{len(node) - 1})",
-                        )
-                    )
-                    ok = False
-                    break
-                key: Any = int(part)
-            elif isinstance(node, dict):
-                key = part
-                if not last and key not in node:
-                    problems.append(
-                        Problem(
-                            f"--set {text}",
-                            dotted(tuple(path)),
-                            f"no key '{part}'{did_you_mean(part, node)}; known: {known(node)}",
-                        )
-                    )
-                    ok = False
-                    break
-            else:
-                problems.append(
-                    Problem(f"--set {text}", dotted(tuple(path)), f"'{dotted(tuple(path))}' holds a value, not keys")
-                )
-                ok = False
-                break
-            path.append(key)
-            if last:
-                node[key] = value
-            else:
-                node = node[key]
-        if ok:
-            sources[tuple(path)] = f"--set {text}"
-    if problems:
-        raise ScenarioError(problems)
-    return data, sources
 
 
 # --------------------------------------------------------------- pydantic errors
@@ -125,7 +50,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any, b
         is_key = isinstance(node, dict) and seg in node
         is_index = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
         if is_key or is_index:
-            out.append(seg)
+            out.append(next((k for k in node if k == seg), seg) if is_key else seg)  # pydantic says 1 for true
             node = node[seg]
         elif isinstance(seg, str) and (seg in _INTERNAL_SEGMENTS or "[" in seg or "-" in seg or seg in _tags()):
             continue
@@ -137,75 +62,19 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any, b
 
 
 def _tags() -> set[str]:
-    from sim.scenario.distributions import DIST_NAMES
-
     return set(DIST_NAMES) | {"set", "licensing", "threat", "summit"}
 
 
-def _unwrap(tp: Any, node: Any) -> Any:
-    """Resolve Annotated/Optional/Union to the model class ``node`` was validated as."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-            continue
-        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            models = [a for a in _flatten(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
-            if isinstance(node, dict):
-                for m in models:
-                    for tag in ("type", "dist"):
-                        f = m.model_fields.get(tag)
-                        if f is not None and node.get(tag) in typing.get_args(f.annotation):
-                            return m
-                if len(models) == 1:
-                    return models[0]
-            return None
-        return tp
-
-
-def _flatten(tp: Any) -> list[Any]:
-    out: list[Any] = []
-    for a in typing.get_args(tp):
-        if typing.get_origin(a) is typing.Annotated:
-            a = typing.get_args(a)[0]
-        if typing.get_origin(a) in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            out.extend(_flatten(a))
-        else:
-            out.append(a)
-    return out
-
-
-def fields_at(path: tuple[Any, ...], data: Any, root: type[BaseModel] = Scenario) -> list[str]:
-    """Names of the keys allowed at ``path`` (for "did you mean")."""
-    tp: Any = root
-    node = data
-    for seg in path:
-        tp = _unwrap(tp, node)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            f = tp.model_fields.get(seg)
-            if f is None:
-                return []
-            tp = f.annotation
-        elif typing.get_origin(tp) in (dict, list):
-            tp = typing.get_args(tp)[-1]
-        else:
-            return []
-        try:
-            node = node[seg]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    tp = _unwrap(tp, node)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return list(tp.model_fields)
-    return []
-
-
 def _found(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
     text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 NUMBER_ERRORS = ("float_type", "float_parsing", "finite_number")
+#: Names of the types YAML reads an unquoted key as.
+_KINDS = {bool: "boolean", int: "number", float: "number", dt.date: "date"}
 
 
 def convert_errors(
@@ -221,16 +90,20 @@ def convert_errors(
         path, node, exists = _clean_loc(tuple(err["loc"]), data)
         groups.setdefault(path, []).append(dict(err, _node=node, _exists=exists))
     problems: list[Problem] = []
-    for path, errs in groups.items():
+    sources = sources or {}
+    for item in cascade.prune(groups, data, located, root, lambda q: _where(q, located, sources)):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        path, errs = item
         node = errs[0]["_node"]
-        number_errors = [
-            e for e in errs if e["type"] in NUMBER_ERRORS or (e["type"] == "value_error" and isinstance(node, float))
-        ]
+        number = isinstance(node, (int, float)) and not isinstance(node, bool)
+        number_errors = [e for e in errs if e["type"] in NUMBER_ERRORS or (e["type"] == "value_error" and number)]
         deeper = any(len(q) > len(path) and q[: len(path)] == path for q in groups)
         if number_errors and (len(errs) > 1 or (isinstance(node, dict) and deeper)):  # number or distribution
-            if isinstance(node, dict):  # a distribution: its own errors say what is wrong
-                errs = [e for e in errs if e not in number_errors]
-            elif isinstance(node, float):  # a number, but not an allowed one (NaN, infinity)
+            if isinstance(node, dict):  # a distribution: its own errors say what is wrong (not 'calibrate')
+                errs = [e for e in errs if e not in number_errors and e["type"] != "literal_error"]
+            elif number:  # a number, but not an allowed one (out of range, NaN, infinity): not 'calibrate' either
                 errs = number_errors
             else:
                 words = [w for e in errs if e["type"] == "literal_error" for w in _options(e)]  # e.g. 'calibrate'
@@ -246,7 +119,7 @@ def convert_errors(
                     )
                 ]
         for one in errs:
-            problems.append(_problem(one, path, data, located, sources or {}, root))
+            problems.append(_problem(one, path, data, located, sources, root))
     # keep one message per (place, text)
     seen: set[str] = set()
     unique = []
@@ -283,18 +156,27 @@ def _problem(
     kind = e["type"]
     msg = e["msg"]
     node = e["_node"]
-    if kind == "extra_forbidden":
+    if "[key]" in e["loc"] and path:  # a key YAML read as a number, a boolean or null
+        key = path[-1]
+        what = "nothing (null)" if key is None else f"a {_KINDS.get(type(key), type(key).__name__)} ({key!r})"
+        msg = f"this key is read as {what}, but keys here are names: quote it in the file"
+    elif kind == "extra_forbidden":
         parent, key = path[:-1], path[-1]
         allowed = fields_at(parent, data, root)
-        msg = f"unknown key '{key}'{did_you_mean(key, allowed)}"
+        hint = did_you_mean(key, allowed)
+        msg = f"unknown key '{key}'{hint}"
         if allowed:
             msg += f"; allowed here: {known(allowed)}"
+        if not hint:
+            msg += cascade.misplaced_key(key, parent, data, root)
     elif kind == "missing":
         msg = f"required key '{path[-1]}' is missing"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         ctx = e.get("ctx", {})
         expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
         tagname = ctx.get("discriminator", "'type'").strip("'")
+        if not expected:  # pydantic names the tags only when one is given
+            expected = sorted(t for t in _tags() if (t in DIST_NAMES) == (tagname == "dist"))
         tag = ctx.get("tag")
         if kind == "union_tag_not_found":
             msg = f"missing '{tagname}'; expected one of: {', '.join(expected)}"
@@ -335,22 +217,33 @@ def build(
     sc._uncertain = collect_uncertain(sc)  # before the checks: a check may evaluate the model
     found = checks.check(sc, extra)
     if found:
-        raise ScenarioError([Problem(_where(p, located, sources), dotted(p), m) for p, m in found])
+        raise ScenarioError(cascade.merge_references(found, lambda p: _where(p, located, sources)))
     return sc
 
 
 def load_scenario(
-    path: str | os.PathLike[str], overrides: Iterable[str] = (), *, extra: Iterable[checks.Check]
+    path: str | os.PathLike[str],
+    overrides: Iterable[str] = (),
+    *,
+    extra: Iterable[checks.Check],
+    accepts: Accepts | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> Scenario:
     """Read, override, validate. Raises :class:`ScenarioError` listing every problem.
 
     ``extra``: the checks of the packages above (the engine passes its policy and
     protocol checks); :func:`sim.engine.compile.load_scenario` is the complete one.
+    ``accepts``: the parameters a policy accepts, so that an override of a policy's name
+    replaces it (:mod:`sim.scenario.overrides`); ``note`` is given one line per actor
+    whose parameters were dropped, before the scenario is validated.
     """
     located = load_file(path)
-    data, sources = apply_overrides(located.data, overrides)
-    sc = build(data, located, sources, extra)
-    return sc
+    data, sources, swaps = apply_overrides(located.data, overrides, accepts)
+    for swap in swaps:
+        line = swap.note()
+        if note is not None and line is not None:
+            note(line)
+    return build(data, located, sources, extra)
 
 
 def validate_files(paths: Iterable[str], *, extra: Iterable[checks.Check]) -> list[Problem]:

@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.errors import Problem, ScenarioError
+from sim.scenario.yamlhints import syntax_hint
 
 #: Most nodes a document may have, or expand to through aliases (chosen: the
 #: largest shipped scenario has ~1,500).
@@ -170,12 +171,16 @@ def _syntax(text: str, source: str, exc: yaml.MarkedYAMLError) -> ScenarioError:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = str(exc.problem or exc)
+    if problem.startswith("but ") and exc.context:  # "expected a single document ..., but found another"
+        problem = f"{exc.context}, {problem}"
+    before = ""
     if mark is not None and problem.startswith("mapping values are not allowed"):
         before = text.splitlines()[mark.line][: mark.column] if mark.line < len(text.splitlines()) else ""
         key = before.strip().lstrip("-?{[,").strip()
         if len(key) > MAX_KEY:
             problem = f"a key of {len(key):,} characters is too long; YAML reads keys of at most {MAX_KEY}"
-    return _fail(source, line, col, f"not valid YAML: {clip(problem, 200)}")
+    hint = syntax_hint(text, line, problem, exc, before)
+    return _fail(source, line, col, f"not valid YAML: {clip(problem, 200)}{hint}")
 
 
 def check_shape(text: str, source: str) -> None:
@@ -244,6 +249,16 @@ def _expanded_size(node: Node, memo: dict[int, int]) -> int:
     return size
 
 
+def _key(node: ScalarNode) -> Any:
+    """A mapping key as the document's data has it (``1``, ``true`` and ``2025-01-01`` are not text)."""
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    try:
+        return _Loader("").construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError):
+        return node.value
+
+
 def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int, int]]) -> None:
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, ScalarNode):
@@ -260,7 +275,7 @@ def _walk(node: Node, path: Path_, source: str, positions: dict[Path_, tuple[int
                     dotted(path),
                 )
             _check_scalar(knode, path, source)
-            k = knode.value
+            k = _key(knode)
             if k in seen:
                 raise _fail(
                     source,

@@ -42,12 +42,7 @@ SETUP = {
 #: Commands a page shows that fail today for a reason being fixed elsewhere, keyed by a piece of
 #: their text. Marked ``xfail(strict=True)``: the test fails as soon as the command works, so the
 #: entry is removed then; a command whose text changes no longer matches and runs normally.
-KNOWN_FAILURES = {
-    "--set actors.US.policy.name=scripted": (
-        "switching a policy by name keeps the parameters of the scenario's policy (bayesian's), "
-        "which scripted refuses: `--set actors.US.policy.name=...` (docs/scenarios.md) is being reworked"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}
 #: Options a page may show before the CLI on this branch has them, with the reason, e.g.
 #: ``{"--watch": "watch mode is being built"}``: ``xfail(strict=True)`` while the parser lacks
 #: them; the test runs for real once they land. Empty: every option the pages show exists.

@@ -95,9 +95,9 @@ def test_distribution_extremes_follow_the_scenarios_tail_rule(tmp_path):
 def test_values_lists_try_the_extremes_and_every_text(tmp_path):
     p = SweepParameter.model_validate({"path": "a", "values": [5, 1, 9, 2.5, "x", "y", "x"]})
     assert [v for _, v in extremes(p, 0)] == [5, 1, 9, 2.5, "x", "y"]  # min, max, one per type, every text
-    f = write(tmp_path, [{"path": "actors.CN.policy.name", "values": ["tit_for_tat", "scripted", "tit_for_tatt"]}])
-    (bad,) = problems(f)  # scripted takes no generosity parameter either
-    assert "values.1" in bad and "'generosity'" in bad
+    f = write(tmp_path, [{"path": "actors.CN.policy.name", "values": ["tit_for_tat", "bayesian", "tit_for_tatt"]}])
+    (bad,) = problems(f)  # bayesian needs types_bn, which the template does not give
+    assert "values.1" in bad and "'types_bn'" in bad
 
 
 def test_unknown_outputs_are_refused_and_known_ones_accepted(tmp_path):
