@@ -7,10 +7,20 @@ import sys
 
 
 def add_parsers(sub) -> None:
-    v = sub.add_parser("validate", help="check scenario files and report every error")
-    v.add_argument("files", nargs="+")
+    v = sub.add_parser(
+        "validate",
+        help="check scenario files and report every error",
+        description="Check scenario files against the schema and the cross-field rules and report every problem "
+        "at once, as file:line:column: key: what was expected (exit 2 if any).",
+    )
+    v.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    sc = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a scenario file",
+        description="Print the JSON Schema of a scenario file (editors with a YAML language server use it to "
+        "complete and check keys), or with --markdown the key reference.",
+    )
     sc.add_argument("--markdown", action="store_true", help="print the key reference as Markdown instead")
 
 
