@@ -120,3 +120,14 @@ def test_on_a_terminal_it_is_a_bar_with_rate_and_time_left():
 )
 def test_durations_read_as_people_say_them(seconds, text):
     assert duration(seconds) == text
+
+
+def test_rationality_on_one_worker_reports_progress_as_it_goes():
+    """One worker runs its chunks inline: they are submitted one by one, so progress moves."""
+    from sim.analysis.rationality import individual_rationality
+    from sim.engine.compile import load_scenario
+
+    calls: list[int] = []
+    sc = load_scenario("scenarios/baseline_oct2025.yaml")
+    result = individual_rationality(sc, 20, 7, workers=1, progress=calls.append)
+    assert calls == [1] * 20 and result.runs == 20  # the same for any worker count: tests/analysis
