@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -236,8 +237,12 @@ def play(
     seed: int,
     workers: int | None = None,
     quiet: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> MetaGame:
-    """Run every policy pair as a Monte Carlo (the same seed for every pair: common random numbers)."""
+    """Run every policy pair as a Monte Carlo (the same seed for every pair: common random numbers).
+
+    ``progress(runs)`` is called as each pair's runs are done.
+    """
     from sim.experiments.api import run
 
     pr, pc, oc = {}, {}, {}
@@ -255,6 +260,8 @@ def play(
         pr[(i, j)] = res.summary[f"payoff_{row_actor}"].to_numpy(float)
         pc[(i, j)] = res.summary[f"payoff_{col_actor}"].to_numpy(float)
         oc[(i, j)] = res.summary["outcome"].to_numpy(str)
+        if progress is not None:
+            progress(runs)
     return MetaGame(str(scenario), row_actor, col_actor, rows, cols, runs, seed, pr, pc, oc)
 
 
@@ -273,8 +280,17 @@ class Analysis:
     lcp_agrees: bool
 
 
-def analyse(game: MetaGame, bootstrap: int = 200, seed: int = 0, tol: float = 0.05) -> Analysis:
-    """Equilibria of the mean bimatrix, their survival under resampled runs, and what they induce."""
+def analyse(
+    game: MetaGame,
+    bootstrap: int = 200,
+    seed: int = 0,
+    tol: float = 0.05,
+    progress: Callable[[int], None] | None = None,
+) -> Analysis:
+    """Equilibria of the mean bimatrix, their survival under resampled runs, and what they induce.
+
+    ``progress(1)`` is called as each bootstrap resample is solved.
+    """
     a, b = game.means()
     se_a, se_b = game.standard_errors()
     eqs = [([float(x) for x in p], [float(x) for x in q]) for p, q in equilibria(a, b, exact=False)]
@@ -285,6 +301,8 @@ def analyse(game: MetaGame, bootstrap: int = 200, seed: int = 0, tol: float = 0.
         found = equilibria(ra, rb, exact=False)
         for k, e in enumerate(eqs):
             hits[k] += any(same_profile(e, f, tol) for f in found)
+        if progress is not None:
+            progress(1)
     classes = label_order(o for arr in game.outcomes.values() for o in arr)
     mixes = []
     for p, q in eqs:

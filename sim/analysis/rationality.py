@@ -36,6 +36,8 @@ QUANTILES = (0.05, 0.50, 0.95)
 #: Chunks per worker: small enough to balance the load, large enough that the scenario's
 #: pickling per chunk does not count.
 CHUNKS_PER_WORKER = 4
+#: Chunks of one worker, which runs them inline: progress in steps of 5% of the runs.
+INLINE_CHUNKS = 20
 
 
 @dataclass(frozen=True)
@@ -129,19 +131,22 @@ def individual_rationality(
     """
     from sim.experiments.executors.processes import ProcessesExecutor
 
-    chunks = _chunks(runs, workers)
+    todo = _chunks(runs, workers)
     ex = ProcessesExecutor(workers)
     rows: list[dict[str, Any]] = []
     done = False
     try:
-        futures = {ex.submit(pair_chunk, sc, seed, c): c for c in chunks}
-        pending = set(futures)
-        while pending:
-            for f in ex.wait_any(pending):
-                pending.discard(f)
+        # a few chunks in flight: one worker runs each inline as it is submitted, so progress moves
+        in_flight: dict[Any, list[int]] = {}
+        while todo or in_flight:
+            while todo and len(in_flight) < 2 * workers:
+                chunk = todo.pop(0)
+                in_flight[ex.submit(pair_chunk, sc, seed, chunk)] = chunk
+            for f in ex.wait_any(list(in_flight)):
+                chunk = in_flight.pop(f)
                 rows += f.result()
                 if progress is not None:
-                    progress(len(futures[f]))
+                    progress(len(chunk))
         done = True
     finally:
         ex.shutdown(wait=done)
@@ -152,9 +157,11 @@ def individual_rationality(
 
 
 def _chunks(runs: int, workers: int) -> list[list[int]]:
+    """``CHUNKS_PER_WORKER`` chunks per worker; one worker (inline, nothing pickled) gets
+    ``INLINE_CHUNKS``, so that its progress moves."""
     if runs < 1:
         raise ValueError(f"runs must be at least 1, found {runs}")
-    size = max(1, math.ceil(runs / (workers * CHUNKS_PER_WORKER))) if workers > 1 else runs
+    size = max(1, math.ceil(runs / (workers * CHUNKS_PER_WORKER if workers > 1 else INLINE_CHUNKS)))
     return [list(range(i, min(i + size, runs))) for i in range(0, runs, size)]
 
 

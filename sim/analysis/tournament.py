@@ -7,6 +7,7 @@ with a normal 95% interval.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,11 +32,12 @@ class Tournament:
     workers: int | None = None
 
 
-def round_robin(t: Tournament) -> tuple[pd.DataFrame, pd.DataFrame]:
+def round_robin(t: Tournament, progress: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Play every match; return ``(ranking, matches)``.
 
     ``matches`` has one row per (policy, side, opponent) with the mean payoff and
-    the run count; ``ranking`` one row per policy, best first.
+    the run count; ``ranking`` one row per policy, best first. ``progress(runs)`` is
+    called as each match's runs are done.
     """
     from sim.experiments.api import run
 
@@ -63,6 +65,8 @@ def round_robin(t: Tournament) -> tuple[pd.DataFrame, pd.DataFrame]:
                         "sumsq": (x**2).sum(),
                     }
                 )
+            if progress is not None:
+                progress(t.runs)
     m = pd.DataFrame(matches)
     return ranking(m), m.drop(columns=["sum", "sumsq"])
 

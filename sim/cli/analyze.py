@@ -10,25 +10,50 @@ from sim.errors import UsageError
 
 
 def add_parsers(sub) -> None:
-    an = sub.add_parser("analyze", help="analyse a sweep's results")
-    an_sub = an.add_subparsers(dest="analysis", required=True, parser_class=Parser)
-    sens = an_sub.add_parser("sensitivity", help="Sobol first-order and total indices (saltelli designs)")
-    sens.add_argument("results")
+    an = sub.add_parser(
+        "analyze",
+        help="analyse a sweep's results",
+        description="Analyses of a sweep's stored results: how much each swept parameter moves an output "
+        "(sensitivity), or where in the parameter space an outcome is likely (discover).",
+    )
+    an_sub = an.add_subparsers(
+        dest="analysis", required=True, parser_class=Parser, metavar="ANALYSIS", help="the analysis to run"
+    )
+    sens = an_sub.add_parser(
+        "sensitivity",
+        help="Sobol indices (saltelli sweeps) or Morris elementary effects (morris sweeps)",
+        description="Sobol first-order and total indices with 95% intervals (a sweep of design saltelli), or Morris "
+        "elementary effects mu* and sigma (design morris), of each output over the swept parameters. Prints the "
+        "table and writes sensitivity.parquet into the results folder (the report plots it).",
+    )
+    sens.add_argument("results", help="a sweep's results folder, e.g. results/<sweep name>/<id>")
     sens.add_argument(
         "--output",
         dest="outputs",
         action="append",
         default=None,
-        help="output to analyse (default: the sweep's outputs)",
+        metavar="NAME",
+        help="output to analyse, repeatable: an outcome label or a summary column (default: the sweep's outputs)",
     )
-    disc = an_sub.add_parser("discover", help="scenario discovery: PRIM boxes where an outcome is likely")
-    disc.add_argument("results")
+    disc = an_sub.add_parser(
+        "discover",
+        help="scenario discovery: PRIM boxes where an outcome is likely",
+        description="Scenario discovery with PRIM: the box of swept parameter values inside which the outcome's "
+        "share of runs reaches the threshold. Prints the box and writes discovery.parquet into the results "
+        "folder (the report plots it).",
+    )
+    disc.add_argument("results", help="a sweep's results folder, e.g. results/<sweep name>/<id>")
     disc.add_argument(
         "--outcome",
         default="deal",
         help=f"outcome label: {', '.join(LABELS)} or capitulation_<actor> (default: deal)",
     )
-    disc.add_argument("--threshold", type=float, default=0.8, help="target density of the box (default 0.8)")
+    disc.add_argument(
+        "--threshold",
+        type=float,
+        default=0.8,
+        help="target density of the box: its share of runs with the outcome, in (0, 1] (default 0.8)",
+    )
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:

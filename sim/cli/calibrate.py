@@ -35,7 +35,13 @@ WRITTEN = "written:"
 
 def add_parsers(sub) -> None:
     c = sub.add_parser(
-        "calibrate", help="solve the 'calibrate' motive weights at the reference state and write their record"
+        "calibrate",
+        help="solve the 'calibrate' motive weights at the reference state and write their record",
+        description="Solve the motive weights a scenario declares 'calibrate' by revealed preference: the weights "
+        "under which the reference state is each side's best response, with every uncertain parameter at its "
+        "median. Prints them and writes the record named by calibration.file (default: <scenario "
+        "stem>.calibration.yaml next to the scenario). Runs do not read the record: each recalibrates for its own "
+        "parameters.",
     )
     c.add_argument("scenario", help="scenario YAML file")
     add_overrides(c, "override a scenario value by dotted path (recorded in the record)")

@@ -3,7 +3,8 @@
 Exit codes: 0 success, 1 a run failed or an internal error, 2 bad input (file,
 key, argument), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). Bad input never
 prints a traceback; an internal error prints one line and the path of a log file
-with the traceback (:mod:`sim.cli.failure`).
+with the traceback (:mod:`sim.cli.failure`). A bare ``tradesim`` prints the help, with
+the command to start with, and exits 0: asking what it does is not an error.
 
 Each command group lives in its own module of :mod:`sim.cli` (``run``,
 ``games``, ``report``, ``analyze``, ``scenario``, ``calibrate``, ``rationality``) with an ``add_parsers``
@@ -20,22 +21,69 @@ from collections.abc import Sequence
 from sim.cli import analyze, calibrate, games, rationality, report, run, scenario
 from sim.cli.failure import Terminated, internal_error, on_sigterm
 from sim.cli.parser import Parser
+from sim.cli.version import VersionAction
 from sim.errors import ScenarioError, UsageError
 
 #: Command groups in the order ``tradesim --help`` lists them.
 GROUPS = (run, games, report, analyze, scenario, calibrate, rationality)
 
 
+#: The first command a newcomer runs, shown under ``tradesim --help`` and by a bare ``tradesim``.
+START_HERE = "start here: tradesim run scenarios/baseline_oct2025.yaml"
+EPILOG = f"""{START_HERE}
+            (prints a summary; writes results/<scenario>/<run-id>/ with report.html)
+more:       tradesim COMMAND --help; README.md and docs/ in the source tree"""
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Lines the commands' help up after the longest command name (argparse measures the
+    indented command names two columns short, and wraps the longest ones)."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.nargs == argparse.PARSER:
+            self._action_max_length += self._indent_increment
+
+
+class _TopFormatter(_Formatter, argparse.RawDescriptionHelpFormatter):
+    """The top level's: also keeps the lines of its description and epilog."""
+
+
+def subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser under ``parser`` (commands, and commands of commands), depth first."""
+    out = []
+    for action in parser._actions:
+        if action.nargs == argparse.PARSER:
+            for child in dict.fromkeys(action.choices.values()):  # type: ignore[union-attr]
+                out += [child, *subparsers(child)]
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="tradesim", description="Simulate trade negotiations as games.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    p = Parser(
+        prog="tradesim",
+        description="Simulate US-China trade negotiations as games: Monte Carlo runs of a scenario, parameter\n"
+        "sweeps and their analyses, meta-games and tournaments of policies, and offline HTML reports.",
+        epilog=EPILOG,
+        formatter_class=_TopFormatter,
+    )
+    p.add_argument("--version", action=VersionAction, help="print the version (and the git commit in a checkout)")
+    sub = p.add_subparsers(
+        dest="command", parser_class=Parser, metavar="COMMAND", help="one of these; 'tradesim COMMAND --help' for more"
+    )
     for group in GROUPS:
         group.add_parsers(sub)
+    for child in subparsers(p):
+        child.formatter_class = _Formatter
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # a bare ``tradesim``: what it can do, not an error
+        parser.print_help()
+        return 0
     commands = {name: cmd for group in GROUPS for name, cmd in group.COMMANDS.items()}
     previous = _install_signals()
     try:

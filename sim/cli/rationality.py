@@ -22,7 +22,12 @@ def add_parsers(sub) -> None:
     from sim.experiments.defaults import DEFAULT_SEED
 
     r = sub.add_parser(
-        "rationality", help="check that deals are individually rational: each run with a deal against its refusal"
+        "rationality",
+        help="check that deals are individually rational: each run with a deal against its refusal",
+        description="Run the scenario's Monte Carlo (the seeds of 'tradesim run') and, for each run that reached a "
+        "deal, the same run with its first agreement refused. Prints per actor the deal's value from its date on "
+        "(mean and SE, share of runs where it is negative, quantiles) and writes <out>/<scenario name>/"
+        "rationality.csv.",
     )
     add_monte_carlo(r, DEFAULT_RUNS, DEFAULT_SEED)
     r.add_argument("--quiet", action="store_true", help="no progress, no table; print only the path")

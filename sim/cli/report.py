@@ -24,12 +24,22 @@ def readable(fn, *paths):
 
 
 def add_parsers(sub) -> None:
-    rp = sub.add_parser("report", help="write report.html for a results folder (a run or a sweep)")
-    rp.add_argument("results")
+    rp = sub.add_parser(
+        "report",
+        help="write report.html for a results folder (a run or a sweep)",
+        description="Write report.html (interactive plotly, works offline) into a results folder of a run or a "
+        "sweep; 'run' and 'sweep' write it by default.",
+    )
+    rp.add_argument("results", help="a results folder, e.g. results/<scenario>/<run-id>")
     rp.add_argument("--open", action="store_true", help="open it in the default browser")
-    cp = sub.add_parser("compare", help="one page overlaying two result sets")
-    cp.add_argument("a")
-    cp.add_argument("b")
+    cp = sub.add_parser(
+        "compare",
+        help="one page overlaying two result sets",
+        description="Write compare.html: one page overlaying two result sets, with bootstrap intervals on "
+        "their differences.",
+    )
+    cp.add_argument("a", help="the first results folder (the baseline)")
+    cp.add_argument("b", help="the second results folder")
     cp.add_argument("--out", default=None, help="folder for compare.html (default: the second results folder)")
     cp.add_argument("--open", action="store_true", help="open it in the default browser")
 

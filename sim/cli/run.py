@@ -12,7 +12,13 @@ def add_parsers(sub) -> None:
     from sim.experiments.defaults import DEFAULT_RUNS, DEFAULT_SEED
     from sim.experiments.executors.base import REGISTRY as EXECUTORS
 
-    r = sub.add_parser("run", help="run a scenario as a seeded Monte Carlo and save the results")
+    r = sub.add_parser(
+        "run",
+        help="run a scenario as a seeded Monte Carlo and save the results",
+        description="Run a scenario as a seeded Monte Carlo and save the results in <out>/<scenario>/<run-id>/ "
+        "(summary, events and series tables, manifest, report.html); prints a summary and the paths. The same "
+        "scenario and seed give the same results whatever the number of workers.",
+    )
     add_monte_carlo(r, DEFAULT_RUNS, DEFAULT_SEED)
     r.add_argument("--no-series", action="store_true", help="do not record series (smaller, faster)")
     r.add_argument("--quiet", action="store_true", help="no progress, no tables; print only the path")
@@ -35,7 +41,12 @@ def add_parsers(sub) -> None:
         help=f"with --watch: the page's port on 127.0.0.1 (default {DEFAULT_PORT}; 0: any free port)",
     )
 
-    w = sub.add_parser("sweep", help="run (or resume) a parameter sweep")
+    w = sub.add_parser(
+        "sweep",
+        help="run (or resume) a parameter sweep",
+        description="Run the design of a sweep file (grid, LHS, Sobol, Halton, Saltelli, Morris) over a scenario's "
+        "parameters and save the results; rerun the same command to resume a stopped sweep (docs/sweeps.md).",
+    )
     w.add_argument("sweep", help="sweep YAML file")
     w.add_argument(
         "--executor",

@@ -7,10 +7,23 @@ import sys
 
 
 def add_parsers(sub) -> None:
-    v = sub.add_parser("validate", help="check scenario or sweep files and report every error")
-    v.add_argument("files", nargs="+", help="scenario or sweep YAML files (a sweep is told by its keys)")
+    v = sub.add_parser(
+        "validate",
+        help="check scenario or sweep files and report every error",
+        description="Check scenario files against the schema and the cross-field rules, or sweep files (told by "
+        "their keys) with their scenario and every combination of their factors, and report every problem at "
+        "once, as file:line:column: key: what was expected (exit 2 if any).",
+    )
+    v.add_argument(
+        "files", nargs="+", metavar="FILE", help="scenario or sweep YAML files (a sweep is told by its keys)"
+    )
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    sc = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a scenario file",
+        description="Print the JSON Schema of a scenario file (editors with a YAML language server use it to "
+        "complete and check keys), or with --markdown the key reference.",
+    )
     sc.add_argument("--markdown", action="store_true", help="print the key reference as Markdown instead")
 
 
