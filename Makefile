@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check sim tests benchmarks
 	$(PY) -m mypy --strict sim/model sim/bargaining sim/scenario
 
-# The inner loop while editing: everything but the slow tests (under a minute on 2 cores).
+# The inner loop while editing: everything but the slow tests (a few minutes on 2 cores).
 quick: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
