@@ -27,6 +27,9 @@ import hashlib
 import json
 import math
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -245,15 +248,12 @@ def sweep_hash(spec: SweepSpec, scenario_text: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
-#: Efficiency of local worker processes: CPU seconds per run on one process over CPU
-#: seconds per run on all cores (workers and driver; the workers' start-up counted apart).
-#: Measured by ``make bench`` (``sweep`` in benchmarks/results.json) on the shipped sweep,
-#: 2 cores; the dry run states it. CPU time, so the figure does not depend on the load.
-PARALLEL_EFFICIENCY = 0.9
-#: The dry run's pilot: real runs of design points, at most this many ...
-PILOT_RUNS = 20
-#: ... or for about this many seconds, in the dry run's own process.
-PILOT_SECONDS = 2.0
+#: Efficiency of local worker processes: CPU seconds per run on one process over CPU seconds
+#: per run on all cores (workers and driver, the workers' start-up apart), measured by
+#: ``make bench`` on the shipped sweep: 86% on 2 cores (benchmarks/results.json, ``sweep``).
+PARALLEL_EFFICIENCY = 0.86
+#: The dry run's pilot, in its own process: at most this many real runs of design points, or about this long.
+PILOT_RUNS, PILOT_SECONDS = 20, 2.0
 
 
 def scenario_builds(runs: int, replications: int, chunk_runs: int) -> int:
@@ -286,8 +286,6 @@ def _pilot(
 ) -> tuple[list[float], list[float]]:
     """CPU seconds to build each pilot point's scenario, and of each pilot run (points in
     :func:`pilot_order`, one replication each, then the next replications if runs are left)."""
-    import time
-
     from sim.engine.compile import build
     from sim.engine.core import run_replication
     from sim.experiments.chunk import clean, set_path
@@ -329,23 +327,24 @@ def _pilot(
 
 def startup_seconds() -> float:
     """Wall seconds for a fresh Python to start and import what a worker process imports."""
-    import subprocess
-    import sys
-    import time
-
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import sim.experiments.chunk"], check=True, capture_output=True)
     return time.perf_counter() - t0
 
 
-def estimate(work: float, setup: float, start: float, workers: int, cores: int, load: float) -> tuple[float, str]:
-    """Wall seconds of a sweep, and how they add up: ``work`` CPU-seconds of builds and runs
-    shared by ``workers`` at :data:`PARALLEL_EFFICIENCY`, each with its share of a core
-    (``load``: others' runnable processes), plus the start-up of the command and of the
-    workers (``start`` each) and the reading of the sweep (``setup``)."""
+def estimate(
+    work: float, setup: float, start: float, workers: int, cores: int, load: float, pilot_share: float
+) -> tuple[float, str]:
+    """Wall seconds of a sweep, and how they add up: ``work`` CPU-seconds of builds and runs,
+    plus the start-up of the command (``start``) and the reading of the sweep (``setup``).
+    One worker runs the chunks in the command's process, at the share of a core the pilot
+    got (``pilot_share``: its CPU over its wall time). Several share the work at
+    :data:`PARALLEL_EFFICIENCY`, each with its share of the cores among the others' runnable
+    processes (``load``), after starting (``start`` again: they start together)."""
+    if workers == 1:
+        share = min(1.0, pilot_share)
+        return start + setup + work / share, f"/ {share:.0%} of a core (the pilot's share)"
     share = min(1.0, cores / (workers + load))
-    if workers == 1:  # the chunks run in the command's own process
-        return start + setup + work / share, f"/ {share:.0%} of a core"
     return 2 * start + setup + work / (workers * PARALLEL_EFFICIENCY * share), (
         f"/ ({workers} workers x {PARALLEL_EFFICIENCY:.0%} efficiency, measured by `make bench` on the shipped sweep, "
         f"x {share:.0%} of a core each) + {start:.1f} s starting the workers"
@@ -362,8 +361,6 @@ def dry_run(
     sweep's builds and runs, are the work (:func:`estimate`). The start-up is timed (a fresh
     interpreter importing the runner), and so is the reading of the sweep, here as in the sweep.
     """
-    import time
-
     from sim.experiments.progress import cap_workers, default_workers
 
     t0 = time.perf_counter()
@@ -382,7 +379,7 @@ def dry_run(
     w = min(cap_workers(workers) or cores, chunks)  # as the sweep: no more workers than chunks
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     start = startup_seconds()
-    est, how = estimate(work, setup, start, w, cores, load)
+    est, how = estimate(work, setup, start, w, cores, load, (sum(builds) + sum(pilot)) / pilot_wall)
     return "\n".join(
         [
             f"sweep {spec.name}: design {spec.design}, {len(points)} points x {spec.replications} replications "

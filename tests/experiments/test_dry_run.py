@@ -36,15 +36,15 @@ def test_pilot_points_spread_over_the_design_in_every_prefix():
 
 def test_estimate_divides_the_work_among_workers_and_their_share_of_the_cores():
     # an idle 2-core machine, 2 workers: start-up twice (command, workers) + reading + work / (2 x efficiency)
-    est, how = estimate(work=18.0, setup=0.5, start=1.0, workers=2, cores=2, load=0.0)
+    est, how = estimate(work=18.0, setup=0.5, start=1.0, workers=2, cores=2, load=0.0, pilot_share=1.0)
     assert est == pytest.approx(2.5 + 18.0 / (2 * PARALLEL_EFFICIENCY))
     assert f"{PARALLEL_EFFICIENCY:.0%} efficiency" in how and "100% of a core each" in how
     # others' two runnable processes: each of 2 workers gets half a core
-    loaded, how = estimate(work=18.0, setup=0.5, start=1.0, workers=2, cores=2, load=2.0)
+    loaded, how = estimate(work=18.0, setup=0.5, start=1.0, workers=2, cores=2, load=2.0, pilot_share=1.0)
     assert loaded == pytest.approx(2.5 + 18.0 / (2 * PARALLEL_EFFICIENCY * 0.5)) and "50% of a core" in how
-    # one worker runs in the command's own process: no pool to start, no efficiency lost
-    one, how = estimate(work=18.0, setup=0.5, start=1.0, workers=1, cores=2, load=0.0)
-    assert one == pytest.approx(19.5) and "efficiency" not in how
+    # one worker runs in the command's own process (no pool, no efficiency lost), at the pilot's share of a core
+    one, how = estimate(work=18.0, setup=0.5, start=1.0, workers=1, cores=2, load=5.0, pilot_share=0.75)
+    assert one == pytest.approx(1.5 + 18.0 / 0.75) and "efficiency" not in how and "75% of a core" in how
 
 
 @pytest.mark.slow
