@@ -46,8 +46,10 @@ lint: $(STAMP)
 quick: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
+# Every benchmark figure in one run (~30 min on 2 cores) into benchmarks/results.json, then README's table from it.
 bench: $(STAMP)
-	$(PY) benchmarks/bench_run.py
+	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/table.py
 
 golden: $(STAMP)
 	$(PY) -m tests.golden --regenerate --why "$(WHY)"

@@ -1,70 +1,38 @@
-"""Benchmark: baseline runs per second, events per run, overhead over bare SimPy.
+"""Section ``run`` of the benchmark: one worker's speed on a scenario, and its SimPy events.
 
-    python benchmarks/bench_run.py [--scenario PATH] [--runs N] [--parallel-runs N] [--quick]
+    python benchmarks/bench_run.py [--root TREE] [--scenario PATH] [--runs N] [--seed S]
+    python benchmarks/bench_run.py --variants      # events per run of the baseline's policy variants
 
-Prints runs/s on one worker (in-process) and on all cores (process pool), the
-SimPy events scheduled per run, and the time the same number of events takes
-through bare SimPy timeouts, so the model's overhead over its engine is a ratio.
+Measures, in this process, with ``sim`` imported from ``--root`` (default: this checkout;
+``benchmarks/bench.py`` points it at an extracted older commit to measure the "before"):
+
+- ``events``: SimPy events processed per run, by counting calls of ``simpy.Environment.step``
+  (the counting pass is separate from the timed ones);
+- ``engine``: ``run_replication`` with series, as a worker calls it (CPU and wall time);
+- ``tradesim_run``: a Monte Carlo through ``sim.experiments.api.run`` on one worker (the
+  chunks run in this process), recording events and series and writing the results
+  folder as ``tradesim run`` does (without the report), CPU and wall time.
+
+Prints one JSON object. ``bare_simpy`` times bare SimPy for a number of events, the yardstick
+of the model's overhead (it is imported by bench.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import simpy
+ROOT = Path(__file__).resolve().parent.parent
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from sim.engine.budget import event_budget
-from sim.engine.compile import load_scenario
-from sim.engine.core import Engine, run_replication, sample_params
-from sim.experiments.api import run as monte_carlo_run
-
-
-def monte_carlo(sc, runs: int, seed: int, workers: int) -> None:
-    """A Monte Carlo through the one execution path (chunks streamed to a temporary folder)."""
-    monte_carlo_run(sc, runs=runs, seed=seed, workers=workers, out=None)
-
-
-def events_per_run(sc, seed: int, runs: int) -> tuple[list[int], float]:
-    """SimPy events scheduled per run, and the mean seconds spent inside ``env.run``."""
-    counts = []
-    loop = 0.0
-    for i in range(runs):
-        ss = np.random.SeedSequence(seed, spawn_key=(i,))
-        s_params, s_summit, s_actors, s_lic = ss.spawn(4)
-        params = sample_params(sc, np.random.default_rng(s_params))
-        eng = Engine(sc, params, [s_summit, s_actors, s_lic], i)
-        t0 = time.perf_counter()
-        eng.env.run(until=sc.meta.horizon_days)
-        loop += time.perf_counter() - t0
-        counts.append(next(eng.env._eid))  # SimPy's counter of scheduled events
-    return counts, loop / runs
-
-
-def bare_simpy(n_events: int, repeats: int) -> float:
-    """Seconds per run for ``n_events`` timeouts in bare SimPy."""
-
-    def proc(env, n):
-        for _ in range(n):
-            yield env.timeout(1.0)
-
-    t0 = time.perf_counter()
-    for _ in range(repeats):
-        env = simpy.Environment()
-        env.process(proc(env, n_events))
-        env.run()
-    return (time.perf_counter() - t0) / repeats
-
-
+#: The baseline with its policies overridden (``--variants``; the event budget's margins in
+#: docs/limits.md and sim/engine/budget.py were measured over them).
 VARIANTS = {
-    "resolve (foundation)": [
+    "resolve": [
         "actors.US.policy={name: resolve, params: {lookahead_days: 90}}",
         "actors.CN.policy={name: resolve, params: {lookahead_days: 90}}",
     ],
@@ -78,91 +46,115 @@ VARIANTS = {
 }
 
 
-def serial_rate(sc, seed: int, runs: int) -> float:
-    for i in range(10):
-        run_replication(sc, seed, i)
-    t0 = time.perf_counter()
-    for i in range(runs):
-        run_replication(sc, seed, i)
-    return runs / (time.perf_counter() - t0)
+def count_steps(fn) -> int:
+    """Calls of ``simpy.Environment.step`` while ``fn()`` runs (one per event processed)."""
+    import simpy
+
+    original = simpy.Environment.step
+    calls = 0
+
+    def step(self):
+        nonlocal calls
+        calls += 1
+        return original(self)
+
+    simpy.Environment.step = step
+    try:
+        fn()
+    finally:
+        simpy.Environment.step = original
+    return calls
+
+
+def bare_simpy(n_steps: int, repeats: int) -> tuple[float, float]:
+    """CPU and wall seconds of one bare SimPy run processing ``n_steps`` events: a process
+    of ``n_steps - 3`` timeouts (its start, its end and the empty queue are the other three)."""
+    import simpy
+
+    def proc(env, n):
+        for _ in range(n):
+            yield env.timeout(1.0)
+
+    def one() -> None:
+        env = simpy.Environment()
+        env.process(proc(env, max(0, n_steps - 3)))
+        env.run()
+
+    assert count_steps(one) == max(3, n_steps)
+    c0, t0 = time.process_time(), time.perf_counter()
+    for _ in range(repeats):
+        one()
+    return (time.process_time() - c0) / repeats, (time.perf_counter() - t0) / repeats
+
+
+def timed(fn, runs: int) -> dict[str, float]:
+    """CPU and wall seconds per run of ``fn()`` (which does ``runs`` runs), and runs/s."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    fn()
+    cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+    return {
+        "cpu_s_per_run": cpu / runs,
+        "wall_s_per_run": wall / runs,
+        "runs_per_cpu_s": runs / cpu,
+        "runs_per_wall_s": runs / wall,
+    }
+
+
+def measure(scenario: str, runs: int, seed: int, count: bool = True) -> dict:
+    """Events per run (``count``), then the engine alone, then a one-worker Monte Carlo."""
+    from sim.engine.compile import load_scenario
+    from sim.engine.core import run_replication
+    from sim.experiments.api import run as monte_carlo
+
+    sc = load_scenario(scenario)
+    out: dict = {"scenario": scenario, "runs": runs, "seed": seed}
+    for i in range(10):  # warm-up: lazy imports, caches
+        run_replication(sc, seed, i, True)
+    if count:
+        counts = [count_steps(lambda i=i: run_replication(sc, seed, i, True)) for i in range(runs)]
+        out["events"] = {"mean": statistics.mean(counts), "min": min(counts), "max": max(counts), "runs": runs}
+
+    def engine() -> None:
+        for i in range(runs):
+            run_replication(sc, seed, i, True)
+
+    out["engine"] = timed(engine, runs)
+    with tempfile.TemporaryDirectory(prefix="tradesim-bench-") as tmp:
+        monte_carlo(scenario, runs=5, seed=seed, workers=1, out=tmp)  # warm-up: parquet writers, readers
+        out["tradesim_run"] = timed(lambda: monte_carlo(scenario, runs=runs, seed=seed, workers=1, out=tmp), runs)
+    return out
+
+
+def variants(scenario: str, runs: int, seed: int) -> dict[str, dict]:
+    """Events per run (mean, max) of the baseline under each policy variant."""
+    from sim.engine.compile import load_scenario
+    from sim.engine.core import run_replication
+
+    out = {}
+    for label, overrides in VARIANTS.items():
+        sc = load_scenario(scenario, overrides)
+        counts = [count_steps(lambda i=i, sc=sc: run_replication(sc, seed, i, False)) for i in range(runs)]
+        out[label] = {"mean": statistics.mean(counts), "max": max(counts), "runs": runs}
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scenario", default="scenarios/baseline_oct2025.yaml")
-    ap.add_argument("--runs", type=int, default=1000, help="runs on one worker")
-    ap.add_argument("--parallel-runs", type=int, default=4000, help="runs on all cores")
+    ap.add_argument("--root", default=str(ROOT), help="source tree to import sim from")
+    ap.add_argument("--scenario", default=None, help="default: the tree's scenarios/baseline_oct2025.yaml")
+    ap.add_argument("--runs", type=int, default=500)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="scenario override, as for `tradesim run`",
-    )
-    ap.add_argument("--quick", action="store_true", help="a few runs of everything (keeps the script working)")
+    ap.add_argument("--no-count", action="store_true", help="skip the events-counting pass")
+    ap.add_argument("--variants", action="store_true", help="events per run of the policy variants, then stop")
+    ap.add_argument("--quick", action="store_true", help="a few runs (keeps the script working)")
     args = ap.parse_args()
-    few = 300
-    if args.quick:
-        args.runs, args.parallel_runs, few = 10, 10, 10
-    sc = load_scenario(args.scenario, args.overrides)
-    cores = os.cpu_count() or 1
-
-    for i in range(min(20, args.runs)):  # warm-up (imports, caches)
-        run_replication(sc, args.seed, i)
-    t0 = time.perf_counter()
-    for i in range(args.runs):
-        run_replication(sc, args.seed, i)
-    serial = time.perf_counter() - t0
-    per_run = serial / args.runs
-
-    t0 = time.perf_counter()
-    monte_carlo(sc, args.runs, args.seed, workers=1)
-    mc1 = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    monte_carlo(sc, args.parallel_runs, args.seed, workers=cores)
-    par = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    monte_carlo(sc, 2 * args.parallel_runs, args.seed, workers=cores)
-    par2 = time.perf_counter() - t0
-    marginal = args.parallel_runs / max(par2 - par, 1e-9)  # excludes pool start-up
-
-    counts, loop = events_per_run(sc, args.seed, few)
-    mean_events = statistics.mean(counts)
-    bare = bare_simpy(round(mean_events), few)
-
-    print(f"scenario                      {sc.meta.name} {' '.join(args.overrides)}")
-    print(f"policies                      {', '.join(f'{a}={x.policy.name}' for a, x in sc.actors.items())}")
-    print(f"cores                         {cores}")
-    print(f"runs/s, 1 worker (engine)     {1 / per_run:,.0f}   ({per_run * 1e3:.2f} ms/run, {args.runs} runs)")
-    print(f"runs/s, 1 worker (with tables){args.runs / mc1:,.0f}")
-    print(
-        f"runs/s, {cores} workers            {args.parallel_runs / par:,.0f}   "
-        f"({args.parallel_runs} runs, incl. pool start)"
-    )
-    print(
-        f"runs/s, {cores} workers, marginal  {marginal:,.0f}   (pool start-up excluded: {args.parallel_runs} vs "
-        f"{2 * args.parallel_runs} runs)"
-    )
-    print(f"parallel efficiency           {marginal / (cores / per_run):.0%}")
-    print(f"SimPy events per run          {mean_events:,.1f} (min {min(counts)}, max {max(counts)})")
-    horizon = sc.meta.horizon_days
-    budget = event_budget(horizon)
-    print(
-        f"events per simulated day      {mean_events / horizon:,.2f} mean, {max(counts) / horizon:,.2f} max; "
-        f"event budget {budget:,} = {budget / max(counts):,.0f}x the largest run"
-    )
-    print(f"bare SimPy, same events       {bare * 1e3:.3f} ms/run")
-    print(f"model overhead, whole run     {per_run / bare:,.1f}x  (incl. seeding, sampling, set-up, summary)")
-    print(f"model overhead, event loop    {loop / bare:,.1f}x  (time inside env.run only)")
-    if args.scenario.endswith("baseline_oct2025.yaml") and not args.overrides:
-        print("runs/s on 1 worker by policy (same scenario, policies overridden):")
-        for label, overrides in VARIANTS.items():
-            variant = load_scenario(args.scenario, overrides)
-            n = few if args.quick else max(200, args.runs // 2)
-            print(f"  {label:<26}  {serial_rate(variant, args.seed, n):,.0f}")
+    sys.path.insert(0, str(Path(args.root).resolve()))
+    scenario = args.scenario or str(Path(args.root) / "scenarios" / "baseline_oct2025.yaml")
+    runs = 10 if args.quick else args.runs
+    if args.variants:
+        print(json.dumps(variants(scenario, runs, args.seed), indent=1))
+        return
+    print(json.dumps(measure(scenario, runs, args.seed, count=not args.no_count), indent=1))
 
 
 if __name__ == "__main__":

@@ -189,9 +189,7 @@ def _execute(plan: Plan, folder: ResultsFolder, how: Execution, ex: Executor | N
     folder.start(resumed, len(done), failed)
     todo = [k for k in range(n) if k not in done]
     workers = how.workers or default_workers()
-    progress = Progress(plan.runs, plan.label, how.quiet)
-    if resumed:
-        progress.advance(resumed)
+    progress = Progress(plan.runs, plan.label, how.quiet, resumed=resumed)  # rates: runs executed here only
     finished = False
     try:
         if ex is None:

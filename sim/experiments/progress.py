@@ -1,10 +1,16 @@
-"""Progress on the terminal (runs done, runs/s, ETA) and the default worker count."""
+"""Progress on the terminal (runs done, runs/s, ETA) and the default worker count.
+
+Rates count only the runs executed by this process since it started: runs resumed
+from disk are done but took no time here, so they are in the count of runs done and
+out of the rate and the ETA (:func:`rate`).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
+from collections.abc import Callable
 
 
 def default_workers() -> int:
@@ -24,12 +30,36 @@ def cap_workers(workers: int | None, executor: str = "processes", scheduler: str
     return workers
 
 
-class Progress:
-    """Runs done, runs/s and ETA: a bar on a terminal, plain lines otherwise."""
+def rate(done: int, resumed: int, seconds: float) -> float:
+    """Runs per second executed here: ``done - resumed`` runs in ``seconds`` (0 before any)."""
+    ran = done - resumed
+    return ran / seconds if ran > 0 and seconds > 0 else 0.0
 
-    def __init__(self, total: int, label: str, quiet: bool = False) -> None:
-        self.total, self.done, self.label, self.quiet = total, 0, label, quiet
-        self.t0 = time.perf_counter()
+
+def eta(total: int, done: int, runs_per_s: float) -> float:
+    """Seconds left at ``runs_per_s`` (NaN while the rate is unknown)."""
+    return (total - done) / runs_per_s if runs_per_s > 0 else float("nan")
+
+
+class Progress:
+    """Runs done, runs/s and ETA: a bar on a terminal, plain lines otherwise.
+
+    ``resumed``: runs already on disk (a resumed sweep). They count as done from the
+    start and never in the rate, which is of the runs this process executes.
+    ``clock``: seconds, monotonic (tests pass their own).
+    """
+
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        quiet: bool = False,
+        resumed: int = 0,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.total, self.done, self.label, self.quiet = total, resumed, label, quiet
+        self.resumed, self.clock = resumed, clock
+        self.t0 = clock()
         self.last_line = self.t0
         self._bar = None
         if not quiet and sys.stderr.isatty():
@@ -45,19 +75,27 @@ class Progress:
                 transient=True,
             )
             self._bar.start()
-            self._task = self._bar.add_task(label, total=total, rate="-")
+            # resumed runs are the task's starting point, not a step: rich's own speed and
+            # time remaining see only the runs done here
+            self._task = self._bar.add_task(label, total=total, completed=resumed, rate="-")
+        elif resumed and not quiet:
+            print(f"{label}: {resumed}/{total} runs resumed from disk", file=sys.stderr, flush=True)
+
+    def rate(self) -> float:
+        """Runs per second executed by this process so far."""
+        return rate(self.done, self.resumed, self.clock() - self.t0)
 
     def advance(self, n: int) -> None:
         self.done += n
-        now = time.perf_counter()
-        rate = self.done / max(now - self.t0, 1e-9)
+        now = self.clock()
+        runs_per_s = rate(self.done, self.resumed, now - self.t0)
         if self._bar is not None:
-            self._bar.update(self._task, advance=n, rate=f"{rate:,.0f}")
+            self._bar.update(self._task, advance=n, rate=f"{runs_per_s:,.0f}")
         elif not self.quiet and (now - self.last_line > 5 or self.done == self.total):
             self.last_line = now
-            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
             print(
-                f"{self.label}: {self.done}/{self.total} runs, {rate:,.0f} runs/s, ETA {eta:,.0f} s",
+                f"{self.label}: {self.done}/{self.total} runs, {runs_per_s:,.0f} runs/s, "
+                f"ETA {eta(self.total, self.done, runs_per_s):,.0f} s",
                 file=sys.stderr,
                 flush=True,
             )

@@ -27,6 +27,9 @@ import hashlib
 import json
 import math
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -245,27 +248,146 @@ def sweep_hash(spec: SweepSpec, scenario_text: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
-def dry_run(sweep_file: str, workers: int | None = None, sample_runs: int = 20) -> str:
-    """Design size and an estimate of the wall time from timing a few runs of the base scenario."""
-    import time
+#: Efficiency of local worker processes: CPU seconds per run on one process over CPU seconds
+#: per run on all cores (workers and driver, the workers' start-up apart), measured by
+#: ``make bench`` on the shipped sweep: 86% on 2 cores (benchmarks/results.json, ``sweep``).
+PARALLEL_EFFICIENCY = 0.86
+#: The dry run's pilot, in its own process: at most this many real runs of design points, or about this long.
+PILOT_RUNS, PILOT_SECONDS = 20, 2.0
 
+
+def scenario_builds(runs: int, replications: int, chunk_runs: int) -> int:
+    """Scenario builds a sweep does: one per point in every chunk that has its runs
+    (runs are in point order, ``replications`` a point, ``chunk_runs`` a chunk)."""
+    first = np.arange(0, runs, chunk_runs)
+    last = np.minimum(first + chunk_runs, runs) - 1
+    return int(np.sum(last // replications - first // replications + 1))
+
+
+def pilot_order(points: int, n: int) -> list[int]:
+    """``n`` design points spread evenly over ``points``, ordered so that every prefix is
+    spread too (van der Corput: 0, 1/2, 1/4, 3/4, ... of the range): a pilot stopped early
+    by its time limit still covers the design."""
+    picks = sorted({round(x) for x in np.linspace(0, points - 1, min(n, points))})
+    order: list[int] = []
+    j = 0
+    while len(order) < len(picks):
+        x, k, f = 0.0, j, 0.5
+        while k:
+            x, k, f = x + f * (k & 1), k >> 1, f / 2
+        if picks[int(x * len(picks))] not in order:
+            order.append(picks[int(x * len(picks))])
+        j += 1
+    return order
+
+
+def _pilot(
+    spec: SweepSpec, base: Path, base_doc: Located, points: list[dict[str, Any]], max_runs: int, max_seconds: float
+) -> tuple[list[float], list[float]]:
+    """CPU seconds to build each pilot point's scenario, and of each pilot run (points in
+    :func:`pilot_order`, one replication each, then the next replications if runs are left)."""
     from sim.engine.compile import build
     from sim.engine.core import run_replication
-    from sim.experiments.progress import default_workers
+    from sim.experiments.chunk import clean, set_path
+    from sim.experiments.seeding import spawn_key
     from sim.scenario.loader import unshared_copy
 
-    spec, _, _, base_doc = open_sweep(sweep_file)
-    design = design_matrix(spec)
-    runs = len(design) * spec.replications
-    sc = build(unshared_copy(base_doc.data), base_doc, {})
+    scheme = DESIGNS[spec.design].seeding
+    order = pilot_order(len(points), max_runs)
+    built: dict[int, Any] = {}
+    builds: list[float] = []
+    runs: list[float] = []
+    t_end = time.perf_counter() + max_seconds
+    for k in range(min(max_runs, len(points) * spec.replications)):
+        if k and time.perf_counter() > t_end:
+            break
+        point, rep = order[k % len(order)], (k // len(order)) % spec.replications
+        c0 = time.process_time()
+        if point not in built:
+            data = unshared_copy(base_doc.data)
+            try:
+                for path, value in points[point].items():
+                    set_path(data, path, clean(value))
+                built[point] = build(data, Located(data, str(base), {}), {})
+            except ScenarioError:  # an invalid point: its runs fail at once, as in the sweep
+                built[point] = None
+            builds.append(time.process_time() - c0)
+        c0 = time.process_time()
+        if built[point] is not None:
+            run = point * spec.replications + rep
+            try:
+                run_replication(
+                    built[point], spec.seed, run, spec.record_series, spawn_key=spawn_key(scheme, run, point, rep)
+                )
+            except Exception:  # a failing run is a row of the sweep; its time counts
+                pass
+        runs.append(time.process_time() - c0)
+    return builds, runs
+
+
+def startup_seconds() -> float:
+    """Wall seconds for a fresh Python to start and import what a worker process imports."""
     t0 = time.perf_counter()
-    for i in range(sample_runs):
-        run_replication(sc, spec.seed, i, spec.record_series)
-    per_run = (time.perf_counter() - t0) / sample_runs
-    w = workers or default_workers()
-    est = per_run * runs / w
-    return (
-        f"sweep {spec.name}: design {spec.design}, {len(design)} points x {spec.replications} replications "
-        f"= {runs} runs in {math.ceil(runs / spec.chunk_runs)} chunks; about {per_run * 1e3:.1f} ms per run "
-        f"-> about {est:,.0f} s on {w} workers"
+    subprocess.run([sys.executable, "-c", "import sim.experiments.chunk"], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def estimate(
+    work: float, setup: float, start: float, workers: int, cores: int, load: float, pilot_share: float
+) -> tuple[float, str]:
+    """Wall seconds of a sweep, and how they add up: ``work`` CPU-seconds of builds and runs,
+    plus the start-up of the command (``start``) and the reading of the sweep (``setup``).
+    One worker runs the chunks in the command's process, at the share of a core the pilot
+    got (``pilot_share``: its CPU over its wall time). Several share the work at
+    :data:`PARALLEL_EFFICIENCY`, each with its share of the cores among the others' runnable
+    processes (``load``), after starting (``start`` again: they start together)."""
+    if workers == 1:
+        share = min(1.0, pilot_share)
+        return start + setup + work / share, f"/ {share:.0%} of a core (the pilot's share)"
+    share = min(1.0, cores / (workers + load))
+    return 2 * start + setup + work / (workers * PARALLEL_EFFICIENCY * share), (
+        f"/ ({workers} workers x {PARALLEL_EFFICIENCY:.0%} efficiency, measured by `make bench` on the shipped sweep, "
+        f"x {share:.0%} of a core each) + {start:.1f} s starting the workers"
+    )
+
+
+def dry_run(
+    sweep_file: str, workers: int | None = None, pilot_runs: int = PILOT_RUNS, pilot_seconds: float = PILOT_SECONDS
+) -> str:
+    """Design size, and the sweep's wall time estimated from a timed pilot; writes nothing.
+
+    The pilot builds a few design points' scenarios and runs them in this process (at
+    most ``pilot_runs`` runs or about ``pilot_seconds``); their mean CPU times, times the
+    sweep's builds and runs, are the work (:func:`estimate`). The start-up is timed (a fresh
+    interpreter importing the runner), and so is the reading of the sweep, here as in the sweep.
+    """
+    from sim.experiments.progress import cap_workers, default_workers
+
+    t0 = time.perf_counter()
+    spec, base, _, base_doc = open_sweep(sweep_file)
+    points = design_matrix(spec).to_dict(orient="records")
+    setup = time.perf_counter() - t0
+    runs = len(points) * spec.replications
+    chunks = math.ceil(runs / spec.chunk_runs)
+    n_builds = scenario_builds(runs, spec.replications, spec.chunk_runs)
+    t0 = time.perf_counter()
+    builds, pilot = _pilot(spec, base, base_doc, points, pilot_runs, pilot_seconds)
+    pilot_wall = time.perf_counter() - t0
+    t_build, t_run = sum(builds) / len(builds), sum(pilot) / len(pilot)
+    work = n_builds * t_build + runs * t_run
+    cores = default_workers()
+    w = min(cap_workers(workers) or cores, chunks)  # as the sweep: no more workers than chunks
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    start = startup_seconds()
+    est, how = estimate(work, setup, start, w, cores, load, (sum(builds) + sum(pilot)) / pilot_wall)
+    return "\n".join(
+        [
+            f"sweep {spec.name}: design {spec.design}, {len(points)} points x {spec.replications} replications "
+            f"= {runs} runs in {chunks} chunks, {n_builds} scenario builds (a point's in each chunk with its runs)",
+            f"pilot: {len(pilot)} runs of {len(builds)} design points in {pilot_wall:.1f} s in this process: "
+            f"{t_build * 1e3:.1f} ms CPU to build a point's scenario, {t_run * 1e3:.1f} ms CPU a run",
+            f"estimate: about {est:,.0f} s on {w} local worker{'s' if w > 1 else ''} = {start:.1f} s start-up "
+            f"+ {setup:.1f} s reading the sweep + {work:,.1f} CPU-s of builds and runs {how}",
+            f"(load average {load:.1f} on {cores} cores: others' work takes its share; the report is not included)",
+        ]
     )
