@@ -20,6 +20,7 @@ EXPECT = {
     "bench_refusals.py": "--scheduler that is not Dask",
     "bench_run.py": "SimPy events per run",
     "bench_sweep.py": "peak memory",
+    "make_big_results.py": "tradesim report:",
 }
 
 
