@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim.analysis.grid import GridRows
 from sim.analysis.tables import successful_runs
-from sim.results.table import StoredTable
+from sim.results.table import StoredTable, release_memory
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: Values :func:`fan` holds at once (bytes): beyond it, the series are scanned again for
 #: the next columns or the next grid points.
-FAN_BUDGET = 48 * 2**20
+FAN_BUDGET = 24 * 2**20
 #: Steps a survival curve keeps at most (:func:`thin_steps`): drawn, it stays within
 #: 1/1000 of the Kaplan–Meier curve.
 KM_LEVELS = 1000
@@ -69,23 +69,12 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> pd.DataFrame:
     e = np.asarray(observed, dtype=bool)
     order = np.argsort(d, kind="stable")
     d, e = d[order], e[order]
-    times, surv = [0.0], [1.0]
-    s = 1.0
-    n = len(d)
-    i = 0
-    while i < n:
-        t = d[i]
-        j = i
-        while j < n and d[j] == t:
-            j += 1
-        deaths = int(e[i:j].sum())
-        at_risk = n - i
-        if deaths:
-            s *= 1.0 - deaths / at_risk
-            times.append(float(t))
-            surv.append(s)
-        i = j
-    return pd.DataFrame({"t": times, "S": surv})
+    times, first = np.unique(d, return_index=True)  # each distinct time and its first row
+    deaths = np.add.reduceat(e.astype(np.int64), first) if len(d) else np.zeros(0, np.int64)
+    at_risk = len(d) - first
+    hit = deaths > 0
+    s = np.cumprod(1.0 - deaths[hit] / at_risk[hit])  # the product-limit, step by step in time order
+    return pd.DataFrame({"t": np.r_[0.0, times[hit]], "S": np.r_[1.0, s]})
 
 
 def thin_steps(t: np.ndarray, s: np.ndarray, levels: int = KM_LEVELS) -> tuple[np.ndarray, np.ndarray]:
@@ -143,6 +132,7 @@ def fan(series: Columns, columns: Sequence[str], step: float, budget: int = FAN_
     for chosen, keys in grid.passes(len(columns), budget):  # column by column, grid points in ascending time
         for c, t, q in grid.quantiles(table, columns[chosen], keys, QUANTILES):
             rows.append((c, t, *q))
+    release_memory()  # the values read are free: give the memory back to the system
     if not rows:
         return pd.DataFrame()
     return pd.DataFrame(rows, columns=["column", "t", *names])

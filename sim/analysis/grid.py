@@ -56,36 +56,30 @@ class GridRows:
     and in time order, as tradesim writes them (anything else is refused).
     """
 
-    def __init__(self, mask: np.ndarray, times: np.ndarray, offsets: np.ndarray, dest: np.ndarray | None) -> None:
+    def __init__(self, mask: Bits, times: np.ndarray, offsets: np.ndarray, dest: np.ndarray | None) -> None:
         self.mask, self.times, self.offsets, self.dest = mask, times, offsets, dest
 
     # ------------------------------------------------------------ the scan of run and t
     @classmethod
     def scan(cls, table: StoredTable, step: float) -> GridRows:
-        masks: list[np.ndarray] = []
-        ids: list[np.ndarray] = []  # per kept row: its grid time, numbered as first seen
+        """Mark the rows on the grid in one scan of ``run`` and ``t``; when the runs' grid times
+        are not all the same (a swept horizon), a second scan of ``t`` numbers them."""
+        mask = Bits(len(table))
+        pattern = _Pattern()
+        for run, t, keep in _last_on_grid(table, step):
+            mask.append(keep)
+            pattern.add(run[keep], t[keep])
+        mask.close()
+        if pattern.regular():
+            assert pattern.times is not None
+            k = len(pattern.times)
+            return cls(mask, pattern.times, np.arange(k + 1) * (pattern.count // k), None)
         numbering = _Numbering()
-        carry: tuple[np.ndarray, np.ndarray] | None = None  # the row whose successor is not read yet
-        for batch in table.batches(["run", "t"]):
-            run = batch.column(0).to_numpy(zero_copy_only=False)
-            t = batch.column(1).to_numpy(zero_copy_only=False).astype(float)
-            if carry is not None:
-                run, t = np.concatenate([carry[0], run]), np.concatenate([carry[1], t])
-            if len(run) == 0:
-                continue
-            new_run = run[1:] != run[:-1]
-            if (run[1:] < run[:-1]).any() or (~new_run & (t[1:] < t[:-1])).any():
-                raise invalid(table.source, "series.parquet is not in run and time order")
-            keep = on_grid(t[:-1], step) & (new_run | (t[1:] != t[:-1]))
-            masks.append(keep)
-            ids.append(numbering.ids(t[:-1][keep]))
-            carry = run[-1:], t[-1:]
-        if carry is not None:
-            keep = on_grid(carry[1], step)
-            masks.append(keep)
-            ids.append(numbering.ids(carry[1][keep]))
-        mask = np.concatenate(masks) if masks else np.zeros(0, bool)
-        del masks
+        ids, row = [], 0
+        for batch in table.batches(["t"]):
+            m = mask.read(row, batch.num_rows)
+            row += batch.num_rows
+            ids.append(numbering.ids(np.asarray(batch.column(0).to_numpy(zero_copy_only=False), dtype=float)[m]))
         times, rank = numbering.ranked()
         keys = np.concatenate(ids) if ids else np.zeros(0, np.uint16)
         del ids
@@ -95,8 +89,7 @@ class GridRows:
         for i in range(0, len(keys), SLICE):  # bincount makes a 64-bit copy of what it counts
             counts += np.bincount(keys[i : i + SLICE], minlength=len(times))
         offsets = np.r_[0, np.cumsum(counts)]
-        regular = len(times) > 0 and (counts == counts[0]).all() and _tiled(keys, len(times))
-        return cls(mask, times, offsets, None if regular else _places(keys, offsets))
+        return cls(mask, times, offsets, _places(keys, offsets))
 
     # ------------------------------------------------------------ the scans of values
     def _places(self, first: int, end: int, keys: tuple[int, int]) -> tuple[np.ndarray | None, np.ndarray | slice]:
@@ -157,19 +150,106 @@ class GridRows:
         values = [np.empty(int(self.offsets[keys[1]] - self.offsets[keys[0]])) for _ in columns]
         row = kept = 0
         for batch in table.batches(columns):
-            m = self.mask[row : row + batch.num_rows]
+            m = self.mask.read(row, batch.num_rows)
             n = int(m.sum())
             inside, where = self._places(kept, kept + n, keys)
             row, kept = row + batch.num_rows, kept + n
             for j in range(len(columns)):
                 v = batch.column(j).to_numpy(zero_copy_only=False)[m]
                 values[j][where] = v if inside is None else v[inside]
-        if row != len(self.mask):
-            raise RuntimeError(f"the series changed while read ({row} rows, then {len(self.mask)})")
+        if row != self.mask.size:
+            raise RuntimeError(f"the series changed while read ({row} rows, then {self.mask.size})")
         for j, c in enumerate(columns):
             for k in range(*keys):
                 yield c, float(self.times[k]), linear_quantiles(self._values(values[j], k, keys), quantiles)
             values[j] = np.empty(0)
+
+
+def _last_on_grid(table: StoredTable, step: float) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``(run, t, keep)`` for the rows of ``table`` in order, a batch at a time: ``keep`` marks the
+    last row of a run at a grid time (a row is decided once the row after it is read)."""
+    carry: tuple[np.ndarray, np.ndarray] | None = None  # the row whose successor is not read yet
+    for batch in table.batches(["run", "t"]):
+        run = batch.column(0).to_numpy(zero_copy_only=False)
+        t = np.asarray(batch.column(1).to_numpy(zero_copy_only=False), dtype=float)
+        if carry is not None:
+            run, t = np.concatenate([carry[0], run]), np.concatenate([carry[1], t])
+        if len(run) == 0:
+            continue
+        new_run = run[1:] != run[:-1]
+        if (run[1:] < run[:-1]).any() or (~new_run & (t[1:] < t[:-1])).any():
+            raise invalid(table.source, "series.parquet is not in run and time order")
+        yield run[:-1], t[:-1], on_grid(t[:-1], step) & (new_run | (t[1:] != t[:-1]))
+        carry = run[-1:], t[-1:]
+    if carry is not None:
+        yield carry[0], carry[1], on_grid(carry[1], step)
+
+
+class Bits:
+    """A boolean per row, a bit each (100,000 runs of series: 1 MB), appended a batch at a time."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.bytes = np.zeros((size + 7) // 8, np.uint8)
+        self._written = 0  # bytes filled
+        self._pending = np.zeros(0, bool)  # fewer than 8 bits not yet packed
+        self._count = 0
+
+    def append(self, bits: np.ndarray) -> None:
+        self._count += len(bits)
+        if self._count > self.size:
+            raise RuntimeError(f"the series changed while read (more than {self.size} rows)")
+        b = np.concatenate([self._pending, bits])
+        whole = len(b) // 8
+        self.bytes[self._written : self._written + whole] = np.packbits(b[: 8 * whole])
+        self._written += whole
+        self._pending = b[8 * whole :]
+
+    def close(self) -> None:
+        if self._count != self.size:
+            raise RuntimeError(f"the series changed while read ({self._count} rows, then {self.size})")
+        if len(self._pending):
+            self.bytes[self._written] = np.packbits(self._pending)[0]
+
+    def read(self, first: int, n: int) -> np.ndarray:
+        """The booleans of rows ``first..first+n-1``."""
+        a = first // 8
+        return np.unpackbits(self.bytes[a : (first + n + 7) // 8]).view(bool)[first - 8 * a : first - 8 * a + n]
+
+
+class _Pattern:
+    """Whether the grid times of the kept rows, in file order, are the first run's over and over
+    (every run has every grid point, as in a Monte Carlo), checked as the rows come."""
+
+    def __init__(self) -> None:
+        self.first: list[float] = []
+        self.first_run: int | None = None
+        self.times: np.ndarray | None = None  # the first run's grid times, once it is complete
+        self.count = 0  # kept rows so far
+        self.ok = True
+
+    def add(self, runs: np.ndarray, times: np.ndarray) -> None:
+        if not len(times):
+            return
+        if self.times is None:
+            if self.first_run is None:
+                self.first_run = int(runs[0])
+            others = np.flatnonzero(runs != self.first_run)
+            j = int(others[0]) if len(others) else len(runs)
+            self.first += times[:j].tolist()
+            self.count += j
+            if j == len(runs):
+                return
+            self.times = np.array(self.first)
+            times = times[j:]
+        expected = self.times[np.arange(self.count, self.count + len(times)) % len(self.times)]
+        self.ok = self.ok and bool((times == expected).all())
+        self.count += len(times)
+
+    def regular(self) -> bool:
+        if self.times is None:
+            self.times = np.array(self.first)
+        return self.ok and len(self.times) > 0 and self.count % len(self.times) == 0
 
 
 class _Numbering:
@@ -197,15 +277,6 @@ class _Numbering:
         rank = np.empty(len(times), np.uint16 if len(times) <= 2**16 else np.int32)
         rank[order] = np.arange(len(times))
         return times[order], rank
-
-
-def _tiled(keys: np.ndarray, k: int) -> bool:
-    """Whether ``keys`` is ``0, 1, ..., k-1`` over and over (every run has every grid point)."""
-    if len(keys) % k:
-        return False
-    step = max(k, SLICE // k * k)
-    pattern = np.tile(np.arange(k, dtype=keys.dtype), step // k)
-    return all((keys[i : i + step] == pattern[: len(keys[i : i + step])]).all() for i in range(0, len(keys), step))
 
 
 def _places(keys: np.ndarray, offsets: np.ndarray) -> np.ndarray:

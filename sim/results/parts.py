@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.results.atomic import atomic_write_table, temporary_beside
+from sim.results.table import pool, release_memory
 
 PARTS = "parts"
 #: Bytes (in memory) of a row group of a consolidated table.
@@ -50,7 +51,10 @@ def done_chunks(folder: Path, n_chunks: int, names: Iterable[str]) -> set[int]:
 
 def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
     """Concatenate the parts in chunk order into one parquet file per table (streaming)."""
+    import pyarrow.dataset as ds
+
     folder = Path(folder)
+    release_memory()  # what the chunks took while they came in is free: consolidation starts from what is in use
     for name in names:
         files = [part_path(folder, name, k) for k in range(n_chunks)]
         files = [f for f in files if f.exists()]
@@ -59,10 +63,10 @@ def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
         schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
         tmp = temporary_beside(folder / f"{name}.parquet")  # unique: two writers never share it
         try:
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            with pq.ParquetWriter(tmp, schema, compression="zstd", memory_pool=pool()) as writer:
                 group: list[pa.Table] = []
                 for f in files:
-                    t = pq.read_table(f)
+                    t = ds.dataset(f, format="parquet").to_table(use_threads=False, memory_pool=pool())
                     for field in schema:
                         if field.name not in t.column_names:
                             t = t.append_column(field, pa.nulls(len(t), field.type))
@@ -76,3 +80,4 @@ def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+    release_memory()  # what the writer's compression took is free again: give it back before the reading starts

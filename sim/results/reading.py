@@ -97,8 +97,7 @@ class Results:
         return successful_runs(self.summary)
 
     def __repr__(self) -> str:
-        runs = self.manifest.get("runs") if "summary" not in self.loaded else len(self.summary)
-        return f"Results({runs} runs, path={str(self.path)!r})"
+        return f"Results({len(self.table('summary'))} runs, path={str(self.path)!r})"
 
 
 def _empty() -> pd.DataFrame:

@@ -34,8 +34,32 @@ if TYPE_CHECKING:
 
 #: Rows per scanned batch: a batch of a few float columns is a few MB.
 BATCH_ROWS = 1 << 16
-#: Rows of the row groups one streaming scan reads (:meth:`StoredTable.batches`).
-PIECE_ROWS = 1 << 18
+#: Values (rows × columns) of the row groups one streaming scan reads (:meth:`StoredTable.batches`):
+#: 4 MB of float64.
+PIECE_VALUES = 1 << 19
+
+
+def pool() -> pa.MemoryPool:
+    """The memory pool of scans: the C library's allocator, which gives memory back between
+    batches (arrow's default pool keeps tens of MB per thread once a large file was read)."""
+    import pyarrow as pa
+
+    return pa.system_memory_pool()
+
+
+def release_memory() -> None:
+    """Give memory freed by a large read back to the operating system (glibc's ``malloc_trim``
+    and arrow's pools), so that the next stage starts from what is in use, not from the peak
+    of the last one. A no-op where the C library has no ``malloc_trim``."""
+    import ctypes
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # the process's own symbols: glibc's where it is the C library
+    except (OSError, AttributeError, TypeError):
+        pass
 
 
 class StoredTable:
@@ -87,8 +111,7 @@ class StoredTable:
 
     def rename(self, columns: dict[str, str]) -> StoredTable:
         """This table with columns renamed (``{old: new}``, as :meth:`pandas.DataFrame.rename`)."""
-        stored = {v: k for k, v in self._renames.items()}
-        renames = {name: n for n, name in stored.items() if n not in columns}
+        renames = {shown: stored for shown, stored in self._renames.items() if shown not in columns}
         renames.update({new: self.stored_name(old) for old, new in columns.items()})
         return self._view(renames, self._filter)
 
@@ -165,13 +188,14 @@ class StoredTable:
             columns={c: self.field(c) for c in columns},
             filter=self._filter_with(filter),
             batch_size=batch_size,
+            memory_pool=pool(),
             **options,
         )
 
     def batches(self, columns: Iterable[str], filter=None, batch_size: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
         """Record batches of ``columns`` over the rows of this view (and ``filter``), in file order.
 
-        A parquet file is scanned a few row groups (about :data:`PIECE_ROWS` rows) at a time, each
+        A parquet file is scanned a few row groups (about :data:`PIECE_VALUES` values) at a time, each
         piece a scan of its own: a scan of a whole file would read ahead of a slow reader up
         to a gigabyte (Acero's back-pressure threshold), and memory must hold a few batches
         only. Row groups whose statistics rule out ``filter`` are skipped unread.
@@ -196,13 +220,14 @@ class StoredTable:
             for i, (group, n) in enumerate(groups):
                 piece.append(group)
                 rows += n
-                if rows >= PIECE_ROWS or i == len(groups) - 1:
+                if rows * max(1, len(columns)) >= PIECE_VALUES or i == len(groups) - 1:
                     yield from fragment.subset(row_group_ids=piece).to_batches(
                         schema=self.dataset.schema,
                         columns=projection,
                         filter=filter,
                         batch_size=batch_size,
                         fragment_scan_options=options,
+                        memory_pool=pool(),
                     )
                     piece, rows = [], 0
 

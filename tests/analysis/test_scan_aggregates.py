@@ -152,3 +152,38 @@ def test_survival_of_a_table_in_memory_and_on_disk_agree(tmp_path):
         agg.survival_to_horizon(disk["deal_day"], 100.0), agg.survival_to_horizon(frame["deal_day"], 100.0)
     ):
         assert np.array_equal(a, b)
+
+
+def test_kaplan_meier_is_the_product_limit_step_by_step():
+    rng = np.random.default_rng(1)
+    d = np.round(rng.uniform(0, 100, 5000), 1)  # ties, as deal days on a calendar have
+    e = rng.random(5000) < 0.7
+    km = agg.kaplan_meier(d, e)
+    times, surv, s = [0.0], [1.0], 1.0
+    for t in np.unique(d):
+        deaths, at_risk = int(e[d == t].sum()), int((d >= t).sum())
+        if deaths:
+            s *= 1.0 - deaths / at_risk
+            times.append(float(t))
+            surv.append(s)
+    pd.testing.assert_frame_equal(km, pd.DataFrame({"t": times, "S": surv}), check_exact=True)
+    assert agg.kaplan_meier(np.zeros(0), np.zeros(0, bool)).equals(pd.DataFrame({"t": [0.0], "S": [1.0]}))
+
+
+def test_the_packed_mask_reads_back_every_slice():
+    from sim.analysis.grid import Bits
+
+    rng = np.random.default_rng(2)
+    flags = rng.random(10_007) < 0.4
+    bits = Bits(len(flags))
+    cuts = np.sort(rng.choice(np.arange(1, len(flags)), 60, replace=False))
+    for part in np.split(flags, cuts):  # pieces of any length, not on byte boundaries
+        bits.append(part)
+    bits.close()
+    assert bits.bytes.nbytes == (len(flags) + 7) // 8
+    for first, n in [(0, len(flags)), (3, 5), (8, 8), (9, 1000), (10_000, 7), (5_001, 0)]:
+        assert np.array_equal(bits.read(first, n), flags[first : first + n])
+    short = Bits(10)
+    short.append(np.ones(9, bool))
+    with pytest.raises(RuntimeError, match="changed while read"):
+        short.close()

@@ -78,7 +78,7 @@ def test_filters_and_renames_read_the_rows_pandas_would_select(folder):
 
 
 def test_batches_stream_every_row_in_file_order_piece_by_piece(folder, monkeypatch):
-    monkeypatch.setattr(table_module, "PIECE_ROWS", 1)  # every row group a scan of its own
+    monkeypatch.setattr(table_module, "PIECE_VALUES", 1)  # every row group a scan of its own
     f = folder / "series.parquet"
     whole = pq.read_table(f)
     t = StoredTable(f)
@@ -126,3 +126,14 @@ def test_consolidation_gathers_parts_into_row_groups_and_reads_back_whole(tmp_pa
     meta = pq.ParquetFile(tmp_path / "series.parquet").metadata
     sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
     assert sum(sizes) == sum(len(c) for c in chunks) and 1 < len(sizes) < 12
+
+
+def test_renames_compose_and_undo(folder):
+    t = StoredTable(folder / "summary.parquet")
+    once = t.rename(columns={"deal_day": "day", "payoff_US": "us"})
+    twice = once.rename(columns={"day": "when"})
+    assert {"when", "us"} <= set(twice.columns) and not {"day", "deal_day", "payoff_US"} & set(twice.columns)
+    pd.testing.assert_series_equal(twice["when"], t["deal_day"].rename("when"))
+    back = twice.rename(columns={"when": "deal_day", "us": "payoff_US"})
+    assert back.columns == t.columns
+    pd.testing.assert_series_equal(back["payoff_US"], t["payoff_US"])
