@@ -114,3 +114,25 @@ def test_implausible_runs_are_listed_from_a_filtered_scan():
     assert list(shown["run"]) == flagged[:20] and list(shown.columns) == list(
         summary.columns.drop(["outcome", "plausible"])
     )
+
+
+def test_a_folder_with_older_column_names_is_read_under_todays(folder, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    old = tmp_path / "old"
+    shutil.copytree(folder, old)
+    for name, new in (("series", "shortfall_share_"), ("summary", "unmet_demand_days_")):
+        t = pq.read_table(old / f"{name}.parquet")
+        pq.write_table(
+            t.rename_columns([c.replace(new, "shortfall_") for c in t.column_names]), old / f"{name}.parquet"
+        )
+    report = load_report(old)
+    today = load_report(folder)
+    assert report.series.columns == today.series.columns and report.summary.columns == today.summary.columns
+    chokepoint = next(c for c in today.series.columns if c.startswith("shortfall_share_"))
+    pd.testing.assert_series_equal(report.series[chokepoint], today.series[chokepoint])
+    from sim.analysis.aggregate import fan
+
+    pd.testing.assert_frame_equal(fan(report.series, [chokepoint], 7.0), fan(today.series, [chokepoint], 7.0))
