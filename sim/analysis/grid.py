@@ -5,7 +5,7 @@
 results folder of 100,000 runs holds millions of series rows in run order, so the values
 of one grid point are spread over the whole file: memory would hold every value of every
 column to take the quantiles in one read. Instead, one scan of ``run`` and ``t`` marks the
-rows on the grid (a boolean per row), and each later scan reads only some columns and
+rows on the grid (a bit per row), and each later scan reads only some columns and
 drops their values into one array grouped by grid point; as many columns (or, when one
 column is too large, grid points of one column) per scan as a byte budget holds.
 """
