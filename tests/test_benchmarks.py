@@ -25,6 +25,7 @@ EXPECT = {
     "bench_refusals.py": (["--quick"], "--scheduler that is not Dask"),
     "bench_run.py": (["--quick"], '"events"'),
     "bench_system.py": None,  # the sections bench.py runs (imported, not a script)
+    "make_big_results.py": (["--quick"], "tradesim report:"),
     "table.py": (["--check"], "matches results.json"),
 }
 

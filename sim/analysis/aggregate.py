@@ -1,18 +1,44 @@
 """Pre-aggregation of stored results for the report: small tables, whatever the run count.
 
-Every function takes pandas tables read from a results folder and returns a
-compact summary (bins, quantiles, curves), so a page for 100,000 runs embeds
-the same few kilobytes of data as a page for 100.
+Every function returns a compact summary (bins, quantiles, curves), so a page for
+100,000 runs embeds the same few kilobytes of data as a page for 100. The tables come
+as a pandas DataFrame or as a :class:`~sim.results.table.StoredTable` of a results
+folder; from a stored table only the columns needed are read (one or a few at a time),
+and the series are streamed in batches (:func:`fan`), so memory does not grow with the
+number of runs either.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
 import numpy as np
 import pandas as pd
 
+from sim.analysis.grid import GridRows
 from sim.analysis.tables import successful_runs
+from sim.results.table import StoredTable, release_memory
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: Values :func:`fan` holds at once (bytes): beyond it, the series are scanned again for
+#: the next columns or the next grid points.
+FAN_BUDGET = 24 * 2**20
+#: Steps a survival curve keeps at most (:func:`thin_steps`): drawn, it stays within
+#: 1/1000 of the Kaplan–Meier curve.
+KM_LEVELS = 1000
+#: A table to read columns from.
+Columns: TypeAlias = "pd.DataFrame | StoredTable"
+
+
+def columns_of(table: Columns, columns: Sequence[str]) -> pd.DataFrame:
+    """The columns of ``table`` among ``columns`` (in that order) as a DataFrame."""
+    if isinstance(table, StoredTable):
+        return table.frame(columns)
+    return table[[c for c in columns if c in table.columns]]
 
 
 def histogram(values: pd.Series, bins: int = 40) -> pd.DataFrame:
@@ -43,53 +69,79 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> pd.DataFrame:
     e = np.asarray(observed, dtype=bool)
     order = np.argsort(d, kind="stable")
     d, e = d[order], e[order]
-    times, surv = [0.0], [1.0]
-    s = 1.0
-    n = len(d)
-    i = 0
-    while i < n:
-        t = d[i]
-        j = i
-        while j < n and d[j] == t:
-            j += 1
-        deaths = int(e[i:j].sum())
-        at_risk = n - i
-        if deaths:
-            s *= 1.0 - deaths / at_risk
-            times.append(float(t))
-            surv.append(s)
-        i = j
-    return pd.DataFrame({"t": times, "S": surv})
+    times, first = np.unique(d, return_index=True)  # each distinct time and its first row
+    deaths = np.add.reduceat(e.astype(np.int64), first) if len(d) else np.zeros(0, np.int64)
+    at_risk = len(d) - first
+    hit = deaths > 0
+    s = np.cumprod(1.0 - deaths[hit] / at_risk[hit])  # the product-limit, step by step in time order
+    return pd.DataFrame({"t": np.r_[0.0, times[hit]], "S": np.r_[1.0, s]})
 
 
-def survival_to_horizon(days: pd.Series, horizon: float) -> tuple[np.ndarray, np.ndarray]:
-    """Kaplan–Meier steps of an event day (NaN: no event, censored at the horizon), drawn to the horizon."""
+def thin_steps(t: np.ndarray, s: np.ndarray, levels: int = KM_LEVELS) -> tuple[np.ndarray, np.ndarray]:
+    """A falling step curve ``s(t)`` (values in [0, 1]) with at most ``levels + 2`` of its steps.
+
+    Kept: the first and last points and each step at which the curve enters a new band
+    ``[k/levels, (k+1)/levels)``. Every step left out lies in the band of the kept step
+    before it, so the thinned curve, drawn as steps, is within ``1/levels`` of the curve
+    everywhere (and equal to it at every kept step). A curve with few steps is returned whole.
+    """
+    t, s = np.asarray(t, float), np.asarray(s, float)
+    if len(t) <= levels + 2:
+        return t, s
+    band = np.floor(s * levels)
+    keep = np.r_[True, band[1:] != band[:-1]]
+    keep[-1] = True
+    return t[keep], s[keep]
+
+
+def survival_to_horizon(days: pd.Series, horizon: float, levels: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan–Meier steps of an event day (NaN: no event, censored at the horizon), drawn to the horizon.
+
+    ``levels``: at most that many steps, within ``1/levels`` of the curve (:func:`thin_steps`).
+    """
     day = days.astype(float)
     km = kaplan_meier(day.fillna(horizon).to_numpy(), day.notna().to_numpy())
-    return np.append(km["t"].to_numpy(), horizon), np.append(km["S"].to_numpy(), km["S"].iloc[-1])
+    t, s = km["t"].to_numpy(), km["S"].to_numpy()
+    if levels is not None:
+        t, s = thin_steps(t, s, levels)
+    return np.append(t, horizon), np.append(s, s[-1])
 
 
-def fan(series: pd.DataFrame, columns: list[str], step: float) -> pd.DataFrame:
-    """Quantiles over runs of each column at each point of the regular grid (long table)."""
-    if series.empty:
-        return pd.DataFrame(columns=["column", "t", *[f"q{int(q * 100)}" for q in QUANTILES]])
-    on_grid = series[np.isclose(series["t"] / step, np.round(series["t"] / step))]
-    last = on_grid.groupby(["run", "t"], sort=False).tail(1)  # the state after every event at t
-    frames = []
-    for c in columns:
-        if c not in last:
-            continue
-        g = last.groupby("t")[c].quantile(list(QUANTILES)).unstack()
-        g.columns = [f"q{int(q * 100)}" for q in QUANTILES]
-        g = g.reset_index()
-        g.insert(0, "column", c)
-        frames.append(g)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+def fan(series: Columns, columns: Sequence[str], step: float, budget: int = FAN_BUDGET) -> pd.DataFrame:
+    """Quantiles over runs of each column at each point of the regular grid (long table).
+
+    A run's value at a grid point ``t`` (a multiple of ``step``) is its last row at ``t``:
+    the state after every event at ``t``. The quantiles are exact, interpolated linearly
+    between order statistics as pandas does. The series are streamed in batches: one scan
+    of ``run`` and ``t`` finds the rows on the grid (:class:`GridRows`), then scans of the
+    columns collect their values at the grid points, as many columns (or grid points of
+    one column) per scan as ``budget`` bytes of values hold.
+    """
+    names = [f"q{int(q * 100)}" for q in QUANTILES]
+    table = StoredTable.of(series)
+    if table.empty or "t" not in table or "run" not in table:
+        return pd.DataFrame(columns=["column", "t", *names])
+    if not isinstance(table.source, Path):  # in memory: in run and time order first (a stable sort)
+        import pyarrow.compute as pc
+
+        arrow = table.arrow()
+        table = StoredTable(arrow.take(pc.sort_indices(arrow, [("run", "ascending"), ("t", "ascending")])))
+    columns = [c for c in dict.fromkeys(columns) if c in table]
+    grid = GridRows.scan(table, step)
+    rows: list[tuple] = []
+    for chosen, keys in grid.passes(len(columns), budget):  # column by column, grid points in ascending time
+        for c, t, q in grid.quantiles(table, columns[chosen], keys, QUANTILES):
+            rows.append((c, t, *q))
+    release_memory()  # the values read are free: give the memory back to the system
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows, columns=["column", "t", *names])
 
 
-def representative_run(summary: pd.DataFrame) -> int:
+def representative_run(summary: Columns) -> int:
     """The run whose payoffs lie closest (in standard units) to the median payoffs."""
     cols = [c for c in summary.columns if c.startswith("payoff_")]
+    summary = columns_of(summary, ["run", *cols])
     x = summary[cols].astype(float)
     z = (x - x.median()) / x.std(ddof=0).replace(0, 1.0)
     return int(summary.loc[(z**2).sum(axis=1).idxmin(), "run"])
@@ -106,9 +158,9 @@ def bootstrap_diff(a: np.ndarray, b: np.ndarray, stat, n: int = 1000, seed: int 
     return float(stat(b) - stat(a)), float(np.quantile(diffs, 0.025)), float(np.quantile(diffs, 0.975))
 
 
-def by_parameter(summary: pd.DataFrame, param: str, outcome: str = "deal", bins: int = 10) -> pd.DataFrame:
+def by_parameter(summary: Columns, param: str, outcome: str = "deal", bins: int = 10) -> pd.DataFrame:
     """P(outcome) and median deal day against one swept parameter (binned if continuous)."""
-    ok = successful_runs(summary)
+    ok = successful_runs(columns_of(summary, [param, "outcome", "deal_day", "error"]))
     x = ok[param]
     if pd.api.types.is_numeric_dtype(x) and x.nunique() > bins:
         key = pd.cut(x.astype(float), bins=bins)
@@ -124,9 +176,9 @@ def by_parameter(summary: pd.DataFrame, param: str, outcome: str = "deal", bins:
     return out
 
 
-def heatmap(summary: pd.DataFrame, px: str, py: str, outcome: str = "deal", bins: int = 8) -> pd.DataFrame:
+def heatmap(summary: Columns, px: str, py: str, outcome: str = "deal", bins: int = 8) -> pd.DataFrame:
     """P(outcome) over two swept parameters (each binned if continuous)."""
-    ok = successful_runs(summary)
+    ok = successful_runs(columns_of(summary, [px, py, "outcome", "error"]))
 
     def key(col: str) -> pd.Series:
         x = ok[col]

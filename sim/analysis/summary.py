@@ -8,12 +8,18 @@ sweep, a failed run is a row with ``error`` set and no outcome.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from sim.engine.outcome import label_order
+
+if TYPE_CHECKING:
+    from sim.results.table import StoredTable
+
+#: A summary to read columns from: a DataFrame or a stored table (``Results.table("summary")``).
+Columns: TypeAlias = "pd.DataFrame | StoredTable"
 
 
 def _q(x: pd.Series, q: float) -> float:
@@ -21,7 +27,7 @@ def _q(x: pd.Series, q: float) -> float:
     return float(np.quantile(x, q)) if len(x) else float("nan")
 
 
-def deal_after_summit(summary: pd.DataFrame, days: float = 60.0) -> pd.DataFrame:
+def deal_after_summit(summary: Columns, days: float = 60.0) -> pd.DataFrame:
     """P(deal within ``days`` of the first summit's date | the summit held) and | not held.
 
     A run counts if its first deal came by the summit's day + ``days`` (a deal before the
@@ -30,9 +36,11 @@ def deal_after_summit(summary: pd.DataFrame, days: float = 60.0) -> pd.DataFrame
     """
     if "first_summit_held" not in summary.columns or "first_summit_day" not in summary.columns:
         return pd.DataFrame()
-    runs = summary[summary["first_summit_held"].notna()]
-    held = runs["first_summit_held"].astype(bool)
-    early = (runs["deal_day"] <= runs["first_summit_day"].astype(float) + days).to_numpy()  # NaN (no deal): False
+    held_or_not = summary["first_summit_held"]
+    runs = held_or_not.notna()
+    held = held_or_not[runs].astype(bool)
+    deal_day, summit_day = summary["deal_day"][runs], summary["first_summit_day"][runs].astype(float)
+    early = (deal_day <= summit_day + days).to_numpy()  # NaN (no deal): False
     rows = []
     for label, mask in (("held", held.to_numpy()), ("not held", ~held.to_numpy())):
         n = int(mask.sum())
@@ -43,9 +51,33 @@ def deal_after_summit(summary: pd.DataFrame, days: float = 60.0) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[str, pd.DataFrame]:
-    """Outcome shares, deal timing, threats, shortages, payoffs and losses."""
+def stats_columns(columns: list[str]) -> list[str]:
+    """The columns :func:`summary_stats` reads, of a summary with ``columns``."""
+    actors = tuple(f"_{c[len('payoff_') :]}" for c in columns if c.startswith("payoff_"))
+    chokepoints = [c[len("shortage_days_") :] for c in columns if c.startswith("shortage_days_")]
+    summit = (
+        ["first_summit_held", "first_summit_day"] if {"first_summit_held", "first_summit_day"} <= set(columns) else []
+    )
+    wanted = {"outcome", "deal_day", "plausible", *summit, *(f"unmet_demand_days_{c}" for c in chokepoints)}
+    return [
+        c
+        for c in columns
+        if c in wanted
+        or (c.startswith("threat_") and c.endswith("_carried_out"))
+        or c.startswith(("shortage_days_", "payoff_", "below_reference_"))
+        or (c.startswith("loss_") and c.endswith(actors))
+    ]
+
+
+def summary_stats(summary: Columns, start: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """Outcome shares, deal timing, threats, shortages, payoffs and losses.
+
+    ``summary``: a DataFrame, or a :class:`~sim.results.table.StoredTable` (``Results.table("summary")``),
+    which is read one column at a time (the columns of :func:`stats_columns`): the same figures
+    from a fraction of the memory.
+    """
     n = len(summary)
+    columns = list(summary.columns)
     out: dict[str, pd.DataFrame] = {}
     counts = summary["outcome"].value_counts()
     counts = counts.reindex(label_order(counts.index))
@@ -64,29 +96,36 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
             row[f"{k}_date"] = "" if np.isnan(v) else str(start + dt.timedelta(days=int(v)))
     out["deal_day"] = pd.DataFrame([row])
     out["summit"] = deal_after_summit(summary)
-    threat_cols = [c for c in summary.columns if c.startswith("threat_") and c.endswith("_carried_out")]
+    threat_cols = [c for c in columns if c.startswith("threat_") and c.endswith("_carried_out")]
     out["threats"] = pd.DataFrame(
         {
             "threat": [c[len("threat_") : -len("_carried_out")] for c in threat_cols],
             "P(carried out)": [float(summary[c].astype(float).mean()) for c in threat_cols],
         }
     )
-    cps = [c[len("shortage_days_") :] for c in summary.columns if c.startswith("shortage_days_")]
+    cps = [c[len("shortage_days_") :] for c in columns if c.startswith("shortage_days_")]
+    shortages = []
+    for c in cps:
+        days, unmet = summary[f"shortage_days_{c}"], summary[f"unmet_demand_days_{c}"]
+        shortages.append(
+            {
+                "chokepoint": c,
+                "mean_days": float(days.mean()),
+                "median_days": _q(days, 0.5),
+                "p95_days": _q(days, 0.95),
+                "P(any shortage)": float((days > 0).mean()),
+                "mean_unmet_demand_days": float(unmet.mean()),
+            }
+        )
     out["shortages"] = pd.DataFrame(
-        {
-            "chokepoint": cps,
-            "mean_days": [float(summary[f"shortage_days_{c}"].mean()) for c in cps],
-            "median_days": [_q(summary[f"shortage_days_{c}"], 0.5) for c in cps],
-            "p95_days": [_q(summary[f"shortage_days_{c}"], 0.95) for c in cps],
-            "P(any shortage)": [float((summary[f"shortage_days_{c}"] > 0).mean()) for c in cps],
-            "mean_unmet_demand_days": [float(summary[f"unmet_demand_days_{c}"].mean()) for c in cps],
-        }
+        shortages,
+        columns=["chokepoint", "mean_days", "median_days", "p95_days", "P(any shortage)", "mean_unmet_demand_days"],
     )
     rows = []
-    actors = [c[len("payoff_") :] for c in summary.columns if c.startswith("payoff_")]
+    actors = [c[len("payoff_") :] for c in columns if c.startswith("payoff_")]
     for a in actors:
         cols = [("payoff", f"payoff_{a}")] + [
-            (c[len("loss_") : -len(a) - 1], c) for c in summary.columns if c.startswith("loss_") and c.endswith(f"_{a}")
+            (c[len("loss_") : -len(a) - 1], c) for c in columns if c.startswith("loss_") and c.endswith(f"_{a}")
         ]
         for comp, c in cols:
             x = summary[c]
@@ -100,16 +139,17 @@ def summary_stats(summary: pd.DataFrame, start: dt.date | None = None) -> dict[s
                 }
             )
     out["payoffs"] = pd.DataFrame(rows)
-    below = [c for c in summary.columns if c.startswith("below_reference_")]
+    below = [c for c in columns if c.startswith("below_reference_")]
     if below:
-        flags = summary[below].astype(bool)
+        flags = [summary[c].astype(bool).to_numpy() for c in below]
+        either = np.logical_or.reduce(flags)
         out["restraint"] = pd.DataFrame(
             {
                 "actor": [c[len("below_reference_") :] for c in below] + ["either side"],
-                "share of runs": [float(flags[c].mean()) for c in below] + [float(flags.any(axis=1).mean())],
+                "share of runs": [float(f.mean()) for f in flags] + [float(either.mean())],
             }
         )
-    if "plausible" in summary.columns:
+    if "plausible" in columns:
         bad = int((~summary["plausible"].astype(bool)).sum())
         if bad:
             out["warnings"] = pd.DataFrame(

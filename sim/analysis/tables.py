@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -11,6 +12,11 @@ from sim.errors import UsageError
 from sim.results import require_complete
 from sim.results.folder import failed_runs as failed_rows
 from sim.results.folder import load_results, successful_runs
+
+if TYPE_CHECKING:
+    from sim.results.table import StoredTable
+
+T = TypeVar("T", pd.DataFrame, "StoredTable")
 
 __all__ = [
     "current_names",
@@ -64,8 +70,9 @@ def horizon_of(manifest: dict, summary: pd.DataFrame) -> float | pd.Series:
     return float(scenario_of(manifest)["meta"]["horizon_days"])
 
 
-def current_names(table: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """``table`` with column names of older results folders renamed to today's.
+def current_names(table: T, kind: str) -> T:
+    """``table`` (a DataFrame or a :class:`~sim.results.table.StoredTable`) with column names of
+    older results folders renamed to today's.
 
     ``shortfall_<chokepoint>`` meant two things: in series the current share of
     demand unmet (now ``shortfall_share_<chokepoint>``), in the summary its

@@ -93,7 +93,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         name = res.manifest["scenario_name"]
         print_stats(
-            summary_stats(res.summary, res.start),
+            summary_stats(res.table("summary"), res.start),  # read column by column, not loaded whole
             f"{name}: {args.runs} runs, seed {args.seed}, {res.manifest['workers']} workers",
         )
     print(f"results: {res.path}")

@@ -42,7 +42,11 @@ def run(
     workers : processes (default: all cores). Results do not depend on it.
     out : results root; the run goes to ``out/<scenario>/<run-id>/``, which exists
         from the start with ``status: running`` in its manifest (``complete`` at
-        the end). ``None``: a temporary folder, removed before returning.
+        the end). The tables of the returned :class:`Results` are read from that
+        folder when first used (``res.summary``...), and ``res.table(name)`` scans
+        one without loading it: memory does not grow with the number of runs.
+        ``None``: a temporary folder, removed before returning, so its three tables
+        are read into memory first (give ``out`` for large runs).
     overrides : ``"dotted.path=value"`` strings, validated like the file.
 
     Arguments are checked before any work, with the bounds of the command line

@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import sim.analysis.aggregate as agg
-from sim.analysis.tables import failed_runs, scenario_of, successful_runs
+from sim.analysis.tables import scenario_of
 from sim.engine.outcome import label_order, labels
 from sim.report.page import PALETTE, Page, dates, esc
-from sim.report.stored import read_results
+from sim.report.stored import finished, read_tables
 from sim.results.atomic import atomic_write_text
 
 
@@ -22,25 +22,31 @@ def _label(folder: Path, manifest: dict) -> str:
 
 
 def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot: int = 1000) -> Path:
-    """Write ``compare.html`` (into ``out``, default: the second folder); return its path."""
+    """Write ``compare.html`` (into ``out``, default: the second folder); return its path.
+
+    Reads the outcome, deal day and payoff columns of the runs that finished, nothing else.
+    """
     fa, fb = Path(a), Path(b)
-    ma, all_a, _, _ = read_results(fa)
-    mb, all_b, _, _ = read_results(fb)
-    sa, sb = successful_runs(all_a), successful_runs(all_b)
+    ma, all_a, _, _ = read_tables(fa)
+    mb, all_b, _, _ = read_tables(fb)
+    (ok_a, failed_a), (ok_b, failed_b) = finished(all_a), finished(all_b)
+    actors = [c[len("payoff_") :] for c in ok_a.columns if c.startswith("payoff_") and c in ok_b]
+    needed = ["outcome", "deal_day", *(f"payoff_{act}" for act in actors)]
+    sa, sb = ok_a.frame(needed), ok_b.frame(needed)
     la, lb = _label(fa, ma), _label(fb, mb)
     scenario = scenario_of(ma)
     meta = scenario["meta"]
     start = dt.date.fromisoformat(meta["start"])
     horizon = float(meta["horizon_days"])
     page = Page(f"tradesim comparison: {la} vs {lb}")
-    failed = [(lab, failed_runs(s)) for lab, s in ((la, all_a), (lb, all_b)) if failed_runs(s)]
+    failed = [(lab, n) for lab, n in ((la, failed_a), (lb, failed_b)) if n]
     page.text(
         f"A = {la}: {len(sa)} runs. B = {lb}: {len(sb)} runs. Differences are B − A with 95% "
         f"bootstrap intervals ({n_boot} resamples)."
         + "".join(f" {lab}: {n} failed runs left out." for lab, n in failed)
     )
 
-    seen = [*sa["outcome"].dropna(), *sb["outcome"].dropna()]
+    seen = [*sa["outcome"].dropna().unique(), *sb["outcome"].dropna().unique()]
     outcomes = label_order([*labels(scenario.get("actors", {})), *seen])  # every label, zeros included
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
@@ -62,7 +68,7 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
 
     fig = go.Figure()
     for i, (lab, s) in enumerate(((la, sa), (lb, sb))):
-        t, S = agg.survival_to_horizon(s["deal_day"], horizon)
+        t, S = agg.survival_to_horizon(s["deal_day"], horizon, levels=agg.KM_LEVELS)
         fig.add_trace(
             go.Scatter(
                 x=dates(start, t),
@@ -78,7 +84,6 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     fig.update_xaxes(title="date")
     page.figure(fig, "Time to deal (Kaplan–Meier)")
 
-    actors = [c[len("payoff_") :] for c in sa.columns if c.startswith("payoff_") and c in sb.columns]
     for act in actors:
         fig = go.Figure()
         for i, (lab, s) in enumerate(((la, sa), (lb, sb))):

@@ -3,7 +3,8 @@
 ``atomic`` (atomic file writes), ``provenance`` (versions, commit, hashes, run
 ids), ``manifest`` (``manifest.json`` and its ``status``), ``parts`` (chunks
 streamed to ``parts/`` and consolidated), ``folder`` (:class:`ResultsFolder`
-for writing, :class:`Results` and :func:`load_results` for reading).
+for writing), ``reading`` (:func:`load_results` and the lazy :class:`Results`),
+``table`` (:class:`StoredTable`: a table read by column and by batch).
 """
 
 from __future__ import annotations

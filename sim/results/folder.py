@@ -5,35 +5,29 @@ exist from the start; each finished chunk goes to ``parts/``; at the end the par
 are consolidated in chunk order and ``status: complete`` is written last. A rerun
 of a resumable command reopens the folder and skips the chunks on disk.
 
-Reading (:func:`load_results`): the tables as pandas DataFrames, refused unless
-the folder is complete.
+Reading (:func:`load_results`, :class:`Results`) is :mod:`sim.results.reading`; the
+names are importable from here too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import UsageError
-from sim.results.manifest import (
-    COMPLETE,
-    RUNNING,
-    expected_tables,
-    invalid,
-    read_manifest,
-    require_complete,
-    write_manifest,
-)
+from sim.results.manifest import COMPLETE, RUNNING, read_manifest, write_manifest
 from sim.results.parts import PARTS, consolidate, done_chunks, write_parts
+from sim.results.reading import Results as Results  # the readers, where they always were
+from sim.results.reading import failed_runs as failed_runs
+from sim.results.reading import load_results as load_results
+from sim.results.reading import successful_runs as successful_runs
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Seconds between manifest rewrites while chunks come in (progress is advisory;
 #: the parts on disk are what a resume trusts).
@@ -196,87 +190,3 @@ def release_lock(fd: int | None) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
-
-
-@dataclass
-class Results:
-    """The tables of a Monte Carlo (or a sweep), and where they are on disk.
-
-    ``summary`` has one row per run, ``events`` one row per event, ``series`` the
-    state on a weekly grid and at every move (summary statistics:
-    :func:`sim.analysis.summary.summary_stats`). In a sweep, a run that raised (or a
-    design point that is not a valid scenario) is a summary row whose ``error`` is
-    set and whose outcome columns are empty: analyses must use :attr:`ok`.
-    """
-
-    summary: pd.DataFrame
-    events: pd.DataFrame
-    series: pd.DataFrame
-    path: Path | None = None
-    manifest: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def start(self) -> dt.date | None:
-        s = self.manifest.get("scenario", {}).get("meta", {}).get("start")
-        return dt.date.fromisoformat(s) if s else None
-
-    @property
-    def failed(self) -> pd.DataFrame:
-        """Summary rows of runs that failed (``error`` set); empty for a Monte Carlo."""
-        return failed_runs(self.summary)
-
-    @property
-    def ok(self) -> pd.DataFrame:
-        """Summary rows of the runs that completed: what analyses should use."""
-        return successful_runs(self.summary)
-
-    def __repr__(self) -> str:
-        return f"Results({len(self.summary)} runs, path={str(self.path)!r})"
-
-
-def successful_runs(summary: pd.DataFrame) -> pd.DataFrame:
-    """The runs that finished: rows whose ``error`` is null (all rows without the column).
-
-    A failed sweep run has a row with its error and NaN outcomes; counted, it would
-    look like a run without a deal (censored at the horizon). Every aggregate, report
-    section and analysis takes its runs from here.
-    """
-    return summary[summary["error"].isna()] if "error" in summary.columns else summary
-
-
-def failed_runs(summary: pd.DataFrame) -> pd.DataFrame:
-    """Rows of runs that failed (an ``error`` recorded); empty without the column."""
-    return summary[summary["error"].notna()] if "error" in summary.columns else summary.iloc[0:0]
-
-
-def _read(path: Path, name: str) -> pd.DataFrame:
-    f = path / f"{name}.parquet"
-    if not f.is_file():
-        return pd.DataFrame()
-    try:
-        return pd.read_parquet(f)
-    except (OSError, ValueError, pa.ArrowException) as exc:  # ArrowInvalid is a ValueError
-        raise invalid(path, f"{name}.parquet cannot be read ({type(exc).__name__}: {exc})") from None
-
-
-def load_results(path: str | Path, allow_incomplete: bool = False) -> Results:
-    """Read a results folder written by ``tradesim run``/``sweep`` (or :func:`sim.run`).
-
-    Refuses a folder that is not complete (see :func:`sim.results.require_complete`)
-    unless ``allow_incomplete``; then the tables missing so far are empty. A folder
-    whose manifest or tables are not what tradesim writes (corrupt, truncated, edited)
-    raises :class:`~sim.errors.UsageError` naming what is wrong, in one line.
-    """
-    p = Path(path)
-    manifest = read_manifest(p) if allow_incomplete else require_complete(p)
-    if manifest.get("status", COMPLETE) == COMPLETE:
-        for name in expected_tables(manifest):
-            if not (p / f"{name}.parquet").is_file():
-                raise UsageError(f"{p}: {name}.parquet is missing")
-    summary = _read(p, "summary")
-    if len(summary.columns) or (p / "summary.parquet").is_file():
-        needed = ["run"] if manifest.get("kind") == "sweep" else ["run", "outcome"]
-        missing = [c for c in needed if c not in summary.columns]
-        if missing:
-            raise invalid(p, f"summary.parquet has no column {', '.join(repr(c) for c in missing)}")
-    return Results(summary, _read(p, "events"), _read(p, "series"), p, manifest)

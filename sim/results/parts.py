@@ -2,8 +2,10 @@
 
 ``parts/<table>-<chunk>.parquet`` holds one chunk of one table. A chunk is done
 when every table has its part (so a rerun skips it). Consolidation concatenates
-the parts in chunk order, one row group at a time, so the tables do not depend on
-the order in which chunks finished and memory holds one chunk at a time.
+the parts in chunk order, so the tables do not depend on the order in which chunks
+finished; consecutive parts are gathered into row groups of about
+:data:`ROW_GROUP_BYTES` (a reader of one column then reads a few large column chunks,
+not one small chunk per part), and memory holds one row group at a time.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.results.atomic import atomic_write_table, temporary_beside
+from sim.results.table import pool, release_memory
 
 PARTS = "parts"
+#: Bytes (in memory) of a row group of a consolidated table.
+ROW_GROUP_BYTES = 8 * 2**20
 
 
 def part_path(folder: Path, table: str, chunk: int) -> Path:
@@ -46,7 +51,10 @@ def done_chunks(folder: Path, n_chunks: int, names: Iterable[str]) -> set[int]:
 
 def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
     """Concatenate the parts in chunk order into one parquet file per table (streaming)."""
+    import pyarrow.dataset as ds
+
     folder = Path(folder)
+    release_memory()  # what the chunks took while they came in is free: consolidation starts from what is in use
     for name in names:
         files = [part_path(folder, name, k) for k in range(n_chunks)]
         files = [f for f in files if f.exists()]
@@ -55,14 +63,21 @@ def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
         schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
         tmp = temporary_beside(folder / f"{name}.parquet")  # unique: two writers never share it
         try:
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            with pq.ParquetWriter(tmp, schema, compression="zstd", memory_pool=pool()) as writer:
+                group: list[pa.Table] = []
                 for f in files:
-                    t = pq.read_table(f)
+                    t = ds.dataset(f, format="parquet").to_table(use_threads=False, memory_pool=pool())
                     for field in schema:
                         if field.name not in t.column_names:
                             t = t.append_column(field, pa.nulls(len(t), field.type))
-                    writer.write_table(t.select(schema.names).cast(schema))
+                    group.append(t.select(schema.names).cast(schema))
+                    if sum(g.nbytes for g in group) >= ROW_GROUP_BYTES:
+                        writer.write_table(pa.concat_tables(group), row_group_size=1 << 30)
+                        group = []
+                if group:
+                    writer.write_table(pa.concat_tables(group), row_group_size=1 << 30)
             os.replace(tmp, folder / f"{name}.parquet")
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+    release_memory()  # what the writer's compression took is free again: give it back before the reading starts

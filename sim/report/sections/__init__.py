@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import pandas as pd
-
 from sim.registry import Registry
 from sim.report.page import Page
+from sim.results.table import StoredTable
 
 
 @dataclass(frozen=True)
@@ -30,15 +29,23 @@ class Report:
 
     ``summary`` holds the runs that finished (failed runs are left out of every
     figure, see :func:`sim.analysis.tables.successful_runs`); ``failed`` counts the others.
+    The tables are :class:`~sim.results.table.StoredTable` s: a section reads the columns
+    it needs (``report.summary["deal_day"]``, a pandas Series) or streams batches, never a
+    whole table, so a report of 100,000 runs needs no more memory than one of 1,000.
+    DataFrames given here are wrapped as tables in memory.
     """
 
     folder: Path
     manifest: dict
     scenario: dict
-    summary: pd.DataFrame
-    events: pd.DataFrame
-    series: pd.DataFrame
+    summary: StoredTable
+    events: StoredTable
+    series: StoredTable
     failed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("summary", "events", "series"):
+            object.__setattr__(self, name, StoredTable.of(getattr(self, name)))
 
     @property
     def meta(self) -> dict:

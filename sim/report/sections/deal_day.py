@@ -71,7 +71,7 @@ def theory_curve(scenario: dict, summary: pd.DataFrame, horizon: float) -> dict[
 
 def km_trace(days, horizon: float, start, label: str) -> go.Scatter:
     """The Kaplan–Meier step curve of ``days`` (NaN: no event, censored at the horizon), on dates."""
-    t, s = agg.survival_to_horizon(days, horizon)
+    t, s = agg.survival_to_horizon(days, horizon, levels=agg.KM_LEVELS)
     return go.Scatter(
         x=dates(start, t),
         y=s,

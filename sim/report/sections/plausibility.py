@@ -19,6 +19,8 @@ def plausibility(page: Page, report: Report) -> None:
     summary = report.summary
     if "plausible" not in summary:
         return  # results written before the bound existed
+    import pyarrow.compute as pc
+
     flags = summary["plausible"].astype(bool)
     n, bad = len(flags), int((~flags).sum())
     if bad == 0:
@@ -30,5 +32,6 @@ def plausibility(page: Page, report: Report) -> None:
         "(docs/limits.md): their accounting is suspect; please report the scenario.",
     )
     cols = ["run"] + [c for c in summary.columns if c.startswith("payoff_")] + ["plausibility_bound_bn"]
-    shown = summary.loc[~flags, [c for c in cols if c in summary]].head(20)
+    flagged = ~pc.coalesce(summary.field("plausible"), False)  # as astype(bool): a null is not plausible
+    shown = summary.frame(cols, filter=flagged, head=20)
     page.table(pd.DataFrame(shown), "The first flagged runs")

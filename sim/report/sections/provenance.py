@@ -30,15 +30,12 @@ def provenance(page: Page, report: Report) -> None:
     page.heading("Parameters and provenance")
     sampled = [c for c in summary.columns if c.split(".")[0] in SCENARIO_KEYS]
     if sampled:
-        rows = [
-            {
-                "parameter": c,
-                "mean": float(summary[c].mean()),
-                "5%": float(summary[c].quantile(0.05)),
-                "95%": float(summary[c].quantile(0.95)),
-            }
-            for c in sampled
-        ]
+        rows = []
+        for c in sampled:  # one column read at a time
+            x = summary[c]
+            rows.append(
+                {"parameter": c, "mean": float(x.mean()), "5%": float(x.quantile(0.05)), "95%": float(x.quantile(0.95))}
+            )
         page.table(pd.DataFrame(rows), "Parameters drawn per run")
     rows = [{"field": k, "value": manifest[k]} for k in MANIFEST_KEYS if k in manifest]
     rows.append({"field": "tradesim version", "value": manifest.get("versions", {}).get("tradesim", "")})

@@ -47,7 +47,8 @@ def timeline(page: Page, report: Report) -> None:
     run = None
     if not events.empty and not summary.empty:
         run = agg.representative_run(summary)
-        ev = events[(events["run"] == run) & events["kind"].isin(TIMELINE_KINDS)]
+        of_run = (events.field("run") == run) & events.field("kind").isin(sorted(TIMELINE_KINDS))
+        ev = events.frame(filter=of_run)  # row groups of other runs are skipped unread
         for e in ev.itertuples(index=False):
             what = e.kind + (f" {e.instrument}" if isinstance(e.instrument, str) else "")
             if pd.notna(e.new):
