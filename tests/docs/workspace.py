@@ -43,6 +43,7 @@ class Workspace:
         """``scheduler()``: the address of a running Dask scheduler (started on first use)."""
         self.path, self.scheduler = path, scheduler
         shutil.copytree(ROOT / "scenarios", path / "scenarios")
+        shutil.copytree(ROOT / "benchmarks", path / "benchmarks", ignore=shutil.ignore_patterns("__pycache__"))
         (path / "sweeps").mkdir()
         for sweep in sorted((ROOT / "sweeps").glob("*.yaml")):
             doc = tiny_sweep(yaml.safe_load(sweep.read_text(encoding="utf-8")))
