@@ -146,3 +146,22 @@ def _start_bar(stream: TextIO, label: str, total: int, unit: str) -> tuple[Any, 
     bar.start()
     task = bar.add_task(label, total=total, rate="-", eta=float("nan"), at=0.0)
     return bar, task
+
+
+def steps(work: Work) -> Any:
+    """A ``progress(done, total)`` callback that advances ``work`` to ``done``."""
+
+    def tick(done: int, _total: int) -> None:
+        if done > work.done:
+            work.advance(done - work.done)
+
+    return tick
+
+
+def build_report_with_progress(folder: Any, quiet: bool = False) -> Any:
+    """``sim.report.build.build_report`` with a progress display of its steps (sections)."""
+    from sim.report.build import build_report
+    from sim.report.sections import ordered
+
+    with Work(len(ordered()) + 2, "building report.html", unit="steps", quiet=quiet) as work:
+        return build_report(folder, steps(work))

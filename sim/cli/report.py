@@ -45,9 +45,9 @@ def add_parsers(sub) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from sim.report.build import build_report
+    from sim.cli.progress import build_report_with_progress
 
-    path = readable(build_report, args.results)
+    path = readable(build_report_with_progress, args.results)
     print(f"report: {path}")
     if args.open:
         open_in_browser(path)

@@ -103,9 +103,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _write_report(args: argparse.Namespace, path) -> None:
     if not args.no_report:
-        from sim.report.build import build_report
+        from sim.cli.progress import build_report_with_progress
 
-        print(f"report: {build_report(path)}")
+        print(f"report: {build_report_with_progress(path, quiet=getattr(args, 'quiet', False))}")
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ however many runs it describes. The page is the registered sections of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sim.report.page import Page
@@ -16,13 +17,23 @@ from sim.report.stored import load_report
 from sim.results.atomic import atomic_write_text
 
 
-def build_report(folder: str | Path) -> Path:
-    """Write ``report.html`` into a results folder (a run or a sweep); return its path."""
+def build_report(folder: str | Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write ``report.html`` into a results folder (a run or a sweep); return its path.
+
+    ``progress(done, total)`` is called after each step (reading the folder, each section,
+    writing the page), for a progress display.
+    """
+    sections = ordered()
+    total = len(sections) + 2
+    tick = progress or (lambda _done, _total: None)
     report = load_report(folder)
+    tick(1, total)
     name = report.manifest.get("sweep_name") or report.manifest.get("scenario_name") or report.meta["name"]
     page = Page(f"tradesim report: {name}")
-    for render in ordered():
+    for k, render in enumerate(sections, 2):
         render(page, report)
+        tick(k, total)
     out = report.folder / "report.html"
     atomic_write_text(out, page.html())
+    tick(total, total)
     return out
