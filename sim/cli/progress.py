@@ -160,8 +160,7 @@ def steps(work: Work) -> Any:
 
 def build_report_with_progress(folder: Any, quiet: bool = False) -> Any:
     """``sim.report.build.build_report`` with a progress display of its steps (sections)."""
-    from sim.report.build import build_report
-    from sim.report.sections import ordered
+    from sim.report import build
 
-    with Work(len(ordered()) + 2, "building report.html", unit="steps", quiet=quiet) as work:
-        return build_report(folder, steps(work))
+    with Work(build.steps(), "building report.html", unit="steps", quiet=quiet) as work:
+        return build.build_report(folder, steps(work))

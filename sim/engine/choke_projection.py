@@ -105,32 +105,29 @@ class Plan:
         return self._arrays
 
 
-def _known(steps: Steps, times: list[float]) -> list[float | None]:
-    """The last known change of an instrument in force at each of the ascending ``times`` (``None``: none yet)."""
-    if not steps:
-        return [None] * len(times)
-    out: list[float | None] = []
-    i, n, v = 0, len(steps), None
+def _in_force(changes: Sequence[tuple[Any, ...]], times: list[float], initial: Any) -> list[Any]:
+    """The value of the last of ``changes`` (``(day, value, ...)``, ascending) made at or before each of the
+    ascending ``times``; ``initial`` before the first."""
+    if not changes:
+        return [initial] * len(times)
+    out = []
+    i, n, v = 0, len(changes), initial
     for t in times:
-        while i < n and steps[i][0] <= t:
-            v = steps[i][1]
+        while i < n and changes[i][0] <= t:
+            v = changes[i][1]
             i += 1
         out.append(v)
     return out
 
 
+def _known(steps: Steps, times: list[float]) -> list[float | None]:
+    """The last known change of an instrument in force at each of the ascending ``times`` (``None``: none yet)."""
+    return _in_force(steps, times, None)
+
+
 def _shares(x0: float, ramp: list[tuple[float, float, float]], times: list[float]) -> list[float]:
     """The alternative share in force at each of the ascending ``times``."""
-    if not ramp:
-        return [x0] * len(times)
-    out = []
-    i, n, x = 0, len(ramp), x0
-    for t in times:
-        while i < n and ramp[i][0] <= t:
-            x = ramp[i][1]
-            i += 1
-        out.append(x)
-    return out
+    return _in_force(ramp, times, x0)
 
 
 def _at(known: tuple[np.ndarray, np.ndarray] | None, now: np.ndarray) -> np.ndarray:

@@ -17,6 +17,11 @@ from sim.report.stored import load_report
 from sim.results.atomic import atomic_write_text
 
 
+def steps() -> int:
+    """The steps :func:`build_report` reports: reading the folder, each section, writing the page."""
+    return len(ordered()) + 2
+
+
 def build_report(folder: str | Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Write ``report.html`` into a results folder (a run or a sweep); return its path.
 
@@ -24,7 +29,7 @@ def build_report(folder: str | Path, progress: Callable[[int, int], None] | None
     writing the page), for a progress display.
     """
     sections = ordered()
-    total = len(sections) + 2
+    total = steps()
     tick = progress or (lambda _done, _total: None)
     report = load_report(folder)
     tick(1, total)
