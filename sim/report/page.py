@@ -29,6 +29,11 @@ LAYOUT = dict(
 )
 
 
+#: What an axis of a figure shows (``Page.figure``'s ``checks``): dates; whole numbers (tiers,
+#: counts; integer ticks only); shares and probabilities (0 to 1); any other number; categories.
+AXIS_KINDS = ("date", "integer", "share", "number", "category", "log")
+
+
 def esc(text: Any) -> str:
     """``text`` as HTML text (quotes too), so scenario strings never become markup."""
     return html.escape(str(text), quote=True)
@@ -45,9 +50,22 @@ class Page:
     def heading(self, text: str, note: str = "") -> None:
         self.parts.append(f"<h2>{esc(text)}</h2>" + (f"<p class='note'>{esc(note)}</p>" if note else ""))
 
-    def figure(self, fig: go.Figure, title: str) -> None:
+    def figure(self, fig: go.Figure, title: str, checks: dict[str, dict[str, Any]] | None = None) -> None:
+        """Add ``fig`` under ``title``.
+
+        ``checks`` is the figure's contract with its reader, per axis
+        (``{"xaxis": {"kind": "date"}, "yaxis": {"kind": "share", "min": 0, "max": 1}}``):
+        ``kind`` is one of :data:`AXIS_KINDS`; ``min``/``max`` bound the drawn range. It is
+        stored in ``layout.meta["checks"]``, where the browser tests read it and check the
+        rendered figure against it (tests/report/checklist.py).
+        """
         fig.update_layout(**LAYOUT)
         fig.update_layout(title=dict(text=esc(title)))
+        if checks is not None:
+            unknown = {k for spec in checks.values() for k in [spec.get("kind")]} - set(AXIS_KINDS)
+            if unknown:
+                raise ValueError(f"figure '{title}': unknown axis kinds {sorted(map(str, unknown))}")
+            fig.update_layout(meta={"checks": checks})
         self.n_figs += 1
         self.parts.append(
             fig.to_html(
