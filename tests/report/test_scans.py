@@ -32,7 +32,7 @@ def test_pages_are_built_without_reading_a_whole_table(folder, tmp_path, monkeyp
     monkeypatch.setattr(pd, "read_parquet", whole)
     monkeypatch.setattr(sim.results.reading, "read_table", whole)
     html = build_report(folder).read_text(encoding="utf-8")
-    for title in ("Outcome labels", "Time to deal", "Payoff per actor", "Stocks", "Calendar moves", "Provenance"):
+    for title in ("Outcome labels", "Time to deal", "Payoff per actor", "Stocks", "Calendar and a", "Provenance"):
         assert title in html
     page = compare(folder, folder, tmp_path / "cmp", n_boot=20).read_text(encoding="utf-8")
     assert "B − A with percentile bootstrap intervals" in page
@@ -44,9 +44,9 @@ def test_the_timeline_reads_the_events_of_one_run(folder):
     from sim.report.sections.timeline import timeline
 
     timeline(page, report)
-    ((title, lanes),) = page.figures
-    runs = {lane.split(":")[0] for lane in lanes if lane.startswith("run ")}
-    assert title == "Calendar moves and a representative run" and len(runs) == 1
+    ((title, sources),) = page.figures
+    runs = {name for name in sources if name.startswith("run ")}
+    assert title == "Calendar and a representative run" and len(runs) == 1
 
 
 def many_runs(folder, n: int):
@@ -71,7 +71,7 @@ def many_runs(folder, n: int):
 def test_the_survival_curve_of_many_runs_has_a_bounded_number_of_points(tmp_path):
     figures = []
     page = RecordingPage()
-    page.figure = lambda fig, title: figures.append((title, fig))
+    page.figure = lambda fig, title, checks=None: figures.append((title, fig))
     deal_day(page, load_report(many_runs(tmp_path / "big", 30_000)))
     km = next(fig for title, fig in figures if title.startswith("Time to deal"))
     assert len(km.data[0].x) <= KM_LEVELS + 3
