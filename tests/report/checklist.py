@@ -43,7 +43,8 @@ _JS = r"""
                              && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
   const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
                             && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-  const toNum = (ax, v) => ax.type === 'date' ? (typeof v === 'number' ? v : Date.parse(String(v).replace(' ', 'T') + (String(v).length <= 10 ? 'T00:00:00Z' : 'Z'))) : Number(v);
+  const utc = v => Date.parse(String(v).replace(' ', 'T') + (String(v).length <= 10 ? 'T00:00:00Z' : 'Z'));
+  const toNum = (ax, v) => ax.type === 'date' ? (typeof v === 'number' ? v : utc(v)) : Number(v);
   document.querySelectorAll('.plotly-graph-div').forEach((gd, i) => {
     const fl = gd._fullLayout;
     if (!fl) { out.push(`figure ${i + 1}: not drawn`); return; }
@@ -64,7 +65,8 @@ _JS = r"""
       if (!shown) continue;
       const spec = checks ? checks[key] : null;
       if (checks && !spec) bad(`${key} is not in the checks`);
-      const axTitle = (ax.title && ax.title.text) || '';
+      const own = (gd.layout[key] || {}).title;  // as given: plotly fills in a placeholder
+      const axTitle = (typeof own === 'string' ? own : own && own.text) || '';
       if (!axTitle.trim()) bad(`${key} has no title`);
       const texts = [...gd.querySelectorAll(`g.${id}tick text`)].filter(t => t.textContent.trim());
       const rects = texts.map(t => t.getBoundingClientRect());
@@ -92,7 +94,8 @@ _JS = r"""
         if (frac.length || labels.length) bad(`${key} is integer but has ticks ${[...frac, ...labels].join(', ')}`);
       }
       if (kind === 'share') {
-        if (range.length === 2 && (Math.min(...range) < -SHARE_PAD - 1e-9 || Math.max(...range) > 1 + SHARE_PAD + 1e-9)) {
+        const [r0, r1] = [Math.min(...range), Math.max(...range)];
+        if (range.length === 2 && (r0 < -SHARE_PAD - 1e-9 || r1 > 1 + SHARE_PAD + 1e-9)) {
           bad(`${key} is a share but drawn over [${range.map(v => v.toFixed(3)).join(', ')}]`);
         }
         const labels = texts.map(t => t.textContent).filter(s => {
@@ -116,7 +119,8 @@ _JS = r"""
     for (let a = 0; a < boxes.length; a++) {
       if (!inside(boxes[a], box)) bad(`text label '${labels[a].textContent}' is cut off`);
       for (let b = a + 1; b < boxes.length; b++) {
-        if (overlap(boxes[a], boxes[b])) bad(`text labels overlap ('${labels[a].textContent}', '${labels[b].textContent}')`);
+        const pair = `'${labels[a].textContent}', '${labels[b].textContent}'`;
+        if (overlap(boxes[a], boxes[b])) bad(`text labels overlap (${pair})`);
       }
     }
     (gd._fullData || []).forEach((t, k) => {

@@ -13,7 +13,6 @@ import sim.analysis.aggregate as agg
 from sim.report.page import PALETTE, Page, dates
 from sim.report.sections import Report, section
 
-
 #: Contract of a survival curve on dates (Page.figure's checks).
 SURVIVAL_CHECKS = {"xaxis": {"kind": "date"}, "yaxis": {"kind": "share", "min": 0, "max": 1}}
 
