@@ -95,9 +95,12 @@ def short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def lane_traces(fig: go.Figure, df: pd.DataFrame, source: str, colour: str, symbol: str, labelled: set[str]) -> None:
+def lane_traces(
+    fig: go.Figure, df: pd.DataFrame, source: str, colour: str, symbol: str, labelled: set[str], flip: str
+) -> None:
     """One trace per lane of ``df`` (markers on a day merged, their texts joined); labels on the
-    labelled lanes, alternately above and below so that neighbours do not overlap."""
+    labelled lanes, alternately above and below so that neighbours do not overlap, to the right
+    of their marker, or to its left from the date ``flip`` on (so none runs off the figure)."""
     first = True
     for lane, g in df.groupby("lane", sort=False):
         g = g.groupby("date", sort=True).agg(label=("label", "first"), n=("label", "size"), text=("text", "<br>".join))
@@ -108,7 +111,10 @@ def lane_traces(fig: go.Figure, df: pd.DataFrame, source: str, colour: str, symb
                 y=[lane] * len(g),
                 mode="markers+text" if lane in labelled else "markers",
                 text=[esc(t) for t in labels] if lane in labelled else None,
-                textposition=["top right" if i % 2 == 0 else "bottom right" for i in range(len(g))],
+                textposition=[
+                    ("top " if i % 2 == 0 else "bottom ") + ("left" if str(d) >= flip else "right")
+                    for i, d in enumerate(g.index)
+                ],
                 textfont=dict(size=11, color=colour),
                 name=source,
                 legendgroup=source,
@@ -139,11 +145,13 @@ def timeline(page: Page, report: Report) -> None:
     movers = sorted(lane for lane in used if lane.endswith("moves"))
     order = [lane for lane in LANES if lane in used] + movers  # top to bottom
     fig = go.Figure()
-    if not scheduled.empty:
-        lane_traces(fig, scheduled, "scheduled (scenario calendar)", PALETTE[0], "diamond-open", LABELLED["calendar"])
-    if not happened.empty:
-        lane_traces(fig, happened, f"run {run}", PALETTE[3], "circle", LABELLED["run"])
     end = str(start + dt.timedelta(days=report.horizon))
+    flip = str(start + dt.timedelta(days=0.7 * report.horizon))  # labels of the last 30% point left
+    if not scheduled.empty:
+        calendar = LABELLED["calendar"]
+        lane_traces(fig, scheduled, "scheduled (scenario calendar)", PALETTE[0], "diamond-open", calendar, flip)
+    if not happened.empty:
+        lane_traces(fig, happened, f"run {run}", PALETTE[3], "circle", LABELLED["run"], flip)
     fig.update_xaxes(title="date", range=[str(start - dt.timedelta(days=3)), end])
     fig.update_yaxes(title="event", categoryorder="array", categoryarray=order[::-1], range=[-0.6, len(order) - 0.4])
     fig.update_layout(height=170 + 48 * len(order))
