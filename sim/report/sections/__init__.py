@@ -42,6 +42,8 @@ class Report:
     events: StoredTable
     series: StoredTable
     failed: int = 0
+    #: The run the run explorer shows first (``tradesim report --run``); None: its own choice.
+    run: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("summary", "events", "series"):
