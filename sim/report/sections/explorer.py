@@ -24,7 +24,8 @@ HIDDEN_KINDS = ("licence_decided",)
 STYLE = """<style>
 #explorer .controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 8px 0; }
 #explorer .controls input[type=range] { flex: 1 1 200px; }
-#explorer .panes { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
+#explorer .panes { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px;
+                    align-items: start; }
 #explorer table { width: 100%; }
 #explorer td { overflow-wrap: anywhere; }
 #explorer tr.changed td { background: #fff3c4; }
@@ -124,7 +125,7 @@ SCRIPT = """<script>
     if (e.note[i]) row(ev, "note", e.note[i], {field: "note"});
     const at = stateIndex(t), before = pos > 0 ? stateIndex(e.t[shown[pos - 1]]) : -1;
     $("ex-state-caption").textContent = at < 0 ? "State: none recorded yet"
-        : "State on day " + num(run.series.t[at]) + " (after the events of that day up to this one's time)";
+        : "State on day " + num(run.series.t[at]) + " (the last series row at or before the event)";
     if (at < 0) return;
     Object.keys(run.series).filter((c) => c !== "t").forEach((c) => {
       const v = run.series[c][at];

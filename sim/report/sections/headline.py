@@ -70,7 +70,7 @@ def headline_card(page: Page, report: Report) -> None:
         what = "beyond the horizon: fewer than half the runs reach a deal"
     else:
         what = _day(med.value, start, horizon)
-    interval = f"{_day(med.low, start, horizon)} to {_day(med.high, start, horizon)}"
+    interval = " to ".join(_day(x, start, horizon) for x in dict.fromkeys((med.low, med.high)))
     rows.append(_row("median", "median deal day (Kaplan–Meier)", med, what, interval, f"{_num(med.se)} days"))
     for t in h.threats:
         rows.append(_share_row(f"threat:{t.name}", f"P(threat {t.name} carried out)", t))
