@@ -7,7 +7,7 @@ builder draws every registered section in ascending ``order`` and needs no edit.
 
 >>> from sim.report.sections import REGISTRY, ordered
 >>> [s.name for s in ordered()][:3]
-['intro', 'outcomes', 'deal_day']
+['intro', 'headline', 'outcomes']
 """
 
 from __future__ import annotations
