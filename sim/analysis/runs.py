@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 Columns: TypeAlias = "pd.DataFrame | StoredTable"
 
+#: Events of one run embedded at most (a run's first ones): a run of the shipped scenarios has a
+#: few dozen to a few hundred, so this only bounds the page for a pathological run (~100 bytes each).
+MAX_EVENTS = 1000
 #: Series columns shown as a run's state, by prefix (instruments are the ``ACTOR.name`` columns).
 STATE_PREFIXES = ("stock_", "shortfall_share_", "hostility", "loss_")
 
@@ -87,21 +90,28 @@ def _text(v: Any) -> str:
     return v if isinstance(v, str) else ""
 
 
-def run_story(events: Columns, series: Columns, run: int) -> dict[str, Any]:
+def run_story(events: Columns, series: Columns, run: int, max_events: int = MAX_EVENTS) -> dict[str, Any]:
     """One run's events and state rows, columnwise and JSON-ready (non-finite numbers as ``None``).
 
     ``events``: ``t, actor, kind, instrument, old, new, note`` per event, in time order.
     ``series``: ``t`` and the :func:`state_columns` of each series row; the state at an event is
     the last row at or before its time (rows at the same time come after the events there).
+    ``events_total``: the run's number of events; only the first ``max_events`` (and the series rows
+    up to the last of them) are kept.
     """
     from sim.results.table import StoredTable
 
     ev_table, se_table = StoredTable.of(events), StoredTable.of(series)
     ev_cols = ["t", "actor", "kind", "instrument", "old", "new", "note"]
-    story: dict[str, Any] = {"events": {c: [] for c in ev_cols}, "series": {"t": []}}
+    story: dict[str, Any] = {"events": {c: [] for c in ev_cols}, "series": {"t": []}, "events_total": 0}
+    until = math.inf
     if not ev_table.empty and "run" in ev_table:
         ev = ev_table.frame(ev_cols, filter=ev_table.field("run") == run)
         ev = ev.sort_values("t", kind="stable")
+        story["events_total"] = len(ev)
+        if len(ev) > max_events:
+            ev = ev.iloc[:max_events]
+            until = float(ev["t"].iloc[-1])
         story["events"] = {
             c: [(_number(v, 9) if c == "t" else _number(v)) if c in ("t", "old", "new") else _text(v) for v in ev[c]]
             if c in ev
@@ -112,6 +122,7 @@ def run_story(events: Columns, series: Columns, run: int) -> dict[str, Any]:
         cols = state_columns(se_table.columns)
         rows = se_table.frame(["t", *cols], filter=se_table.field("run") == run)
         rows = rows.sort_values("t", kind="stable")
+        rows = rows[rows["t"] <= until]
         story["series"] = {"t": [_number(v, 9) for v in rows["t"]]}
         story["series"].update({c: [_number(v) for v in rows[c]] for c in cols})
     return story

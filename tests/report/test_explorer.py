@@ -161,3 +161,14 @@ def test_explorer_in_a_browser_steps_through_events_and_runs(small_run):
         assert page.evaluate("window.__pwned") is None
         assert page.evaluate("document.querySelectorAll('img').length") == 0
     assert errors == []
+
+
+def test_a_long_run_is_cut_to_its_first_events(small_run):
+    events = StoredTable.of(small_run / "events.parquet")
+    series = StoredTable.of(small_run / "series.parquet")
+    whole = run_story(events, series, 2)
+    cut = run_story(events, series, 2, max_events=5)
+    assert cut["events_total"] == whole["events_total"] == len(whole["events"]["t"]) > 5
+    assert cut["events"]["kind"] == whole["events"]["kind"][:5]
+    last = cut["events"]["t"][-1]
+    assert cut["series"]["t"] == [t for t in whole["series"]["t"] if t <= last]

@@ -99,11 +99,13 @@ SCRIPT = """<script>
     shown = [];
     for (let i = 0; i < k.length; i++) if (lic.checked || !data.hidden.includes(k[i])) shown.push(i);
     pos = 0;
+    const cut = run.events_total > k.length ? " (its first " + k.length.toLocaleString("en") + " of "
+        + run.events_total.toLocaleString("en") + " events are shown)" : "";
     slider.max = String(Math.max(shown.length - 1, 0));
     const s = run.summary;
     $("ex-run-info").textContent = "Run " + run.run + " (" + run.why + "): outcome " + s.outcome
         + (s.deal_day === null ? ", no deal" : ", first deal on day " + num(s.deal_day) + " (" + date(s.deal_day) + ")")
-        + "; payoffs " + Object.entries(s.payoffs).map(([a, v]) => a + " " + num(v) + " $bn").join(", ") + ".";
+        + "; payoffs " + Object.entries(s.payoffs).map(([a, v]) => a + " " + num(v) + " $bn").join(", ") + cut + ".";
     render();
   }
   function render() {
