@@ -97,7 +97,7 @@ def photograph(shots: list[Shot], images: Path) -> list[tuple[Shot, list[tuple[s
                 "[...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('.main-svg'))"
             )
             taken = []
-            parts = page.locator(".headline, .explorer, .plotly-graph-div")
+            parts = page.locator(".headline, #explorer, .plotly-graph-div")
             for k in range(parts.count()):
                 part = parts.nth(k)
                 title = part.evaluate(
