@@ -16,7 +16,10 @@ exactly the difference of the two means over the pairs.
 
 The bootstrap resamples in blocks of at most :data:`BLOCK_VALUES` indices and reads a
 resample's mean off its counts (``counts @ values``), so 1,000 resamples of 100,000 runs
-hold a few tens of MB at a time, whatever the number of resamples.
+hold a few tens of MB at a time, whatever the number of resamples. Beyond
+:data:`BOOTSTRAP_MAX_RUNS` runs on a side the intervals are normal approximations (mean ± 1.96
+standard errors), to which the bootstrap distribution of a mean has long converged there, and
+which take no time.
 
 >>> x = np.array([[0.0], [1.0], [2.0], [3.0]])
 >>> y = x + np.array([[1.0], [1.1], [0.9], [1.0]])
@@ -38,6 +41,8 @@ if TYPE_CHECKING:
 #: Resample indices held at once (int32): the bootstrap's block of resamples is this many
 #: values over the number of runs (4 MB of indices; counts and products a few times that).
 BLOCK_VALUES = 1 << 20
+#: Runs (on the larger side) up to which intervals are bootstrapped; beyond: normal approximations.
+BOOTSTRAP_MAX_RUNS = 20_000
 #: Two-sided level of every interval.
 LEVEL = 0.95
 #: The day of "P(deal by day ...)".
@@ -162,6 +167,24 @@ def _interval(boot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
+def interval_method(runs: int) -> str:
+    """How :func:`differences` computes its intervals for ``runs`` runs on the larger side."""
+    return "percentile bootstrap" if runs <= BOOTSTRAP_MAX_RUNS else "normal approximation"
+
+
+def _normal(means: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1 - (1 - LEVEL) / 2)
+    return means - z * se, means + z * se
+
+
+def _se(values: np.ndarray) -> np.ndarray:
+    """Standard error of each column's mean."""
+    n = len(values)
+    return values.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(values.shape[1], np.nan)
+
+
 def differences(x: np.ndarray, y: np.ndarray, paired: bool, n_boot: int = 1000, seed: int = 0) -> dict[str, np.ndarray]:
     """``B − A`` of the column means of ``x`` (A's runs) and ``y`` (B's runs).
 
@@ -169,20 +192,25 @@ def differences(x: np.ndarray, y: np.ndarray, paired: bool, n_boot: int = 1000, 
     (A and B resampled independently) and, when ``paired`` (rows of ``x`` and ``y`` are the
     same runs, in the same order), ``paired_low``/``paired_high`` (run ids resampled jointly:
     the bootstrap of the mean of ``y − x``). Percentile intervals at :data:`LEVEL`; each
-    bootstrap draws from its own stream of ``seed``, so the numbers are reproducible.
+    bootstrap draws from its own stream of ``seed``, so the numbers are reproducible. Beyond
+    :data:`BOOTSTRAP_MAX_RUNS` runs, normal approximations (:func:`interval_method`).
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         a = x.mean(axis=0) if len(x) else np.full(x.shape[1], np.nan)
         b = y.mean(axis=0) if len(y) else np.full(y.shape[1], np.nan)
-    out = {"a": a, "b": b}
+    out = {"a": a, "b": b, "diff": b - a}  # paired: the mean of the per-run differences
+    if paired and x.shape != y.shape:
+        raise ValueError(f"paired sets must have the same runs: {x.shape} vs {y.shape}")
+    if interval_method(max(len(x), len(y))) == "normal approximation":
+        out["unpaired_low"], out["unpaired_high"] = _normal(b - a, np.hypot(_se(x), _se(y)))
+        if paired:
+            out["paired_low"], out["paired_high"] = _normal(b - a, _se(y - x))
+        return out
     boot_a = bootstrap_means(x, n_boot, np.random.default_rng([seed, 1]))
     boot_b = bootstrap_means(y, n_boot, np.random.default_rng([seed, 2]))
     out["unpaired_low"], out["unpaired_high"] = _interval(boot_b - boot_a)
     if paired:
-        if x.shape != y.shape:
-            raise ValueError(f"paired sets must have the same runs: {x.shape} vs {y.shape}")
         boot_d = bootstrap_means(y - x, n_boot, np.random.default_rng([seed, 0]))
         out["paired_low"], out["paired_high"] = _interval(boot_d)
-    out["diff"] = b - a  # over pairs: the mean of the per-run differences
     return out

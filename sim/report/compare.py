@@ -116,7 +116,8 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     failed = [(lab, n) for lab, n in (("A", failed_a), ("B", failed_b)) if n]
     if failed:
         page.text("".join(f"{lab}: {n} failed runs left out. " for lab, n in failed).strip())
-    page.text(_pairing_note(pairing, n_boot))
+    method = pr.interval_method(max(len(x), len(y)))
+    page.text(_pairing_note(pairing, _how(method, n_boot)))
     if same:
         page.text(f"A and B are the same results folder ({fa}): every difference is 0. Check the two paths.")
     page.heading("Differences", "B − A of means over runs; a share is the mean of a yes/no per run.")
@@ -131,31 +132,45 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     target.mkdir(parents=True, exist_ok=True)
     path = target / "compare.html"
     atomic_write_text(path, page.html())
-    record = _record((fa, la, len(sa), failed_a), (fb, lb, len(sb), failed_b), pairing, qs, diffs, n_boot, same)
+    interval = {"method": method, "level": pr.LEVEL}
+    if method == "percentile bootstrap":
+        interval.update(resamples=n_boot, seed=BOOT_SEED)
+    record = _record((fa, la, len(sa), failed_a), (fb, lb, len(sb), failed_b), pairing, qs, diffs, interval, same)
     atomic_write_text(target / "compare.json", json.dumps(record, indent=1) + "\n")
     return path
 
 
-def _pairing_note(pairing: pr.Pairing, n_boot: int) -> str:
-    how = f"95% percentile bootstrap intervals, {n_boot} resamples (seed {BOOT_SEED})."
+def _how(method: str, n_boot: int) -> str:
+    if method == "percentile bootstrap":
+        return (
+            f"95% percentile bootstrap intervals, {n_boot} resamples (seed {BOOT_SEED}; paired: run ids drawn jointly)."
+        )
+    return (
+        f"95% normal-approximation intervals (B − A ± 1.96 standard errors): more than "
+        f"{pr.BOOTSTRAP_MAX_RUNS:,} runs, where the bootstrap distribution of a mean is normal."
+    )
+
+
+def _pairing_note(pairing: pr.Pairing, how: str) -> str:
     if pairing.paired:
         dropped = f" ({pairing.dropped} left out: the run failed in A, in B or in both)" if pairing.dropped else ""
         return (
             f"Paired by run (common random numbers): {pairing.why}. {pairing.pairs} pairs{dropped}. "
-            "Each difference is the mean of the per-run differences B − A; its paired interval resamples run "
-            "ids jointly, the unpaired interval beside it resamples A and B independently (as if unrelated). " + how
+            "Each difference is the mean of the per-run differences B − A; its paired interval takes each run's "
+            "difference as one observation, the unpaired interval beside it takes A "
+            "and B as independent (as if unrelated). " + how
         )
     return (
         f"Unpaired: {pairing.why}. Each difference is B's mean minus A's mean over all their finished runs; "
-        "its interval resamples A and B independently. " + how
+        "its interval takes A and B as independent. " + how
     )
 
 
 def _caption(pairing: pr.Pairing) -> str:
     return (
-        f"B − A over {pairing.pairs} pairs: paired and unpaired bootstrap intervals"
+        f"B − A over {pairing.pairs} pairs: paired and unpaired 95% intervals"
         if pairing.paired
-        else "B − A with unpaired bootstrap intervals"
+        else "B − A with unpaired 95% intervals"
     )
 
 
@@ -273,7 +288,7 @@ def _num(v: float) -> float | None:
     return float(v) if np.isfinite(v) else None
 
 
-def _record(A: tuple, B: tuple, pairing: pr.Pairing, qs, d, n_boot: int, same: bool) -> dict:
+def _record(A: tuple, B: tuple, pairing: pr.Pairing, qs, d, interval: dict, same: bool) -> dict:
     """``compare.json``: what was compared, how, and every difference as numbers."""
     sides = {
         side: {"folder": str(f), "label": lab, "finished_runs": n, "failed_runs": k}
@@ -294,6 +309,6 @@ def _record(A: tuple, B: tuple, pairing: pr.Pairing, qs, d, n_boot: int, same: b
         "pairs": pairing.pairs,
         "pairs_dropped_failed": pairing.dropped,
         "same_folder": same,
-        "interval": {"method": "percentile bootstrap", "level": pr.LEVEL, "resamples": n_boot, "seed": BOOT_SEED},
+        "interval": interval,
         "differences": rows,
     }

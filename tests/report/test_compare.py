@@ -203,16 +203,30 @@ def test_the_bootstrap_spread_of_a_mean_is_its_standard_error():
     assert boot.mean(axis=0) == pytest.approx(values.mean(axis=0), abs=0.2 * se.max())
 
 
-def test_a_paired_bootstrap_of_a_hundred_thousand_runs_stays_in_bounded_memory():
+def test_a_bootstrap_of_a_hundred_thousand_runs_stays_in_bounded_memory():
     rng = np.random.default_rng(5)
-    x = rng.normal(size=(100_000, 12))
-    y = x + rng.normal(scale=0.1, size=x.shape)
+    d = rng.normal(size=(100_000, 12))
     tracemalloc.start()
-    d = pr.differences(x, y, paired=True, n_boot=1000, seed=0)
+    boot = pr.bootstrap_means(d, 1000, np.random.default_rng(0))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert peak < 64 * 2**20, peak / 2**20  # the indices of all resamples would be 400 MB
-    assert (d["paired_high"] - d["paired_low"] < 0.2 * (d["unpaired_high"] - d["unpaired_low"])).all()
+    assert peak < 64 * 2**20, peak / 2**20  # the indices of all resamples at once would be 400 MB
+    assert boot.std(axis=0) == pytest.approx(d.std(axis=0) / np.sqrt(len(d)), rel=0.1)
+
+
+def test_beyond_the_bootstrap_threshold_intervals_are_normal_approximations_that_agree(monkeypatch):
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(4000, 3)) * [1.0, 3.0, 10.0]
+    y = x + rng.normal(scale=0.5, size=x.shape) + 1.0
+    boot = pr.differences(x, y, paired=True, n_boot=2000, seed=0)
+    monkeypatch.setattr(pr, "BOOTSTRAP_MAX_RUNS", 1000)
+    assert pr.interval_method(len(x)) == "normal approximation"
+    normal = pr.differences(x, y, paired=True, n_boot=2000, seed=0)
+    for kind in ("paired", "unpaired"):
+        width = normal[f"{kind}_high"] - normal[f"{kind}_low"]
+        for end in ("low", "high"):  # within 5% of the interval's width, quantity by quantity
+            assert (np.abs(normal[f"{kind}_{end}"] - boot[f"{kind}_{end}"]) < 0.05 * width).all(), (kind, end)
+    assert (normal["paired_high"] - normal["paired_low"] < normal["unpaired_high"] - normal["unpaired_low"]).all()
 
 
 # ---------------------------------------------------------------- in a browser
