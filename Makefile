@@ -7,7 +7,7 @@ BROWSER_STAMP := $(VENV)/.browser
 RUNS   ?= 1000
 SEED   ?= 20251009
 
-.PHONY: run test quick lint setup browser bench golden clean
+.PHONY: run test quick lint setup browser bench golden screenshots clean
 
 $(STAMP): pyproject.toml
 	@echo "tradesim: setting up $(VENV) with the dependencies of pyproject.toml (first time only; about 2 minutes)"
@@ -38,8 +38,8 @@ test: $(STAMP) $(BROWSER_STAMP) lint
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(PY) -m ruff check sim tests benchmarks
-	$(PY) -m ruff format --check sim tests benchmarks
+	$(PY) -m ruff check sim tests benchmarks scripts
+	$(PY) -m ruff format --check sim tests benchmarks scripts
 	$(PY) -m mypy --strict sim/model sim/bargaining sim/scenario
 
 # The inner loop while editing: everything but the slow tests (a few minutes on 2 cores).
@@ -50,6 +50,10 @@ quick: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/table.py
+
+# Every figure of the report pages rendered in headless Chromium to docs/img/report/, and docs/report.md's gallery.
+screenshots: $(STAMP) $(BROWSER_STAMP)
+	$(PY) scripts/screenshots.py
 
 golden: $(STAMP)
 	$(PY) -m tests.golden --regenerate --why "$(WHY)"

@@ -10,18 +10,19 @@ number of runs either.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.grid import GridRows
+from sim.analysis.grid import GridRows, linear_quantiles
 from sim.analysis.tables import successful_runs
 from sim.results.table import StoredTable, release_memory
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: Values :func:`fan` holds at once (bytes): beyond it, the series are scanned again for
@@ -118,6 +119,33 @@ def fan(series: Columns, columns: Sequence[str], step: float, budget: int = FAN_
     one column) per scan as ``budget`` bytes of values hold.
     """
     names = [f"q{int(q * 100)}" for q in QUANTILES]
+    return over_grid(series, columns, step, lambda x: linear_quantiles(x, QUANTILES), names, budget)
+
+
+def share_above(
+    series: Columns, columns: Sequence[str], step: float, threshold: float = 0.0, budget: int = FAN_BUDGET
+) -> pd.DataFrame:
+    """The share of runs whose value of each column is above ``threshold`` at each grid point
+    (long table: ``column, t, share, runs``; runs with no value there are not counted), by the
+    same scans as :func:`fan`. With a shortfall share and 0: P(in shortage) over time."""
+
+    def stat(x: np.ndarray) -> list[float]:
+        x = x[~np.isnan(x)]
+        return [float((x > threshold).mean()) if len(x) else float("nan"), float(len(x))]
+
+    return over_grid(series, columns, step, stat, ["share", "runs"], budget)
+
+
+def over_grid(
+    series: Columns,
+    columns: Sequence[str],
+    step: float,
+    stat: Callable[[np.ndarray], list[float]],
+    names: list[str],
+    budget: int = FAN_BUDGET,
+) -> pd.DataFrame:
+    """``stat`` of the runs' values of each column at each point of the regular grid (long table:
+    ``column, t, *names``), by the scans of :class:`GridRows` (see :func:`fan`)."""
     table = StoredTable.of(series)
     if table.empty or "t" not in table or "run" not in table:
         return pd.DataFrame(columns=["column", "t", *names])
@@ -130,12 +158,42 @@ def fan(series: Columns, columns: Sequence[str], step: float, budget: int = FAN_
     grid = GridRows.scan(table, step)
     rows: list[tuple] = []
     for chosen, keys in grid.passes(len(columns), budget):  # column by column, grid points in ascending time
-        for c, t, q in grid.quantiles(table, columns[chosen], keys, QUANTILES):
+        for c, t, q in grid.reduce(table, columns[chosen], keys, stat):
             rows.append((c, t, *q))
     release_memory()  # the values read are free: give the memory back to the system
     if not rows:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["column", "t", *names])
     return pd.DataFrame(rows, columns=["column", "t", *names])
+
+
+def day_histogram(days: pd.Series, runs: int, start: dt.date, long_span: float = 92.0) -> pd.DataFrame:
+    """Counts of event days (day offsets from ``start``; NaN: no event) in bins of whole days —
+    of whole weeks (7, 14, … days: at most about 100 bins) when the days span more than ``long_span``.
+
+    A bin ``[first, first + width)`` holds the events from the date ``first`` to ``last``
+    (inclusive; ``first`` and ``last`` as ISO dates); ``share`` is its count over ``runs``.
+    """
+    x = pd.to_numeric(days, errors="coerce").to_numpy(dtype=float)
+    x = x[np.isfinite(x)]
+    cols = ["day", "width", "first", "last", "count", "share"]
+    if len(x) == 0:
+        return pd.DataFrame(columns=cols)
+    lo, hi = int(np.floor(x.min())), int(np.floor(x.max()))
+    width = 1 if hi - lo < long_span else 7 * int(np.ceil((hi - lo + 1) / 700))
+    lo -= lo % width  # bins aligned on the start (day 0, 7, 14, … for weeks)
+    edges = np.arange(lo, hi + width + 1, width, dtype=float)
+    counts, _ = np.histogram(x, bins=edges)
+    first = edges[:-1]
+    return pd.DataFrame(
+        {
+            "day": first,
+            "width": float(width),
+            "first": [str(start + dt.timedelta(days=int(d))) for d in first],
+            "last": [str(start + dt.timedelta(days=int(d) + width - 1)) for d in first],
+            "count": counts,
+            "share": counts / max(runs, 1),
+        }
+    )
 
 
 def representative_run(summary: Columns) -> int:

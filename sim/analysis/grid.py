@@ -12,7 +12,7 @@ column is too large, grid points of one column) per scan as a byte budget holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -147,6 +147,13 @@ class GridRows:
         """``(column, grid time, quantiles of its values)`` for the grid points in ``range(*keys)``,
         after one scan of ``columns`` (:func:`linear_quantiles`); each column's values are let go
         once done."""
+        return self.reduce(table, columns, keys, lambda x: linear_quantiles(x, quantiles))
+
+    def reduce(
+        self, table: StoredTable, columns: list[str], keys: tuple[int, int], stat: Callable[[np.ndarray], list[float]]
+    ) -> Iterator[tuple[str, float, list[float]]]:
+        """``(column, grid time, stat(its values over runs))`` for the grid points in ``range(*keys)``,
+        after one scan of ``columns``; each column's values are let go once done."""
         values = [np.empty(int(self.offsets[keys[1]] - self.offsets[keys[0]])) for _ in columns]
         row = kept = 0
         for batch in table.batches(columns):
@@ -161,7 +168,7 @@ class GridRows:
             raise RuntimeError(f"the series changed while read ({row} rows, then {self.mask.size})")
         for j, c in enumerate(columns):
             for k in range(*keys):
-                yield c, float(self.times[k]), linear_quantiles(self._values(values[j], k, keys), quantiles)
+                yield c, float(self.times[k]), stat(self._values(values[j], k, keys))
             values[j] = np.empty(0)
 
 

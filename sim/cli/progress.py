@@ -158,9 +158,9 @@ def steps(work: Work) -> Any:
     return tick
 
 
-def build_report_with_progress(folder: Any, quiet: bool = False) -> Any:
+def build_report_with_progress(folder: Any, quiet: bool = False, run: int | None = None) -> Any:
     """``sim.report.build.build_report`` with a progress display of its steps (sections)."""
     from sim.report import build
 
-    with Work(build.steps(), "building report.html", unit="steps", quiet=quiet) as work:
-        return build.build_report(folder, steps(work))
+    with Work(build.steps(), f"building {build.report_name(run)}", unit="steps", quiet=quiet) as work:
+        return build.build_report(folder, steps(work), run=run)

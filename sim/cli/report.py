@@ -28,9 +28,18 @@ def add_parsers(sub) -> None:
         "report",
         help="write report.html for a results folder (a run or a sweep)",
         description="Write report.html (interactive plotly, works offline) into a results folder of a run or a "
-        "sweep; 'run' and 'sweep' write it by default.",
+        "sweep; 'run' and 'sweep' write it by default. With --run ID, write report-run-ID.html next to it "
+        "instead: the same page with run ID first in the run explorer (report.html is left as it is).",
     )
     rp.add_argument("results", help="a results folder, e.g. results/<scenario>/<run-id>")
+    rp.add_argument(
+        "--run",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="write report-run-ID.html with run ID (a run number of the folder's summary) first in the run "
+        "explorer; an unknown run is an error that names the valid range",
+    )
     rp.add_argument("--open", action="store_true", help="open it in the default browser")
     cp = sub.add_parser(
         "compare",
@@ -51,9 +60,11 @@ def add_parsers(sub) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import functools
+
     from sim.cli.progress import build_report_with_progress
 
-    path = readable(build_report_with_progress, args.results)
+    path = readable(functools.partial(build_report_with_progress, run=args.run), args.results)
     print(f"report: {path}")
     if args.open:
         open_in_browser(path)

@@ -59,7 +59,9 @@ class Page:
         stored in ``layout.meta["checks"]``, where the browser tests read it and check the
         rendered figure against it (tests/report/checklist.py).
         """
+        own = {k: v for k, v in fig.layout.to_plotly_json().items() if k in ("height", "legend")}
         fig.update_layout(**LAYOUT)
+        fig.update_layout(**own)  # a figure's own height and legend place win over the defaults
         fig.update_layout(title=dict(text=esc(title)))
         if checks is not None:
             unknown = {k for spec in checks.values() for k in [spec.get("kind")]} - set(AXIS_KINDS)

@@ -47,7 +47,7 @@ def test_kaplan_meier_ignores_failed_runs(tmp_path):
     report = load_report(results_with_failures(tmp_path / "r"))
     page = RecordingPage()
     fig_data = []
-    page.figure = lambda fig, title: fig_data.append((title, fig))  # keep the figures themselves
+    page.figure = lambda fig, title, checks=None: fig_data.append((title, fig))  # keep the figures themselves
     deal_day(page, report)
     km = next(fig for title, fig in fig_data if title.startswith("Time to deal"))
     survival = np.asarray(km.data[0].y, float)

@@ -16,14 +16,17 @@ from ..conftest import SHIPPED as SCENARIOS  # not the calibration records next 
 
 
 class RecordingPage(Page):
-    """A page that keeps its figures' titles and trace names instead of HTML."""
+    """A page that keeps its figures' titles, trace names and panel titles, and their checks, instead of HTML."""
 
     def __init__(self) -> None:
         super().__init__("test")
         self.figures: list[tuple[str, list[str]]] = []
+        self.checks: list[dict | None] = []
 
-    def figure(self, fig, title: str) -> None:
-        self.figures.append((title, [t.name for t in fig.data if t.name]))
+    def figure(self, fig, title: str, checks=None) -> None:
+        panels = [a.text for a in fig.layout.annotations if a.text]
+        self.figures.append((title, [t.name for t in fig.data if t.name] + panels))
+        self.checks.append(checks)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -35,11 +38,13 @@ def test_every_instrument_series_is_in_exactly_one_fan_chart(tmp_path, path):
     plotted = [name for _, names in page.figures for name in names]
     instruments = [f"{a}.{n}" for a, spec in report.scenario["actors"].items() for n in spec["instruments"]]
     assert instruments and set(instruments) <= set(report.series.columns)
-    assert sorted(c for c in plotted if c in instruments) == sorted(instruments)  # each exactly once
+    assert sorted(c for c in plotted if c in instruments) == sorted(instruments)  # a panel each, exactly once
     chokepoints = list(report.scenario["chokepoints"])
     assert {f"stock_{k}" for k in chokepoints} <= set(plotted)
-    # today's name for the current shortfall share, whether the engine wrote the old one or the new
-    assert {f"shortfall_share_{k}" for k in chokepoints} <= set(plotted)
+    # P(in shortage): a line per chokepoint, read from today's shortfall share column
+    shortage = next(names for title, names in page.figures if title.startswith("P(in shortage)"))
+    assert set(chokepoints) == set(shortage)
+    assert all(checks for checks in page.checks)  # every figure has its contract
 
 
 def test_roles_come_from_references_not_names():

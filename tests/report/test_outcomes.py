@@ -27,7 +27,7 @@ class BarPage(Page):
         self.bars: list[tuple[list, list]] = []
         self.texts: list[str] = []
 
-    def figure(self, fig, title: str) -> None:
+    def figure(self, fig, title: str, checks=None) -> None:
         self.bars.append((list(fig.data[0].x), list(fig.data[0].y)))
 
     def text(self, text: str) -> None:

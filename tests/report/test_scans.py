@@ -32,7 +32,7 @@ def test_pages_are_built_without_reading_a_whole_table(folder, tmp_path, monkeyp
     monkeypatch.setattr(pd, "read_parquet", whole)
     monkeypatch.setattr(sim.results.reading, "read_table", whole)
     html = build_report(folder).read_text(encoding="utf-8")
-    for title in ("Outcome labels", "Time to deal", "Payoff per actor", "Stocks", "Calendar moves", "Provenance"):
+    for title in ("Outcome labels", "Time to deal", "Payoff per actor", "Stocks", "Calendar and a", "Provenance"):
         assert title in html
     page = compare(folder, folder, tmp_path / "cmp", n_boot=20).read_text(encoding="utf-8")
     assert "paired and unpaired 95% intervals" in page
@@ -44,9 +44,9 @@ def test_the_timeline_reads_the_events_of_one_run(folder):
     from sim.report.sections.timeline import timeline
 
     timeline(page, report)
-    ((title, lanes),) = page.figures
-    runs = {lane.split(":")[0] for lane in lanes if lane.startswith("run ")}
-    assert title == "Calendar moves and a representative run" and len(runs) == 1
+    ((title, sources),) = page.figures
+    runs = {name for name in sources if name.startswith("run ")}
+    assert title == "Calendar and a representative run" and len(runs) == 1
 
 
 def many_runs(folder, n: int):
@@ -71,7 +71,7 @@ def many_runs(folder, n: int):
 def test_the_survival_curve_of_many_runs_has_a_bounded_number_of_points(tmp_path):
     figures = []
     page = RecordingPage()
-    page.figure = lambda fig, title: figures.append((title, fig))
+    page.figure = lambda fig, title, checks=None: figures.append((title, fig))
     deal_day(page, load_report(many_runs(tmp_path / "big", 30_000)))
     km = next(fig for title, fig in figures if title.startswith("Time to deal"))
     assert len(km.data[0].x) <= KM_LEVELS + 3
@@ -136,3 +136,34 @@ def test_a_folder_with_older_column_names_is_read_under_todays(folder, tmp_path)
     from sim.analysis.aggregate import fan
 
     pd.testing.assert_frame_equal(fan(report.series, [chokepoint], 7.0), fan(today.series, [chokepoint], 7.0))
+
+
+def test_deal_days_are_binned_by_whole_days_or_weeks():
+    import datetime as dt
+
+    from sim.analysis.aggregate import day_histogram
+
+    start = dt.date(2025, 10, 9)
+    h = day_histogram(pd.Series([0.2, 0.9, 3.5, np.nan]), 4, start)
+    assert list(h["first"]) == ["2025-10-09", "2025-10-10", "2025-10-11", "2025-10-12"]
+    assert list(h["count"]) == [2, 0, 0, 1] and h["share"].iloc[0] == 0.5 and (h["first"] == h["last"]).all()
+    h = day_histogram(pd.Series([10.5, 22.0, 300.0]), 3, start)  # a long span: weeks from the start
+    assert (h["width"] == 7).all() and h["day"].iloc[0] == 7 and h["count"].sum() == 3
+    assert (h.iloc[0]["first"], h.iloc[0]["last"]) == ("2025-10-16", "2025-10-22")
+    assert h.loc[h["first"] == "2025-10-30", "count"].item() == 1  # day 22 lies in the week from day 21
+
+
+def test_share_in_shortage_by_scan_equals_the_whole_table(folder):
+    from sim.analysis.aggregate import share_above
+
+    series = load_report(folder).series
+    cols = [c for c in series.columns if c.startswith("shortfall_share_")]
+    scanned = share_above(series, cols, 7.0, budget=2_000)  # a tiny budget: many passes
+    whole = pd.read_parquet(folder / "series.parquet")
+    last = whole[np.isclose(whole["t"] % 7.0, 0) | np.isclose(whole["t"] % 7.0, 7.0)].groupby(["run", "t"]).last()
+    for c in cols:
+        expected = (last[c] > 0).groupby(level="t").mean()
+        got = scanned[scanned["column"] == c].set_index("t")["share"]
+        np.testing.assert_allclose(got.to_numpy(), expected.loc[got.index].to_numpy())
+        assert (scanned["runs"] == 40).all()
+    assert scanned["share"].max() > 0  # some runs of the baseline run short

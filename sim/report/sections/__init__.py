@@ -7,7 +7,7 @@ builder draws every registered section in ascending ``order`` and needs no edit.
 
 >>> from sim.report.sections import REGISTRY, ordered
 >>> [s.name for s in ordered()][:3]
-['intro', 'outcomes', 'deal_day']
+['intro', 'headline', 'outcomes']
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ class Report:
     events: StoredTable
     series: StoredTable
     failed: int = 0
+    #: The run the run explorer shows first (``tradesim report --run``); None: its own choice.
+    run: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("summary", "events", "series"):

@@ -13,29 +13,46 @@ import sim.analysis.aggregate as agg
 from sim.report.page import PALETTE, Page, dates
 from sim.report.sections import Report, section
 
+#: Contract of a survival curve on dates (Page.figure's checks).
+SURVIVAL_CHECKS = {"xaxis": {"kind": "date"}, "yaxis": {"kind": "share", "min": 0, "max": 1}}
+
+
+def deal_day_figure(days, runs: int, start) -> go.Figure | None:
+    """Bars of the share of runs with a deal in each whole day (whole weeks over a long span),
+    each bar covering its dates; ``None`` without any deal."""
+    h = agg.day_histogram(days, runs, start)
+    if not len(h):
+        return None
+    width = float(h["width"].iloc[0])
+    span = h["first"] if width == 1 else h["first"] + " – " + h["last"]
+    fig = go.Figure(
+        go.Bar(
+            x=h["first"],
+            y=h["share"],
+            width=width * 86_400_000,  # ms on a date axis: the bar covers its days
+            offset=0,
+            marker=dict(color=PALETTE[2], line=dict(width=0)),
+            customdata=np.c_[span, h["count"]],
+            hovertemplate="%{customdata[0]}: %{y:.1%} of runs (%{customdata[1]} runs)<extra></extra>",
+        )
+    )
+    unit = {1.0: "one day", 7.0: "one week"}.get(width, f"{width / 7:g} weeks")
+    fig.update_xaxes(title=f"date of the deal (a bar: {unit})")
+    fig.update_yaxes(title="share of runs", tickformat=".0%", rangemode="tozero")
+    return fig
+
 
 @section("deal_day", order=20)
 def deal_day(page: Page, report: Report) -> None:
     summary, start, horizon = report.summary, report.start, report.horizon
     theory = theory_curve(report.scenario, summary, horizon)
-    h = agg.histogram(summary["deal_day"], bins=40)
-    if len(h):
-        fig = go.Figure(
-            go.Bar(
-                x=dates(start, h["centre"]),
-                y=h["count"],
-                marker_color=PALETTE[2],
-                customdata=np.round(h["centre"], 1),
-                hovertemplate="%{x} (day %{customdata}): %{y} runs<extra></extra>",
-            )
-        )
-        fig.update_xaxes(title="date of the deal")
-        fig.update_yaxes(title="runs")
-        page.figure(fig, "Deal day")
+    fig = deal_day_figure(summary["deal_day"], len(summary), start)
+    if fig is not None:
+        page.figure(fig, "Deal day", checks={"xaxis": {"kind": "date"}, "yaxis": {"kind": "share", "min": 0, "max": 1}})
     fig = go.Figure(km_trace(summary["deal_day"], horizon, start, "P(no deal yet)"))
-    fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02])
+    fig.update_yaxes(title="P(no deal yet)", range=[0, 1.02], tickformat=".0%")
     fig.update_xaxes(title="date")
-    page.figure(fig, "Time to deal (Kaplan–Meier, censored at the horizon)")
+    page.figure(fig, "Time to deal (Kaplan–Meier, censored at the horizon)", checks=SURVIVAL_CHECKS)
     if theory is not None and "capitulation_day" in summary:
         fig = go.Figure(km_trace(summary["capitulation_day"], horizon, start, "P(nobody conceded)"))
         fig.add_trace(
@@ -48,9 +65,9 @@ def deal_day(page: Page, report: Report) -> None:
                 hovertemplate="%{x}: theory %{y:.2f}<extra></extra>",
             )
         )
-        fig.update_yaxes(title="P(nobody conceded yet)", range=[0, 1.02])
+        fig.update_yaxes(title="P(nobody conceded yet)", range=[0, 1.02], tickformat=".0%")
         fig.update_xaxes(title="date")
-        page.figure(fig, "Time to the first concession, with the war-of-attrition closed form")
+        page.figure(fig, "Time to the first concession, with the war-of-attrition closed form", checks=SURVIVAL_CHECKS)
 
 
 def theory_curve(scenario: dict, summary: pd.DataFrame, horizon: float) -> dict[str, Any] | None:

@@ -32,9 +32,13 @@ def outcomes(page: Page, report: Report) -> None:
             hovertemplate="%{x}: %{y:.1%} of runs (%{customdata} runs)<extra></extra>",
         )
     )
-    fig.update_yaxes(title="share of runs", tickformat=".0%")
+    fig.update_yaxes(title="share of runs", tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(title="outcome label")
-    page.figure(fig, f"Outcome labels ({n} runs)")
+    page.figure(
+        fig,
+        f"Outcome labels ({n} runs)",
+        checks={"xaxis": {"kind": "category"}, "yaxis": {"kind": "share", "min": 0, "max": 1}},
+    )
     page.text(
         "deal: an agreement was reached; capitulation_<actor>: no deal, and that actor met the other's "
         "demands unilaterally; otherwise escalation, de-escalation or stalemate: the hostility index ended "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sim.report.names import parameter_name
 from sim.report.page import Page
 from sim.report.sections import Report, section
 
@@ -34,7 +35,12 @@ def provenance(page: Page, report: Report) -> None:
         for c in sampled:  # one column read at a time
             x = summary[c]
             rows.append(
-                {"parameter": c, "mean": float(x.mean()), "5%": float(x.quantile(0.05)), "95%": float(x.quantile(0.95))}
+                {
+                    "parameter": parameter_name(report.scenario, c),
+                    "mean": float(x.mean()),
+                    "5%": float(x.quantile(0.05)),
+                    "95%": float(x.quantile(0.95)),
+                }
             )
         page.table(pd.DataFrame(rows), "Parameters drawn per run")
     rows = [{"field": k, "value": manifest[k]} for k in MANIFEST_KEYS if k in manifest]
