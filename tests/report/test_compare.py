@@ -16,6 +16,7 @@ from sim.cli.main import main
 from sim.report.compare import compare
 
 from ..browser import ARTIFACTS, browser_page
+from .checklist import check_report_file
 
 BASELINE = "scenarios/baseline_oct2025.yaml"
 STOCKS = "chokepoints.rare_earth_magnets.initial_stock_days=56"
@@ -252,3 +253,11 @@ def test_compare_page_loads_in_chromium_with_its_figures(paired_page):
     assert "B − A, mean payoffs: paired vs unpaired 95% intervals" in titles
     assert "Outcome labels side by side" in titles and "Time to deal (Kaplan–Meier)" in titles
     assert all(f["checks"] and f["hover"] and f["traces"] > 0 for f in figures), figures
+    assert check_report_file(paired_page) == []
+    assert check_report_file(paired_page, width=900, height=800) == []  # a laptop's split screen
+
+
+@pytest.mark.browser
+def test_an_unpaired_comparison_passes_the_figure_checklist(sets, tmp_path):
+    page = compare(sets["A"], sets["other_seed"], tmp_path / "cmp", n_boot=100)
+    assert check_report_file(page) == []
