@@ -43,13 +43,19 @@ def add_parsers(sub) -> None:
     rp.add_argument("--open", action="store_true", help="open it in the default browser")
     cp = sub.add_parser(
         "compare",
-        help="one page overlaying two result sets",
-        description="Write compare.html: one page overlaying two result sets, with bootstrap intervals on "
-        "their differences.",
+        help="one page comparing two result sets, paired by seed when they share their runs",
+        description="Write compare.html and compare.json (the differences as numbers) into a folder of their own, "
+        "results/compare/<A>__vs__<B>/ by default. Differences B − A come with 95% bootstrap intervals; when A "
+        "and B have the same seed and run ids, run i of A and run i of B share their random numbers and each "
+        "difference is paired (run ids resampled jointly), with the unpaired interval beside it.",
     )
     cp.add_argument("a", help="the first results folder (the baseline)")
     cp.add_argument("b", help="the second results folder")
-    cp.add_argument("--out", default=None, help="folder for compare.html (default: the second results folder)")
+    cp.add_argument(
+        "--out",
+        default=None,
+        help="folder for compare.html and compare.json (default: results/compare/<A>__vs__<B>; never inside A or B)",
+    )
     cp.add_argument("--open", action="store_true", help="open it in the default browser")
 
 
@@ -66,14 +72,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from sim.report.compare import compare
+    import json
 
-    if args.out is not None:
-        from sim.results.folder import check_output_root
+    from sim.report.compare import COMPARE_ROOT, compare
+    from sim.results.folder import check_output_root
 
-        check_output_root(Path(args.out))
+    check_output_root(Path(args.out) if args.out is not None else COMPARE_ROOT)
     path = readable(compare, args.a, args.b, args.out)
-    print(f"comparison: {path}")
+    record = json.loads((path.parent / "compare.json").read_text(encoding="utf-8"))
+    how = f"paired, {record['pairs']} pairs" if record["paired"] else f"unpaired: {record['pairing']}"
+    print(f"comparison ({how}): {path}")
+    if record["same_folder"]:
+        print("note: A and B are the same results folder, so every difference is 0")
     if args.open:
         open_in_browser(path)
     return 0

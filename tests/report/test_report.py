@@ -147,7 +147,8 @@ def test_compare_page(tmp_path, nasty_run):
         pwned = page.evaluate("window.__pwned")
         page.screenshot(path=str(ARTIFACTS / "compare_full.png"), full_page=True)
     assert errors == [] and requests == [] and len(counts) >= 3 and all(c > 0 for c in counts)
-    assert rows == 4 and pwned is None  # P(deal), median deal day, two payoffs
+    # P(deal), P(deal by day 60), restricted mean deal day, two payoffs, five other outcome labels' shares
+    assert rows == 10 and pwned is None
 
 
 @pytest.mark.slow

@@ -35,7 +35,7 @@ def test_pages_are_built_without_reading_a_whole_table(folder, tmp_path, monkeyp
     for title in ("Outcome labels", "Time to deal", "Payoff per actor", "Stocks", "Calendar and a", "Provenance"):
         assert title in html
     page = compare(folder, folder, tmp_path / "cmp", n_boot=20).read_text(encoding="utf-8")
-    assert "B − A with percentile bootstrap intervals" in page
+    assert "paired and unpaired 95% intervals" in page
 
 
 def test_the_timeline_reads_the_events_of_one_run(folder):
