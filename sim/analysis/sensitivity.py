@@ -4,8 +4,9 @@ Global, variance-based (Sobol, on saltelli designs), screening (Morris, on morri
 designs), or from any sample (delta, PAWN, RBD-FAST: :mod:`sim.analysis.sensitivity_any`):
 how much each swept parameter moves an output over the whole design. Every index
 comes with ``<index>_low``/``<index>_high`` and every row with a ``warning`` (empty
-when none): the sample is small for the estimator, or the intervals cannot tell. Compare :mod:`sim.analysis.discovery`, which looks for the region of
-parameter space where one outcome is likely. Reads the stored results
+when none): the sample is small for the estimator, or the intervals cannot tell.
+Compare :mod:`sim.analysis.discovery`, which looks for the region of parameter space
+where one outcome is likely. Reads the stored results
 (``design.parquet``, ``summary.parquet``) and writes ``sensitivity.parquet``
 next to them for the report to plot.
 """
@@ -115,7 +116,6 @@ def morris_indices(
     )
 
 
-
 #: The estimators, by ``--method`` name: those a design is built for (``Design.indices``) and
 #: those that read any sample.
 BUILT_FOR = ("sobol", "morris")
@@ -161,8 +161,7 @@ def small_sample(method: str, points: int, parameters: int, base: int | None = N
         return f"{base} Morris trajectories, fewer than {MIN_MORRIS_TRAJECTORIES}"
     if method in ("delta", "pawn", "rbd_fast") and points < MIN_POINTS_PER_PARAMETER * parameters:
         return (
-            f"{points} design points for {parameters} parameters, fewer than "
-            f"{MIN_POINTS_PER_PARAMETER} per parameter"
+            f"{points} design points for {parameters} parameters, fewer than {MIN_POINTS_PER_PARAMETER} per parameter"
         )
     return ""
 

@@ -147,7 +147,9 @@ def rbd_fast_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed
         warnings.simplefilter("ignore")
         res = rbd_fast.analyze(problem, x, y, M=RBD_HARMONICS, num_resamples=BOOTSTRAP, seed=seed)
     v, conf = np.asarray(res["S1"], float), np.asarray(res["S1_conf"], float)
-    return pd.DataFrame({"parameter": problem["names"], "S1": v, "S1_conf": conf, "S1_low": v - conf, "S1_high": v + conf})
+    return pd.DataFrame(
+        {"parameter": problem["names"], "S1": v, "S1_conf": conf, "S1_low": v - conf, "S1_high": v + conf}
+    )
 
 
 #: The given-data estimators, by ``--method`` name.

@@ -57,6 +57,7 @@ def censored_output(name: str) -> tuple[str, float] | None:
     m = CENSORED_OUTPUT.match(name)
     return (m.group(1), float(m.group(2))) if m else None
 
+
 #: (where in the sweep file, as a key path; the value)
 Extreme = tuple[tuple[Any, ...], Any]
 

@@ -152,7 +152,7 @@ def test_other_given_data_methods_on_the_same_sweep(tmp_path, method):
 
 
 def test_sobol_on_an_lhs_sweep_is_refused_with_the_way_out(tmp_path):
-    with pytest.raises(UsageError, match="saltelli.*--method delta"):
+    with pytest.raises(UsageError, match=r"saltelli.*--method delta"):
         sensitivity(lhs_folder(tmp_path / "l"), method="sobol")
 
 
@@ -164,8 +164,10 @@ def test_cli_prints_the_small_sample_note(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("output", "expected"),
-    [("deal_by_500", "'deal_by_500': day 500 must be above 0 and at most the horizon (100 days)"),
-     ("dael", "unknown output 'dael'")],
+    [
+        ("deal_by_500", "'deal_by_500': day 500 must be above 0 and at most the horizon (100 days)"),
+        ("dael", "unknown output 'dael'"),
+    ],
 )
 def test_cli_bad_output_is_one_line_and_exit_2(tmp_path, capsys, output, expected):
     assert main(["analyze", "sensitivity", str(lhs_folder(tmp_path / "l")), "--output", output]) == 2
