@@ -60,14 +60,26 @@ def linear():
     return x, y
 
 
-def test_delta_ranks_the_strong_parameter_first_and_two_dummies_agree(linear):
-    t = given_data("delta", ["a", "b", "c", "d"], *linear, seed=1).set_index("parameter")
+@pytest.fixture(scope="module")
+def delta_table(linear):
+    return given_data("delta", ["a", "b", "c", "d"], *linear, seed=1).set_index("parameter")
+
+
+def test_delta_ranks_the_strong_parameter_first_and_two_dummies_agree(delta_table):
+    t = delta_table
     assert (t["delta_low"] <= t["delta"]).all() and (t["delta"] <= t["delta_high"]).all()
     assert t.loc["a", "delta_low"] > t.loc[["b", "c", "d"], "delta_high"].max()
     # the given-data delta of a parameter without effect is not 0 on 300 points (smoothing bias):
     # two such parameters get the same value within their intervals: a dummy is the noise floor
     assert abs(t.loc["c", "delta"] - t.loc["d", "delta"]) < t.loc["c", "delta_conf"] + t.loc["d", "delta_conf"]
     assert t.loc["c", "delta"] > 0
+
+
+def test_delta_of_two_seeds_agree_within_their_intervals(linear, delta_table):
+    """The value is computed on the whole sample: only the bootstrap, hence the interval, depends on the seed."""
+    one, two = delta_table, given_data("delta", ["a", "b", "c", "d"], *linear, seed=7).set_index("parameter")
+    assert ((one["delta"] - two["delta"]).abs() < one["delta_conf"]).all()
+    assert ((one["S1"] - two["S1"]).abs() < one["S1_conf"]).all()
 
 
 def test_rbd_fast_intervals_include_0_for_a_parameter_without_effect(linear):
