@@ -10,8 +10,9 @@ points): one output value per design point against the points' parameter values.
   mean estimate over ``BOOTSTRAP`` resamples of the points. That removes the bias of
   resampling, not the smoothing bias of the density estimates: on 300 points a parameter
   with no effect still gets 0.02–0.03, its interval at times above 0 (tests/analysis).
-  So "its interval excludes 0" does not make a parameter influential: compare with a dummy parameter swept alongside (one that cannot move any output, such
-  as ``meta.series_every_days``), whose index is the noise floor of the design. The
+  So "its interval excludes 0" does not make a parameter influential: compare with a
+  dummy parameter swept alongside (one that cannot move any output, such as
+  ``meta.series_every_days``), whose index is the noise floor of the design. The
   interval is value ± 1.96 × the bootstrap standard deviation (SALib's form).
   The first-order ``S1`` from the same partition of the sample (SALib's ``sobol_first``,
   the same bootstrap) comes with it, biased upwards the same way.
