@@ -190,3 +190,16 @@ def test_cli_bad_output_is_one_line_and_exit_2(tmp_path, capsys, output, expecte
 def test_rbd_fast_on_too_few_points_is_refused(tmp_path, capsys):
     assert main(["analyze", "sensitivity", str(lhs_folder(tmp_path / "l")), "--method", "rbd_fast"]) == 2
     assert "RBD-FAST needs more than 40 design points" in capsys.readouterr().err
+
+
+def test_a_sweep_file_with_a_day_past_the_horizon_is_refused_at_its_line(tmp_path, capsys):
+    from ..conftest import ROOT
+
+    text = (ROOT / "sweeps" / "threat_and_stocks.yaml").read_text(encoding="utf-8")
+    text = text.replace("scenario: ../scenarios/", f"scenario: {ROOT}/scenarios/")
+    text = text.replace("outputs: [deal, deal_by_60,", "outputs: [deal, deal_by_400,")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "outputs.1" in err and "'deal_by_400': day 400 must be above 0 and at most the horizon (365 days)" in err
