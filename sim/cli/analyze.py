@@ -22,7 +22,7 @@ def add_parsers(sub) -> None:
     sens = an_sub.add_parser(
         "sensitivity",
         help="sensitivity indices with 95%% intervals, on any design",
-        description="How much each swept parameter moves each output, every index with a 95%% interval: Sobol "
+        description="How much each swept parameter moves each output, every index with a 95% interval: Sobol "
         "first-order and total indices (design saltelli), Morris mu* and sigma (design morris), or, on any "
         "design, Borgonovo's delta, PAWN or RBD-FAST. Prints the table and a note when the sample is too small "
         "for the estimator, and writes sensitivity.parquet into the results folder (the report plots it).",
