@@ -21,10 +21,11 @@ def add_parsers(sub) -> None:
     )
     sens = an_sub.add_parser(
         "sensitivity",
-        help="Sobol indices (saltelli sweeps) or Morris elementary effects (morris sweeps)",
-        description="Sobol first-order and total indices with 95% intervals (a sweep of design saltelli), or Morris "
-        "elementary effects mu* and sigma (design morris), of each output over the swept parameters. Prints the "
-        "table and writes sensitivity.parquet into the results folder (the report plots it).",
+        help="sensitivity indices with 95%% intervals, on any design",
+        description="How much each swept parameter moves each output, every index with a 95% interval: Sobol "
+        "first-order and total indices (design saltelli), Morris mu* and sigma (design morris), or, on any "
+        "design, Borgonovo's delta, PAWN or RBD-FAST. Prints the table and a note when the sample is too small "
+        "for the estimator, and writes sensitivity.parquet into the results folder (the report plots it).",
     )
     sens.add_argument("results", help="a sweep's results folder, e.g. results/<sweep name>/<id>")
     sens.add_argument(
@@ -33,7 +34,14 @@ def add_parsers(sub) -> None:
         action="append",
         default=None,
         metavar="NAME",
-        help="output to analyse, repeatable: an outcome label or a summary column (default: the sweep's outputs)",
+        help="output to analyse, repeatable: an outcome label, a summary column, deal_by_<N> (P(deal by day N)) "
+        "or rmst_deal_<N> (restricted mean deal day up to day N) (default: the sweep's outputs)",
+    )
+    sens.add_argument(
+        "--method",
+        choices=["sobol", "morris", "delta", "pawn", "rbd_fast"],
+        default=None,
+        help="estimator (default: the design's own, sobol for saltelli and morris for morris; else delta)",
     )
     disc = an_sub.add_parser(
         "discover",
@@ -63,10 +71,16 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.analysis == "discover" and not 0 < args.threshold <= 1:
         raise UsageError(f"--threshold is a density in (0, 1], found {args.threshold}")
     if args.analysis == "sensitivity":
-        table, path = sensitivity(args.results, args.outputs)
+        table, path = sensitivity(args.results, args.outputs, args.method)
+        shown = table.drop(columns="warning")
+        print(shown.to_string(index=False))
+        for out, w in table.groupby("output", sort=False)["warning"]:
+            notes = sorted({n for text in w for n in text.split("; ") if n})
+            if notes:
+                print(f"note: {out}: " + "; ".join(notes) + " (the indices are not reliable)")
     else:
         table, path = discover(args.results, args.outcome, args.threshold)
-    print(table.to_string(index=False))
+        print(table.to_string(index=False))
     print(f"written: {path}")
     return 0
 

@@ -37,7 +37,26 @@ from sim.scenario.loader import unshared_copy
 from sim.scenario.schema import PolicySpec, Scenario
 from sim.scenario.yamlio import Located, clip, dotted
 
-__all__ = ["check_against_base", "check_outputs", "check_policies", "extremes", "policy_parameters"]
+__all__ = [
+    "CENSORED_OUTPUT",
+    "censored_output",
+    "check_against_base",
+    "check_outputs",
+    "check_policies",
+    "extremes",
+    "policy_parameters",
+]
+
+#: Outputs of the deal day censored at a day N: ``deal_by_<N>`` (P(deal by day N)) and
+#: ``rmst_deal_<N>`` (the restricted mean deal day up to N); N a positive number of days.
+CENSORED_OUTPUT = re.compile(r"^(deal_by|rmst_deal)_(\d+(?:\.\d+)?)$")
+
+
+def censored_output(name: str) -> tuple[str, float] | None:
+    """``("deal_by" | "rmst_deal", N)`` for a censored output's name, else None."""
+    m = CENSORED_OUTPUT.match(name)
+    return (m.group(1), float(m.group(2))) if m else None
+
 
 #: (where in the sweep file, as a key path; the value)
 Extreme = tuple[tuple[Any, ...], Any]
@@ -140,20 +159,33 @@ def _alone(path: str, value: Any, raw: dict[str, Any], source: str) -> str | Non
 
 def check_outputs(outputs: list[str], params: list[Any], sc: Scenario, sweep: Located) -> list[Problem]:
     """Outputs must be what :func:`sim.analysis.sensitivity.output_per_point` can read:
-    an outcome class, ``deal_day`` or a numeric column of the summary."""
+    an outcome class, ``deal_day``, ``deal_by_<N>``, ``rmst_deal_<N>`` (N up to the horizon)
+    or a numeric column of the summary."""
     known = labels(sc.actors)
     known += [c for c in summary_columns(sc) if c not in ("outcome", "run", "seed")]
     known += [f"sweep.{p.path}" for p in params]
     found = []
+    horizon = float(sc.meta.horizon_days)
     for j, out in enumerate(outputs):
-        if out not in known:
+        censored = censored_output(out)
+        if censored is not None:
+            if not 0 < censored[1] <= horizon:
+                found.append(
+                    Problem(
+                        sweep.where(("outputs", j)),
+                        f"outputs.{j}",
+                        f"output '{out}': day {censored[1]:g} must be above 0 and at most the horizon "
+                        f"({horizon:g} days)",
+                    )
+                )
+        elif out not in known:
             found.append(
                 Problem(
                     sweep.where(("outputs", j)),
                     f"outputs.{j}",
                     f"unknown output '{out}'{did_you_mean(out, known)}: an outcome class "
                     f"({', '.join(LABELS)}, capitulation_<actor>) or a summary column "
-                    "(deal_day, payoff_<actor>, ...)",
+                    "(deal_day, payoff_<actor>, ...), or deal_by_<N> / rmst_deal_<N> for a day N",
                 )
             )
     return found

@@ -65,9 +65,15 @@ def game_page(game: MetaGame, an: Analysis) -> Page:
                                 hovertemplate=f"equilibrium {k}: weight {pi * qj:.2f}<extra></extra>",
                             )
                         )
-        fig.update_xaxes(title=f"{game.col_actor} policy")
-        fig.update_yaxes(title=f"{game.row_actor} policy")
-        page.figure(fig, f"Payoff of {actor} (stars: equilibrium play)")
+        fig.update_xaxes(title=f"{game.col_actor} policy", type="category", automargin=True)
+        # full labels: automargin widens Page's fixed margins to the longest label as drawn, and
+        # plotly slants column labels that would run into each other
+        fig.update_yaxes(title=f"{game.row_actor} policy", type="category", automargin=True)
+        page.figure(
+            fig,
+            f"Payoff of {actor} (stars: equilibrium play)",
+            checks={"xaxis": {"kind": "category"}, "yaxis": {"kind": "category"}},
+        )
     rows = []
     for k, (p, q) in enumerate(an.equilibria):
         mix = ", ".join(f"{c} {v:.0%}" for c, v in an.outcome_mix[k].items() if v > 0)
@@ -102,8 +108,12 @@ def game_page(game: MetaGame, an: Analysis) -> Page:
             )
         )
     fig.update_xaxes(title="λ (per $bn)", type="log")
-    fig.update_yaxes(title="probability", range=[0, 1])
-    page.figure(fig, "Logit quantal response equilibrium path")
+    fig.update_yaxes(title="probability", range=[0, 1], tickformat=".0%")
+    page.figure(
+        fig,
+        "Logit quantal response equilibrium path",
+        checks={"xaxis": {"kind": "log"}, "yaxis": {"kind": "share", "min": 0, "max": 1}},
+    )
     return page
 
 
@@ -131,7 +141,7 @@ def tournament_page(t: Tournament, rank: pd.DataFrame) -> Page:
         )
     )
     fig.update_xaxes(title="mean payoff ($bn, discounted)")
-    fig.update_yaxes(title="policy", autorange="reversed")
-    page.figure(fig, "Ranking")
+    fig.update_yaxes(title="policy", autorange="reversed", type="category", automargin=True)
+    page.figure(fig, "Ranking", checks={"xaxis": {"kind": "number"}, "yaxis": {"kind": "category"}})
     page.table(rank, "Ranking")
     return page

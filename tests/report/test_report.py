@@ -126,9 +126,10 @@ def test_sweep_report_shows_parameters_indices_and_boxes(tmp_path):
     assert errors == [] and requests == [] and all(c > 0 for c in counts)
     joined = " | ".join(titles)
     for title in (
-        "Deals against calendar.1.add",
-        "P(deal) over two swept parameters",
-        "Sensitivity indices",
+        "Deals against calendar[threat tariff_100].add",
+        "P(deal) over calendar[threat tariff_100].add and chokepoints.magnets.initial_stock_days",
+        "Sensitivity of deal (sobol",
+        "Sensitivity of payoff_US (sobol",
         "Scenario discovery",
     ):
         assert title in joined
