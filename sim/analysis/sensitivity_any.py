@@ -84,6 +84,14 @@ def delta_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: i
     """
     from SALib.analyze import delta
 
+    # a resample whose outputs are all equal (few points, a share near 0 or 1) moves with
+    # nothing: its indices are 0, as for a constant output (SALib's density estimate fails on it)
+    def calc_delta(yr: np.ndarray, grid: np.ndarray, xr: np.ndarray, m: np.ndarray) -> float:
+        return float(delta.calc_delta(yr, grid, xr, m)) if np.ptp(yr) > 0 else 0.0
+
+    def sobol_first(yr: np.ndarray, xr: np.ndarray, m: np.ndarray) -> float:
+        return float(delta.sobol_first(yr, xr, m)) if np.ptp(yr) > 0 else 0.0
+
     n = y.size
     exp = 2.0 / (7.0 + np.tanh((1500.0 - n) / 500.0))  # SALib's equal-frequency partition of the sample
     m = np.linspace(0, n, int(np.round(min(int(np.ceil(n**exp)), 48))) + 1)
@@ -94,13 +102,13 @@ def delta_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: i
         for i in range(x.shape[1]):
             xi = x[:, i]
             boot = [np.random.randint(n, size=n) for _ in range(BOOTSTRAP)]
-            d_boot = np.array([delta.calc_delta(y[r], grid, xi[r], m) for r in boot])
-            s_boot = np.array([delta.sobol_first(y[r], xi[r], m) for r in boot])
+            d_boot = np.array([calc_delta(y[r], grid, xi[r], m) for r in boot])
+            s_boot = np.array([sobol_first(y[r], xi[r], m) for r in boot])
             rows.append(
                 (
-                    2 * delta.calc_delta(y, grid, xi, m) - d_boot.mean(),
+                    2 * calc_delta(y, grid, xi, m) - d_boot.mean(),
                     Z95 * d_boot.std(ddof=1),
-                    delta.sobol_first(y, xi, m),
+                    sobol_first(y, xi, m),
                     Z95 * s_boot.std(ddof=1),
                 )
             )

@@ -203,3 +203,15 @@ def test_a_sweep_file_with_a_day_past_the_horizon_is_refused_at_its_line(tmp_pat
     assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "outputs.1" in err and "'deal_by_400': day 400 must be above 0 and at most the horizon (365 days)" in err
+
+
+def test_delta_on_a_share_that_is_1_at_nearly_every_point_does_not_fail():
+    """Resamples of a share that is 1 almost everywhere are often constant (SALib's density
+    estimate fails on them); such a resample moves with nothing and counts as 0."""
+    rng = np.random.default_rng(3)
+    x = rng.random((16, 2))
+    y = np.ones(16)
+    y[[2, 9]] = 2 / 3  # two points of 16 below 1: many bootstrap resamples miss both
+    t = given_data("delta", ["a", "b"], x, y, seed=1)
+    assert np.isfinite(t[["delta", "delta_low", "delta_high", "S1"]].to_numpy()).all()
+    assert (t["delta_low"] <= t["delta"]).all() and (t["delta"] <= t["delta_high"]).all()

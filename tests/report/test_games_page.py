@@ -65,3 +65,10 @@ def test_heatmap_labels_are_whole_and_inside_the_figure(page_file):
             assert t["left"] >= -1 and t["right"] <= f["width"] + 1 and t["bottom"] <= f["height"] + 1, t
         xs = sorted(f["x"], key=lambda t: t["left"])
         assert all(a["right"] <= b["left"] + 1 for a, b in itertools.pairwise(xs))  # column labels do not overlap
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_game_page_passes_the_figure_checklist(page_file, width):
+    from .checklist import check_report_file
+
+    assert check_report_file(page_file, width=width) == []

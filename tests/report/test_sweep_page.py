@@ -139,3 +139,10 @@ def test_sweep_figures_render_without_dual_axes_and_with_binned_counts(sweep_pag
             assert all(high - low == pytest.approx(2 * half) for low, high in t["customdata"])
     assert "Borgonovo's delta" in text
     assert "Warning (deal): 30 design points for 2 parameters, fewer than 50 per parameter" in text
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_sweep_page_passes_the_figure_checklist(sweep_page, width):
+    from .checklist import check_report_file
+
+    assert check_report_file(sweep_page, width=width) == []
