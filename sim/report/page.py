@@ -22,7 +22,7 @@ LAYOUT = dict(
     template="plotly_white",
     colorway=PALETTE,
     height=380,
-    margin=dict(l=60, r=20, t=60, b=50),
+    margin=dict(l=60, r=40, t=60, b=50),  # r: room for half a date label at the right end
     font=dict(size=13),
     hoverlabel=dict(font_size=13),
     legend=dict(orientation="h", y=-0.2),
