@@ -11,8 +11,9 @@ per point and records a run that raises as a summary row with ``error`` set.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pyarrow as pa
@@ -31,6 +32,47 @@ from sim.scenario.yamlio import Located
 
 #: (run, point, replication, {dotted path: value})
 Task = tuple[int, int, int, dict[str, Any]]
+
+
+@dataclass(frozen=True, eq=False)
+class TaskRange(Sequence[Task]):
+    """The tasks of runs ``start`` to ``stop - 1`` of a design, without a list of them.
+
+    Run ``i`` is replication ``i % replications`` of point ``i // replications`` (the order
+    of :func:`sim.experiments.execute.grid_tasks`); ``points`` holds the values of the
+    points the range covers, by point index. A slice is a range of the points it covers.
+    A list of 100,000 task tuples takes ~14 MB of the driver's memory; a chunk of them
+    as a range a few hundred bytes, pickled or not.
+    """
+
+    start: int
+    stop: int
+    replications: int
+    points: dict[int, dict[str, Any]]
+
+    def __len__(self) -> int:
+        return max(0, self.stop - self.start)
+
+    @overload
+    def __getitem__(self, i: int) -> Task: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Task]: ...
+    def __getitem__(self, i: int | slice) -> Task | Sequence[Task]:
+        n = len(self)
+        if isinstance(i, slice):
+            a, b, step = i.indices(n)
+            if step != 1:
+                return [self[j] for j in range(a, b, step)]
+            a, b = self.start + a, self.start + max(a, b)
+            covered = range(a // self.replications, (b - 1) // self.replications + 1) if b > a else range(0)
+            return TaskRange(a, b, self.replications, {p: self.points[p] for p in covered})
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"task {i} of a range of {n}")
+        run = self.start + i
+        point = run // self.replications
+        return (run, point, run % self.replications, self.points[point])
 
 
 class RunFailed(RuntimeError):
@@ -153,7 +195,7 @@ def _scenario(job: ChunkJob, values: dict[str, Any]) -> Scenario:
     return build(data, Located(data, job.source, {}), {})
 
 
-def run_chunk(job: ChunkJob, tasks: list[Task]) -> dict[str, pa.Table]:
+def run_chunk(job: ChunkJob, tasks: Sequence[Task]) -> dict[str, pa.Table]:
     """Run ``tasks``; return the chunk's tables (only those the job records)."""
     scenarios: dict[int, Scenario] = {}
     results: list[RunResult] = []

@@ -13,7 +13,7 @@ early keeps its folder, marked ``interrupted`` or ``failed``, with the chunks do
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.chunk import ChunkJob, Task, run_chunk
+from sim.experiments.chunk import ChunkJob, Task, TaskRange, run_chunk
 from sim.experiments.executors.base import SCHEDULER_EXECUTOR, Executor, make_executor
 from sim.experiments.progress import Progress, default_workers
 from sim.results.folder import ResultsFolder
@@ -50,7 +50,7 @@ class ChunkStalled(JobStopped):
     """The watchdog: no chunk finished for ``stall_seconds`` (not a Ctrl-C: exit 1, status ``interrupted``)."""
 
     def __init__(
-        self, chunks: list[int], all_chunks: list[list[Task]], seconds: float | None, resumable: bool = True
+        self, chunks: list[int], all_chunks: list[Sequence[Task]], seconds: float | None, resumable: bool = True
     ) -> None:
         runs = [t[0] for k in chunks for t in all_chunks[k]]
         then = "rerun to resume" if resumable else "a Monte Carlo starts afresh when rerun"
@@ -82,7 +82,7 @@ class Plan:
 
     label: str
     job: ChunkJob
-    chunks: list[list[Task]]
+    chunks: list[Sequence[Task]]
     resumable: bool
     keep_parts: bool
 
@@ -119,12 +119,13 @@ class Outcome:
     resumed_runs: int
 
 
-def grid_tasks(points: list[dict[str, Any]], replications: int) -> list[Task]:
-    """Tasks of a design: run ``point * replications + r`` is replication ``r`` of a point."""
-    return [(i * replications + r, i, r, values) for i, values in enumerate(points) for r in range(replications)]
+def grid_tasks(points: list[dict[str, Any]], replications: int) -> TaskRange:
+    """Tasks of a design: run ``point * replications + r`` is replication ``r`` of a point
+    (a :class:`TaskRange`: the tasks are made when read, a chunk of them is a range)."""
+    return TaskRange(0, len(points) * replications, replications, dict(enumerate(points)))
 
 
-def cut(tasks: list[Task], size: int) -> list[list[Task]]:
+def cut(tasks: Sequence[Task], size: int) -> list[Sequence[Task]]:
     """Consecutive chunks of ``size`` tasks."""
     return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
@@ -189,11 +190,12 @@ def _execute(plan: Plan, folder: ResultsFolder, how: Execution, ex: Executor | N
     folder.start(resumed, len(done), failed)
     todo = [k for k in range(n) if k not in done]
     workers = how.workers or default_workers()
-    progress = Progress(plan.runs, plan.label, how.quiet, resumed=resumed)  # rates: runs executed here only
+    progress: Progress | None = None
     finished = False
     try:
-        if ex is None:
+        if ex is None:  # before the progress bar's thread: workers may be forked from this process
             ex = make_executor(how.executor, min(workers, max(1, len(todo))), how.scheduler)
+        progress = Progress(plan.runs, plan.label, how.quiet, resumed=resumed)  # rates: runs executed here only
         in_flight: dict[Any, int] = {}
         while todo or in_flight:
             # two chunks per worker: each has its next chunk queued while the driver writes parts
@@ -222,7 +224,8 @@ def _execute(plan: Plan, folder: ResultsFolder, how: Execution, ex: Executor | N
         _stopped(plan, folder, exc)
         raise
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
         if ex is not None:
             ex.shutdown(wait=finished)
     return Outcome(folder.path, plan.runs, failed, resumed)

@@ -65,15 +65,21 @@ def consolidate(folder: Path, n_chunks: int, names: Iterable[str]) -> None:
         try:
             with pq.ParquetWriter(tmp, schema, compression="zstd", memory_pool=pool()) as writer:
                 group: list[pa.Table] = []
+                size = 0  # bytes of the group (a running sum: summing again at each part grew as parts squared)
                 for f in files:
                     t = ds.dataset(f, format="parquet").to_table(use_threads=False, memory_pool=pool())
+                    have = set(t.column_names)
                     for field in schema:
-                        if field.name not in t.column_names:
+                        if field.name not in have:
                             t = t.append_column(field, pa.nulls(len(t), field.type))
-                    group.append(t.select(schema.names).cast(schema))
-                    if sum(g.nbytes for g in group) >= ROW_GROUP_BYTES:
+                    t = t.select(schema.names)
+                    if not t.schema.equals(schema):
+                        t = t.cast(schema)
+                    group.append(t)
+                    size += t.nbytes
+                    if size >= ROW_GROUP_BYTES:
                         writer.write_table(pa.concat_tables(group), row_group_size=1 << 30)
-                        group = []
+                        group, size = [], 0
                 if group:
                     writer.write_table(pa.concat_tables(group), row_group_size=1 << 30)
             os.replace(tmp, folder / f"{name}.parquet")
