@@ -90,6 +90,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         record_series=not args.no_series,
         quiet=args.quiet,
     )
+    from sim.results.table import release_memory
+
+    release_memory()  # what the run and its consolidation freed goes back to the system before the statistics
     if not args.quiet:
         name = res.manifest["scenario_name"]
         print_stats(
@@ -97,6 +100,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"{name}: {args.runs} runs, seed {args.seed}, {res.manifest['workers']} workers",
         )
     print(f"results: {res.path}")
+    release_memory()  # and what the statistics' scans freed, before the report's
     _write_report(args, res.path)
     return 0
 
@@ -133,6 +137,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     resumed = f" ({res.resumed_runs} resumed from disk)" if res.resumed_runs else ""
     print(f"{res.runs} runs{resumed}, {res.failed} failed")
     print(f"results: {res.path}")
+    from sim.results.table import release_memory
+
+    release_memory()  # what the sweep's consolidation freed goes back to the system before the report
     _write_report(args, res.path)
     return 0
 
