@@ -71,7 +71,7 @@ def make_results(work: Path, quick: bool) -> list[Shot]:
         tradesim("analyze", "sensitivity", str(sweep))
         tradesim("report", str(sweep))
         shots.append(Shot("sweep", sweep / "report.html", "A sweep (the shipped Latin hypercube) with sensitivity"))
-        policies = ["--policies", "US=resolve,bayesian", "--policies", "CN=resolve,bayesian"]
+        policies = ["--policies", "US=resolve,tit_for_tat", "--policies", "CN=resolve,tit_for_tat"]
         tradesim("game", base, *policies, "--runs", "100", "--out", str(work / "g"), "--quiet")
         shots.append(Shot("game", newest(work / "g", "report.html"), "A meta-game"))
     return shots

@@ -46,24 +46,21 @@ def game_page(game: MetaGame, an: Analysis) -> Page:
                 f"{esc(actor)} payoff %{{z:.2f}} $bn<extra></extra>",
             )
         )
+        # equilibrium play as a star in the top-left corner of its cell (in the axes' domain
+        # coordinates: category j spans [j/n, (j+1)/n]), clear of the cell's payoff text
         for k, (p, q) in enumerate(an.equilibria):
             for i, pi in enumerate(p):
                 for j, qj in enumerate(q):
                     if pi * qj > 1e-9:
-                        fig.add_trace(
-                            go.Scatter(
-                                x=[cl[j]],
-                                y=[rl[i]],
-                                mode="markers",
-                                showlegend=False,
-                                marker=dict(
-                                    symbol="star",
-                                    size=10 + 14 * pi * qj,
-                                    color=PALETTE[3],
-                                    line=dict(color="white", width=1),
-                                ),
-                                hovertemplate=f"equilibrium {k}: weight {pi * qj:.2f}<extra></extra>",
-                            )
+                        fig.add_annotation(
+                            x=(j + 0.08) / len(cl),
+                            y=(i + 0.85) / len(rl),
+                            xref="x domain",
+                            yref="y domain",
+                            text="★",
+                            showarrow=False,
+                            font=dict(size=14 + 14 * pi * qj, color=PALETTE[3]),
+                            hovertext=f"equilibrium {k}: weight {pi * qj:.2f}",
                         )
         fig.update_xaxes(title=f"{game.col_actor} policy", type="category", automargin=True)
         # full labels: automargin widens Page's fixed margins to the longest label as drawn, and
@@ -71,7 +68,7 @@ def game_page(game: MetaGame, an: Analysis) -> Page:
         fig.update_yaxes(title=f"{game.row_actor} policy", type="category", automargin=True)
         page.figure(
             fig,
-            f"Payoff of {actor} (stars: equilibrium play)",
+            f"Payoff of {actor} (★: equilibrium play)",
             checks={"xaxis": {"kind": "category"}, "yaxis": {"kind": "category"}},
         )
     rows = []

@@ -82,12 +82,12 @@ def test_game_report_renders(pd_game):
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=30_000)
         n = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => d.data.length)")
         stars = page.evaluate(
-            "Array.from(document.querySelectorAll('.js-plotly-plot'))[0].data"
-            ".filter(t => t.marker && t.marker.symbol === 'star').length"
+            "(Array.from(document.querySelectorAll('.js-plotly-plot'))[0].layout.annotations || [])"
+            ".filter(a => a.text === '★').length"
         )
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "game_report.png"), full_page=True)
-    assert errors == [] and len(n) == 3 and stars == 1  # one pure equilibrium marked
+    assert errors == [] and len(n) == 3 and stars == 1  # one pure equilibrium marked (an annotation)
 
 
 @pytest.mark.slow
