@@ -42,17 +42,29 @@ def columns_of(table: Columns, columns: Sequence[str]) -> pd.DataFrame:
     return table[[c for c in columns if c in table.columns]]
 
 
-def histogram(values: pd.Series, bins: int = 40) -> pd.DataFrame:
-    """Bin centres, widths and counts of the finite values."""
+def histogram(values: pd.Series, bins: int = 40, span: tuple[float, float] | None = None) -> pd.DataFrame:
+    """Bin centres, widths and counts of the finite values, over ``span`` (default: their range).
+
+    Histograms drawn over each other need one ``span`` (:func:`common_span`): with bins of other
+    widths, the heights of their bars (shares of runs per bin) cannot be compared.
+    """
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     x = x[np.isfinite(x)]
     if len(x) == 0:
         return pd.DataFrame({"centre": [], "width": [], "count": []})
-    lo, hi = float(x.min()), float(x.max())
+    lo, hi = span if span is not None else (float(x.min()), float(x.max()))
     if hi - lo <= 1e-9 * max(1.0, abs(hi)):  # (nearly) one value: one bin around it
         lo, hi = lo - 0.5, hi + 0.5
     counts, edges = np.histogram(x, bins=bins, range=(lo, hi))
     return pd.DataFrame({"centre": (edges[:-1] + edges[1:]) / 2, "width": np.diff(edges), "count": counts})
+
+
+def common_span(*values: pd.Series) -> tuple[float, float] | None:
+    """The range of the finite values of every series (None if there are none): one ``span`` for
+    :func:`histogram` of each, so their bins are the same."""
+    parts = [pd.to_numeric(v, errors="coerce").to_numpy(dtype=float) for v in values]
+    x = np.concatenate([p[np.isfinite(p)] for p in parts]) if parts else np.empty(0)
+    return (float(x.min()), float(x.max())) if len(x) else None
 
 
 def ecdf(values: pd.Series, points: int = 200) -> pd.DataFrame:

@@ -247,6 +247,10 @@ def sensitivity(
     for out in outputs or sweep.outputs:
         y = output_per_point(summary, out, horizon).reindex(design["point"]).to_numpy()
         missing = int(np.isnan(y).sum())
+        if missing == len(y):
+            raise UsageError(
+                f"output '{out}' has no value at any design point (empty in every run, or every run failed)"
+            )
         if method in BUILT_FOR and missing:
             raise UsageError(
                 f"output '{out}' is missing at {missing} design points "

@@ -266,12 +266,14 @@ def _distributions(page: Page, A: tuple, B: tuple, outcomes: list[str], actors: 
 
     for act in actors:
         fig = go.Figure()
+        span = agg.common_span(A[1][f"payoff_{act}"], B[1][f"payoff_{act}"])  # the same bins for A and B
         for i, (lab, s) in enumerate((A, B)):
-            h = agg.histogram(s[f"payoff_{act}"], bins=40)
+            h = agg.histogram(s[f"payoff_{act}"], bins=40, span=span)
             fig.add_trace(
                 go.Bar(
                     x=h["centre"],
                     y=h["count"] / max(len(s), 1),
+                    width=h["width"],
                     name=lab,
                     opacity=0.6,
                     marker_color=PALETTE[i],

@@ -215,3 +215,15 @@ def test_delta_on_a_share_that_is_1_at_nearly_every_point_does_not_fail():
     t = given_data("delta", ["a", "b"], x, y, seed=1)
     assert np.isfinite(t[["delta", "delta_low", "delta_high", "S1"]].to_numpy()).all()
     assert (t["delta_low"] <= t["delta"]).all() and (t["delta"] <= t["delta_high"]).all()
+
+
+def test_cli_an_output_without_any_value_is_one_line_and_exit_2(tmp_path, capsys):
+    folder = lhs_folder(tmp_path / "l")
+    summary = pd.read_parquet(folder / "summary.parquet")
+    summary["capitulation_day"] = np.nan  # no run capitulated
+    summary.to_parquet(folder / "summary.parquet")
+    for method in ("delta", "pawn"):
+        args = ["analyze", "sensitivity", str(folder), "--output", "capitulation_day", "--method", method]
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "output 'capitulation_day' has no value at any design point" in err and "Traceback" not in err

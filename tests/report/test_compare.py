@@ -261,3 +261,16 @@ def test_compare_page_loads_in_chromium_with_its_figures(paired_page):
 def test_an_unpaired_comparison_passes_the_figure_checklist(sets, tmp_path):
     page = compare(sets["A"], sets["other_seed"], tmp_path / "cmp", n_boot=100)
     assert check_report_file(page) == []
+
+
+def test_the_payoff_histograms_of_a_and_b_share_their_bins(sets, tmp_path, monkeypatch):
+    from sim.report.page import Page
+
+    figures = []
+    monkeypatch.setattr(Page, "figure", lambda self, fig, title, checks=None: figures.append((title, fig)))
+    compare(sets["A"], sets["other_seed"], tmp_path / "cmp", n_boot=10)
+    payoff_figures = [f for t, f in figures if t.startswith("Payoff of ")]
+    assert len(payoff_figures) == 2
+    for fig in payoff_figures:
+        a, b = fig.data
+        assert np.allclose(a.x, b.x) and np.allclose(a.width, b.width)

@@ -191,3 +191,32 @@ def test_histogram_of_nearly_constant_values():
 
     h = histogram(pd.Series([-1.0, -1.0 + 1e-15, -1.0]))
     assert h["count"].sum() == 3
+
+
+def test_histograms_over_a_common_span_share_their_bins():
+    from sim.analysis.aggregate import common_span, histogram
+
+    a, b = pd.Series([-1300.0, -100.0, -50.0, np.nan]), pd.Series([-540.0, -90.0, 0.0])
+    span = common_span(a, b)
+    assert span == (-1300.0, 0.0)
+    ha, hb = histogram(a, bins=40, span=span), histogram(b, bins=40, span=span)
+    assert np.allclose(ha["centre"], hb["centre"]) and np.allclose(ha["width"], hb["width"])
+    assert ha["count"].sum() == 3 and hb["count"].sum() == 3
+    assert common_span(pd.Series([np.nan])) is None
+
+
+def test_the_payoff_histograms_of_the_actors_share_their_bins():
+    from types import SimpleNamespace
+
+    from sim.report.page import Page
+    from sim.report.sections.payoffs import payoffs
+
+    rng = np.random.default_rng(0)
+    summary = pd.DataFrame({"payoff_US": rng.normal(-100, 200, 300), "payoff_CN": rng.normal(-30, 20, 300)})
+    page = Page("t")
+    figures = []
+    page.figure = lambda fig, title, checks=None: figures.append((title, fig))
+    payoffs(page, SimpleNamespace(summary=summary))
+    (fig,) = [f for t, f in figures if t == "Payoff per actor"]
+    us, cn = fig.data
+    assert np.allclose(us.x, cn.x) and np.allclose(us.width, cn.width)

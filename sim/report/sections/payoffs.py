@@ -78,8 +78,10 @@ def payoffs(page: Page, report: Report) -> None:
     n = max(len(summary), 1)
     actors = [c[len("payoff_") :] for c in summary.columns if c.startswith("payoff_")]
     fig = go.Figure()
+    values = {a: summary[f"payoff_{a}"] for a in actors}
+    span = agg.common_span(*values.values())  # one set of bins: bar heights comparable across actors
     for i, a in enumerate(actors):
-        h = agg.histogram(summary[f"payoff_{a}"], bins=40)
+        h = agg.histogram(values[a], bins=40, span=span)
         fig.add_trace(
             go.Bar(
                 x=h["centre"],

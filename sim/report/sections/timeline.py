@@ -103,7 +103,12 @@ def lane_traces(
     of their marker, or to its left from the date ``flip`` on (so none runs off the figure)."""
     first = True
     for lane, g in df.groupby("lane", sort=False):
-        g = g.groupby("date", sort=True).agg(label=("label", "first"), n=("label", "size"), text=("text", "<br>".join))
+        texts = g["text"].map(esc)  # each text escaped, then joined by line breaks that stay markup
+        g = (
+            g.assign(text=texts)
+            .groupby("date", sort=True)
+            .agg(label=("label", "first"), n=("label", "size"), text=("text", "<br>".join))
+        )
         labels = [lab + (f" +{n - 1}" if n > 1 else "") for lab, n in zip(g["label"], g["n"])]
         fig.add_trace(
             go.Scatter(
@@ -120,7 +125,7 @@ def lane_traces(
                 legendgroup=source,
                 showlegend=first,
                 marker=dict(size=11, color=colour, symbol=symbol, line=dict(width=1.5, color=colour)),
-                customdata=[esc(t) for t in g["text"]],
+                customdata=list(g["text"]),
                 hovertemplate="%{x}: %{customdata}<extra>" + esc(source) + "</extra>",
                 cliponaxis=False,
             )
