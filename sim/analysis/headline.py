@@ -139,15 +139,36 @@ class Headline:
     payoffs: list[Estimate] = field(default_factory=list)
 
 
+def wilson_half_width(p: float, n: float, z: float = Z95) -> float:
+    """Half the width of Wilson's interval at the share ``p`` of ``n`` runs (unclipped)."""
+    return z / (1.0 + z * z / n) * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n))
+
+
+def wilson_runs_needed(p: float, target: float, z: float = Z95) -> int:
+    """The fewest runs whose Wilson interval at the share ``p`` is at most ``±target`` wide.
+
+    The half-width falls with the runs; near ``p(1 − p)·z²/target²`` runs for a share inside
+    (0, 1), and like ``z²/(2n)`` where no run differs (``p`` 0 or 1), where the binomial SE is 0
+    and its ``1/√n`` scaling would overstate what is needed.
+    """
+    lo, hi = 1, 1
+    while wilson_half_width(p, hi, z) > target:
+        lo, hi = hi + 1, hi * 2
+    while lo < hi:  # the half-width decreases in n: bisect for the first n at or below the target
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if wilson_half_width(p, mid, z) > target else (lo, mid)
+    return lo
+
+
 def proportion(name: str, hits: np.ndarray) -> Estimate:
-    """The share of true ``hits`` with Wilson's interval; the runs needed for ±:data:`P_HALF_WIDTH`
-    from the binomial SE (from the Wilson half-width where no run differs, as the SE is then 0)."""
+    """The share of true ``hits`` with Wilson's interval; the runs needed for a Wilson interval of
+    ±:data:`P_HALF_WIDTH` at the same share (0 when this one is already that narrow)."""
     n, k = len(hits), int(np.count_nonzero(hits))
     lo, hi = wilson(k, n)
     se = binomial_se(k, n)
-    basis = se if se > 0 else (hi - lo) / (2 * Z95)
-    target = P_HALF_WIDTH / Z95
-    needed = runs_needed(n, basis, target) if Z95 * basis > P_HALF_WIDTH else 0
+    needed = 0
+    if n and wilson_half_width(k / n, n) > P_HALF_WIDTH:
+        needed = wilson_runs_needed(k / n, P_HALF_WIDTH)
     return Estimate(name, k / n if n else math.nan, lo, hi, se, P_HALF_WIDTH, needed)
 
 

@@ -161,7 +161,8 @@ def small_sample(method: str, points: int, parameters: int, base: int | None = N
         return f"{base} Morris trajectories, fewer than {MIN_MORRIS_TRAJECTORIES}"
     if method in ("delta", "pawn", "rbd_fast") and points < MIN_POINTS_PER_PARAMETER * parameters:
         return (
-            f"{points} design points for {parameters} parameters, fewer than {MIN_POINTS_PER_PARAMETER} per parameter"
+            f"{points} design points for {parameters} parameter{'s' if parameters != 1 else ''}, "
+            f"fewer than {MIN_POINTS_PER_PARAMETER} per parameter"
         )
     return ""
 
@@ -242,7 +243,6 @@ def sensitivity(
         raise UsageError(f"{p}: the sweep has no parameters ({kind}): there is nothing to be sensitive to")
     horizon = horizon_of(manifest, summary)
     base = sweep.points if method in BUILT_FOR else None
-    note = small_sample(method, len(design), len(paths), base)
     frames = []
     for out in outputs or sweep.outputs:
         y = output_per_point(summary, out, horizon).reindex(design["point"]).to_numpy()
@@ -263,6 +263,7 @@ def sensitivity(
         else:
             df = given_data(method, paths, numeric_design(design, paths), y, sweep.seed + 1)
         df = with_intervals(df, method)
+        note = small_sample(method, len(y) - missing, len(paths), base)  # the points the estimate uses
         missing_note = f"{missing} design points without a value left out" if missing else ""
         out_note = "; ".join(n for n in (note, missing_note, atom_note(method, y)) if n)
         df["warning"] = warnings_of(df, method, out_note)

@@ -100,6 +100,16 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
     scenario = scenario_of(ma)
     start = dt.date.fromisoformat(scenario["meta"]["start"])
     horizon = float(scenario["meta"]["horizon_days"])
+    calendar_note = ""
+    meta_b = scenario_of(mb)["meta"]
+    if float(meta_b["horizon_days"]) != horizon or meta_b["start"] != scenario["meta"]["start"]:
+        calendar_note = (
+            f"A and B have different calendars: A starts on {scenario['meta']['start']} with a horizon of "
+            f"{horizon:g} days, B on {meta_b['start']} with {float(meta_b['horizon_days']):g}. The deal day "
+            f"is compared up to the shorter horizon ({min(horizon, float(meta_b['horizon_days'])):g} days); "
+            "P(deal) and the outcome shares are each side's own, over its own horizon."
+        )
+        horizon = min(horizon, float(meta_b["horizon_days"]))
     seen = [*sa["outcome"].dropna().unique(), *sb["outcome"].dropna().unique()]
     outcomes = label_order([*labels(scenario.get("actors", {})), *seen])  # every label, zeros included
 
@@ -118,6 +128,8 @@ def compare(a: str | Path, b: str | Path, out: str | Path | None = None, n_boot:
         page.text("".join(f"{lab}: {n} failed runs left out. " for lab, n in failed).strip())
     method = pr.interval_method(max(len(x), len(y)))
     page.text(_pairing_note(pairing, _how(method, n_boot)))
+    if calendar_note:
+        page.text(calendar_note)
     if same:
         page.text(f"A and B are the same results folder ({fa}): every difference is 0. Check the two paths.")
     page.heading("Differences", "B − A of means over runs; a share is the mean of a yes/no per run.")

@@ -227,3 +227,11 @@ def test_cli_an_output_without_any_value_is_one_line_and_exit_2(tmp_path, capsys
         assert main(args) == 2
         err = capsys.readouterr().err
         assert "output 'capitulation_day' has no value at any design point" in err and "Traceback" not in err
+
+
+def test_the_small_sample_note_counts_the_points_used_and_says_parameter_once():
+    from sim.analysis.sensitivity import small_sample
+
+    assert small_sample("delta", 16, 1) == "16 design points for 1 parameter, fewer than 50 per parameter"
+    assert small_sample("pawn", 30, 2).startswith("30 design points for 2 parameters")
+    assert small_sample("delta", 100, 2) == ""  # 50 per parameter: enough

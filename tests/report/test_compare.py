@@ -274,3 +274,17 @@ def test_the_payoff_histograms_of_a_and_b_share_their_bins(sets, tmp_path, monke
     for fig in payoff_figures:
         a, b = fig.data
         assert np.allclose(a.x, b.x) and np.allclose(a.width, b.width)
+
+
+def test_different_horizons_compare_the_deal_day_up_to_the_shorter_one(tmp_path):
+    a = folder_with(tmp_path / "a", seed=1, failed=[])
+    b = folder_with(tmp_path / "b", seed=1, failed=[])
+    manifest = json.loads((b / "manifest.json").read_text())
+    manifest["scenario"]["meta"]["horizon_days"] = 50.0
+    (b / "manifest.json").write_text(json.dumps(manifest))
+    rec = record(compare(a, b, tmp_path / "cmp", n_boot=50))
+    r = row(rec, "restricted mean deal day (no deal = horizon)")
+    # deal days 10, 20, ..., 80 on both sides, each counted up to 50: (10+20+30+40+4·50)/8
+    assert r["a"] == r["b"] == pytest.approx(37.5)
+    text = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "different calendars" in text and "shorter horizon (50 days)" in text

@@ -22,6 +22,7 @@ from sim.analysis.headline import (
     median_day,
     runs_needed,
     wilson,
+    wilson_half_width,
 )
 from sim.report.page import Page
 from sim.report.sections import Report
@@ -102,7 +103,9 @@ def test_headline_figures_from_a_hand_made_summary():
     deal = h.estimates["deal"]
     assert deal.value == 0.7 and (deal.low, deal.high) == wilson(7, 10)
     assert deal.se == pytest.approx(math.sqrt(0.7 * 0.3 / n))
-    assert deal.needed == math.ceil(n * (deal.se / (P_HALF_WIDTH / Z95)) ** 2)
+    # the fewest runs whose Wilson interval at 0.7 is ±0.01: close to the binomial SE's n·(SE/target)²
+    assert wilson_half_width(0.7, deal.needed) <= P_HALF_WIDTH < wilson_half_width(0.7, deal.needed - 1)
+    assert deal.needed == pytest.approx(n * (deal.se / (P_HALF_WIDTH / Z95)) ** 2, rel=0.01)
     (t1,) = h.threats
     assert t1.name == "t1" and t1.value == 0.3  # the run where it was never issued counts as not carried out
     pay = {p.name: p for p in h.payoffs}
@@ -122,7 +125,8 @@ def test_no_variation_still_asks_for_runs_when_the_interval_is_wide():
     h = headline(summary_of([1.0] * 30, [-1.0] * 30, [2.0] * 30, [False] * 30), 100.0)
     deal = h.estimates["deal"]
     assert deal.value == 1.0 and deal.se == 0.0 and deal.low < 0.9
-    assert deal.needed > 30  # from the Wilson half-width: 30 runs cannot pin P(deal) to ±0.01
+    # no run differs: Wilson's half-width is z²/(2(n + z²)), so ±0.01 needs n ≥ z²/0.02 − z² (≈ 188.2)
+    assert deal.needed == math.ceil(Z95**2 / (2 * P_HALF_WIDTH) - Z95**2)
     assert {p.needed for p in h.payoffs} == {0}  # no spread: the mean is exact
 
 
