@@ -253,7 +253,10 @@ def sweep_efficiency(quick: bool, workers: int) -> dict:
         path = sweep_file(Path(tmp), quick)
         one = timed_sweep(path, Path(tmp) / "one", "processes", 1)
         many = timed_sweep(path, Path(tmp) / "many", "processes", workers)
-    start_cpu = worker_import_cpu()
+    from sim.experiments.executors.processes import start_method
+
+    # a forked worker inherits the driver's imports; a spawned one imports the runner itself
+    start_cpu = worker_import_cpu() if start_method() == "spawn" else 0.0
     return {
         "sweep": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name,
         "runs": one["runs"],

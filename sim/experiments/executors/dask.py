@@ -48,6 +48,11 @@ def probe(address: str, timeout: float) -> None:
         raise errors[0]
 
 
+def import_runner() -> None:
+    """Import the module that runs a chunk of runs (and what it imports), in a worker."""
+    import sim.experiments.chunk  # noqa: F401
+
+
 @register
 class DaskExecutor(Executor):
     name = "dask"
@@ -73,6 +78,9 @@ class DaskExecutor(Executor):
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             self.client = Client(self.cluster)
+            # the workers import what a chunk needs now, as part of starting the cluster, rather than
+            # inside the first chunk each runs (about a CPU-second each: numpy, scipy, pyarrow, the engine)
+            self.client.run(import_runner)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False)
