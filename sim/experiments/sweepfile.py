@@ -27,8 +27,6 @@ import hashlib
 import json
 import math
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,6 +38,7 @@ from sim.errors import Problem, ScenarioError, did_you_mean, known
 from sim.experiments.defaults import MAX_RUNS, MAX_SEED
 from sim.experiments.designs.base import REGISTRY as DESIGNS
 from sim.experiments.designs.base import design_matrix
+from sim.experiments.estimate import estimate, startup_seconds
 from sim.results.provenance import tradesim_version
 from sim.scenario.distributions import Dist
 from sim.scenario.loader import convert_errors
@@ -248,10 +247,6 @@ def sweep_hash(spec: SweepSpec, scenario_text: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
-#: Efficiency of local worker processes: CPU seconds per run on one process over CPU seconds
-#: per run on all cores (workers and driver, the workers' start-up apart), measured by
-#: ``make bench`` on the shipped sweep: 86% on 2 cores (benchmarks/results.json, ``sweep``).
-PARALLEL_EFFICIENCY = 0.86
 #: The dry run's pilot, in its own process: at most this many real runs of design points, or about this long.
 PILOT_RUNS, PILOT_SECONDS = 20, 2.0
 
@@ -325,32 +320,6 @@ def _pilot(
     return builds, runs
 
 
-def startup_seconds() -> float:
-    """Wall seconds for a fresh Python to start and import what a worker process imports."""
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sim.experiments.chunk"], check=True, capture_output=True)
-    return time.perf_counter() - t0
-
-
-def estimate(
-    work: float, setup: float, start: float, workers: int, cores: int, load: float, pilot_share: float
-) -> tuple[float, str]:
-    """Wall seconds of a sweep, and how they add up: ``work`` CPU-seconds of builds and runs,
-    plus the start-up of the command (``start``) and the reading of the sweep (``setup``).
-    One worker runs the chunks in the command's process, at the share of a core the pilot
-    got (``pilot_share``: its CPU over its wall time). Several share the work at
-    :data:`PARALLEL_EFFICIENCY`, each with its share of the cores among the others' runnable
-    processes (``load``), after starting (``start`` again: they start together)."""
-    if workers == 1:
-        share = min(1.0, pilot_share)
-        return start + setup + work / share, f"/ {share:.0%} of a core (the pilot's share)"
-    share = min(1.0, cores / (workers + load))
-    return 2 * start + setup + work / (workers * PARALLEL_EFFICIENCY * share), (
-        f"/ ({workers} workers x {PARALLEL_EFFICIENCY:.0%} efficiency, measured by `make bench` on the shipped sweep, "
-        f"x {share:.0%} of a core each) + {start:.1f} s starting the workers"
-    )
-
-
 def dry_run(
     sweep_file: str, workers: int | None = None, pilot_runs: int = PILOT_RUNS, pilot_seconds: float = PILOT_SECONDS
 ) -> str:
@@ -379,7 +348,12 @@ def dry_run(
     w = min(cap_workers(workers) or cores, chunks)  # as the sweep: no more workers than chunks
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     start = startup_seconds()
-    est, how = estimate(work, setup, start, w, cores, load, (sum(builds) + sum(pilot)) / pilot_wall)
+    from sim.experiments.executors.processes import start_method
+
+    forked = (
+        start_method() == "fork"
+    )  # as the sweep's pool will start its workers (checked before it starts any thread)
+    est, how = estimate(work, setup, start, w, cores, load, (sum(builds) + sum(pilot)) / pilot_wall, forked)
     return "\n".join(
         [
             f"sweep {spec.name}: design {spec.design}, {len(points)} points x {spec.replications} replications "

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
+from sim.experiments.estimate import PARALLEL_EFFICIENCY, estimate
 from sim.experiments.execute import cut, grid_tasks
-from sim.experiments.sweepfile import PARALLEL_EFFICIENCY, estimate, pilot_order, scenario_builds
+from sim.experiments.sweepfile import pilot_order, scenario_builds
 
 from ..conftest import ROOT
 from .test_sweep import sweep_file
@@ -45,6 +46,9 @@ def test_estimate_divides_the_work_among_workers_and_their_share_of_the_cores():
     # one worker runs in the command's own process (no pool, no efficiency lost), at the pilot's share of a core
     one, how = estimate(work=18.0, setup=0.5, start=1.0, workers=1, cores=2, load=5.0, pilot_share=0.75)
     assert one == pytest.approx(1.5 + 18.0 / 0.75) and "efficiency" not in how and "75% of a core" in how
+    # workers forked from the command's process: its start-up once, none of their own
+    forked, how = estimate(work=18.0, setup=0.5, start=1.0, workers=2, cores=2, load=0.0, pilot_share=1.0, forked=True)
+    assert forked == pytest.approx(1.5 + 18.0 / (2 * PARALLEL_EFFICIENCY)) and "forked" in how
 
 
 @pytest.mark.slow
