@@ -36,7 +36,13 @@ UNITS = {"share": "percentage points", "days": "days", "$bn": "$bn"}
 
 
 def _label(folder: Path, manifest: dict) -> str:
-    return f"{manifest.get('sweep_name') or manifest.get('scenario_name')} ({folder.name})"
+    """The name of a result set on the page: scenario (or sweep), run id, and the overrides it was run with.
+
+    >>> _label(Path("r/20250101T000000-seed1-abc"), {"scenario_name": "b", "overrides": ["x.y=2"]})
+    'b (20250101T000000-seed1-abc; --set x.y=2)'
+    """
+    sets = "".join(f"; --set {o}" for o in manifest.get("overrides") or [])
+    return f"{manifest.get('sweep_name') or manifest.get('scenario_name')} ({folder.name}{sets})"
 
 
 def folder_name(folder: Path, manifest: dict) -> str:

@@ -288,3 +288,8 @@ def test_different_horizons_compare_the_deal_day_up_to_the_shorter_one(tmp_path)
     assert r["a"] == r["b"] == pytest.approx(37.5)
     text = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
     assert "different calendars" in text and "shorter horizon (50 days)" in text
+
+
+def test_the_page_names_the_overrides_that_set_b_apart(paired_page):
+    text = paired_page.read_text(encoding="utf-8")
+    assert f"--set {STOCKS}" in text  # B's label: what it was run with, not only its run id

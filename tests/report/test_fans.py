@@ -77,3 +77,11 @@ def test_baseline_groups_name_port_fees_soy_and_delays():
     assert roles["US.port_fees"] == roles["CN.port_fees"] == "tariff"
     assert roles["CN.soy_purchases"] == "quota"
     assert roles["CN.licence_delay_days"] == roles["US.chip_licence_delay_days"] == "delay"
+
+
+def test_a_quota_panel_is_a_share_axis():
+    from sim.report.sections.fans import bounds
+
+    scenario = {"actors": {"CN": {"instruments": {"soy_purchases": {"min": 0.0, "max": 1.0}}}}}
+    assert bounds(scenario, "CN.soy_purchases", "quota") == {"kind": "share", "min": 0, "max": 1}
+    assert bounds(scenario, "CN.soy_purchases", None) == {"kind": "number", "min": 0.0, "max": 1.0}

@@ -74,8 +74,8 @@ PAD = 0.04
 
 def bounds(scenario: dict, column: str, role: str | None) -> dict:
     """The contract of a fan panel's value axis: kind and physical bounds (an instrument's min and
-    max; control tiers are whole numbers; approval and the hostility index are shares; stocks ≥ 0)."""
-    if column == "hostility" or role == "approval":
+    max; control tiers are whole numbers; approval, quotas and the hostility index are shares; stocks ≥ 0)."""
+    if column == "hostility" or role in ("approval", "quota"):  # a quota is a share of the reference (checked)
         return {"kind": "share", "min": 0, "max": 1}
     if column.startswith("stock_"):
         return {"kind": "number", "min": 0}
