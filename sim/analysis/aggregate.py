@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.grid import GridRows, linear_quantiles
-from sim.analysis.tables import successful_runs
 from sim.results.table import StoredTable, release_memory
 
 if TYPE_CHECKING:
@@ -65,15 +64,6 @@ def common_span(*values: pd.Series) -> tuple[float, float] | None:
     parts = [pd.to_numeric(v, errors="coerce").to_numpy(dtype=float) for v in values]
     x = np.concatenate([p[np.isfinite(p)] for p in parts]) if parts else np.empty(0)
     return (float(x.min()), float(x.max())) if len(x) else None
-
-
-def ecdf(values: pd.Series, points: int = 200) -> pd.DataFrame:
-    """The empirical CDF at (at most) ``points`` quantiles."""
-    x = np.sort(pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float))
-    if len(x) == 0:
-        return pd.DataFrame({"x": [], "F": []})
-    q = np.linspace(0, 1, min(points, len(x)))
-    return pd.DataFrame({"x": np.quantile(x, q), "F": q})
 
 
 def kaplan_meier(durations: np.ndarray, observed: np.ndarray) -> pd.DataFrame:
@@ -215,46 +205,3 @@ def representative_run(summary: Columns) -> int:
     x = summary[cols].astype(float)
     z = (x - x.median()) / x.std(ddof=0).replace(0, 1.0)
     return int(summary.loc[(z**2).sum(axis=1).idxmin(), "run"])
-
-
-def bootstrap_diff(a: np.ndarray, b: np.ndarray, stat, n: int = 1000, seed: int = 0) -> tuple[float, float, float]:
-    """``stat(b) − stat(a)`` with a 95% percentile bootstrap interval (Efron 1979)."""
-    rng = np.random.default_rng(seed)
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    diffs = np.empty(n)
-    for i in range(n):
-        diffs[i] = stat(rng.choice(b, len(b))) - stat(rng.choice(a, len(a)))
-    return float(stat(b) - stat(a)), float(np.quantile(diffs, 0.025)), float(np.quantile(diffs, 0.975))
-
-
-def by_parameter(summary: Columns, param: str, outcome: str = "deal", bins: int = 10) -> pd.DataFrame:
-    """P(outcome) and median deal day against one swept parameter (binned if continuous)."""
-    ok = successful_runs(columns_of(summary, [param, "outcome", "deal_day", "error"]))
-    x = ok[param]
-    if pd.api.types.is_numeric_dtype(x) and x.nunique() > bins:
-        key = pd.cut(x.astype(float), bins=bins)
-        centre = key.map(lambda iv: iv.mid).astype(float)
-    else:
-        centre = x
-    g = pd.DataFrame({"x": centre, "hit": (ok["outcome"] == outcome).astype(float), "deal_day": ok["deal_day"]})
-    out = (
-        g.groupby("x", observed=True)
-        .agg(p=("hit", "mean"), median_deal_day=("deal_day", "median"), runs=("hit", "size"))
-        .reset_index()
-    )
-    return out
-
-
-def heatmap(summary: Columns, px: str, py: str, outcome: str = "deal", bins: int = 8) -> pd.DataFrame:
-    """P(outcome) over two swept parameters (each binned if continuous)."""
-    ok = successful_runs(columns_of(summary, [px, py, "outcome", "error"]))
-
-    def key(col: str) -> pd.Series:
-        x = ok[col]
-        if pd.api.types.is_numeric_dtype(x) and x.nunique() > bins:
-            return pd.cut(x.astype(float), bins=bins).map(lambda iv: iv.mid).astype(float)
-        return x
-
-    g = pd.DataFrame({"x": key(px), "y": key(py), "hit": (ok["outcome"] == outcome).astype(float)})
-    return g.groupby(["x", "y"], observed=True)["hit"].mean().unstack()

@@ -90,6 +90,17 @@ def _text(v: Any) -> str:
     return v if isinstance(v, str) else ""
 
 
+def of_runs(table: Columns, runs: list[int]) -> Columns:
+    """The rows of ``runs`` only, read in one filtered scan (row groups of other runs are skipped
+    unread); a table without a ``run`` column (nothing stored) is returned as it is."""
+    from sim.results.table import StoredTable
+
+    stored = StoredTable.of(table)
+    if stored.empty or "run" not in stored:
+        return table
+    return stored.frame(filter=stored.field("run").isin(runs))
+
+
 def run_story(events: Columns, series: Columns, run: int, max_events: int = MAX_EVENTS) -> dict[str, Any]:
     """One run's events and state rows, columnwise and JSON-ready (non-finite numbers as ``None``).
 

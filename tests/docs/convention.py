@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .markdown import ROOT, Command
+from .markdown import ROOT, Command, unquoted
 
 #: Runs for ``tradesim run`` / ``rationality`` (``--runs N`` lowered to this, or appended).
 RUNS = 20
@@ -62,28 +62,19 @@ def setup_reason(text: str) -> str | None:
 def segments(text: str) -> list[tuple[str, str]]:
     """``(simple command, separator after it)`` for a shell line: split at ``&&``, ``||``, ``;``
     and ``|`` outside quotes and ``$(...)``."""
-    out, start, k, quote, depth = [], 0, 0, None, 0
-    while k < len(text):
-        ch = text[k]
-        if ch == "\\" and quote != "'":
-            k += 2
-            continue
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif text.startswith("$(", k):
+    out, start, depth = [], 0, 0
+    for k in unquoted(text):
+        if k < start:
+            continue  # the rest of a separator just taken
+        if text.startswith("$(", k):
             depth += 1
-        elif ch == ")" and depth:
+        elif text[k] == ")" and depth:
             depth -= 1
         elif not depth:
             sep = next((s for s in SEPARATORS if text.startswith(s, k)), None)
             if sep:
                 out.append((text[start:k], sep))
-                k += len(sep)
-                start = k
-                continue
-        k += 1
+                start = k + len(sep)
     out.append((text[start:], ""))
     return out
 

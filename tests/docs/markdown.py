@@ -7,6 +7,7 @@ Pure text processing, no execution: ``tests/docs/convention.py`` says how a comm
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,11 +100,12 @@ def blocks(path: Path, root: Path = ROOT) -> list[Block]:
     return out
 
 
-def split_comment(line: str) -> tuple[str, str]:
-    """``(command, comment)``: a ``#`` that starts a word outside quotes starts the comment."""
+def unquoted(text: str) -> Iterator[int]:
+    """The positions of a shell line's characters outside quotes (a backslash, outside single
+    quotes, escapes the character after it; quote characters themselves are left out)."""
     quote, k = None, 0
-    while k < len(line):
-        ch = line[k]
+    while k < len(text):
+        ch = text[k]
         if ch == "\\" and quote != "'":
             k += 2
             continue
@@ -111,9 +113,16 @@ def split_comment(line: str) -> tuple[str, str]:
             quote = None if ch == quote else quote
         elif ch in "'\"":
             quote = ch
-        elif ch == "#" and (k == 0 or line[k - 1].isspace()):
-            return line[:k].rstrip(), line[k + 1 :].strip()
+        else:
+            yield k
         k += 1
+
+
+def split_comment(line: str) -> tuple[str, str]:
+    """``(command, comment)``: a ``#`` that starts a word outside quotes starts the comment."""
+    for k in unquoted(line):
+        if line[k] == "#" and (k == 0 or line[k - 1].isspace()):
+            return line[:k].rstrip(), line[k + 1 :].strip()
     return line.rstrip(), ""
 
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from sim.analysis.aggregate import by_parameter
+from sim.analysis.sweep_bins import binned
 from sim.analysis.tables import failed_runs, successful_runs
 from sim.report.build import build_report
 from sim.report.sections.deal_day import deal_day
@@ -64,5 +64,5 @@ def test_page_says_how_many_runs_failed(tmp_path):
 def test_helpers_and_aggregates(tmp_path):
     summary = pd.read_parquet(results_with_failures(tmp_path / "r") / "summary.parquet")
     assert failed_runs(summary) == 4 and len(successful_runs(summary)) == 4
-    t = by_parameter(summary, "sweep.x")
+    t = binned(summary, "sweep.x")
     assert t["runs"].sum() == 4 and (t["p"] == 1.0).all()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sim.analysis.runs import choose_runs, run_story
+from sim.analysis.runs import choose_runs, of_runs, run_story
 from sim.report.page import Page
 from sim.report.sections import Report, section
 
@@ -166,15 +166,16 @@ def explorer_data(report: Report) -> dict[str, Any] | None:
     if events.empty or summary.empty or "run" not in events:
         return None
     chosen = choose_runs(summary, report.run)
+    ids = [r for r, _ in chosen]
     payoffs = [c for c in summary.columns if c.startswith("payoff_")]
-    rows = summary.frame(
-        ["run", "outcome", "deal_day", *payoffs], filter=summary.field("run").isin([r for r, _ in chosen])
-    ).set_index("run")
+    rows = summary.frame(["run", "outcome", "deal_day", *payoffs], filter=summary.field("run").isin(ids))
+    rows = rows.set_index("run")
+    events, series = of_runs(events, ids), of_runs(report.series, ids)  # one scan each for every chosen run
     runs = []
     for run, why in chosen:
         r = rows.loc[run]
         day = float(r["deal_day"])
-        story = run_story(events, report.series, run)
+        story = run_story(events, series, run)
         runs.append(
             {
                 "run": run,

@@ -25,32 +25,24 @@ def against_parameter(t: pd.DataFrame, name: str) -> go.Figure:
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
     hover = "%{x}<br>" + "%{customdata[0]} runs<extra></extra>"
     custom = np.column_stack([t["runs"]])
-    fig.add_trace(
-        go.Scatter(
-            x=t["label"],
-            y=t["p"],
-            mode="lines+markers",
-            name="P(deal)",
-            marker_color=PALETTE[0],
-            customdata=custom,
-            hovertemplate="P(deal) %{y:.0%} · " + hover,
-        ),
-        row=1,
-        col=1,
+    panels = (
+        ("p", "P(deal)", "P(deal) %{y:.0%} · "),
+        ("median_deal_day", "median deal day", "median deal day %{y:.0f} (of the runs with a deal) · "),
     )
-    fig.add_trace(
-        go.Scatter(
-            x=t["label"],
-            y=t["median_deal_day"],
-            mode="lines+markers",
-            name="median deal day",
-            marker_color=PALETTE[1],
-            customdata=custom,
-            hovertemplate="median deal day %{y:.0f} (of the runs with a deal) · " + hover,
-        ),
-        row=2,
-        col=1,
-    )
+    for row, (column, trace, what) in enumerate(panels, 1):
+        fig.add_trace(
+            go.Scatter(
+                x=t["label"],
+                y=t[column],
+                mode="lines+markers",
+                name=trace,
+                marker_color=PALETTE[row - 1],
+                customdata=custom,
+                hovertemplate=what + hover,
+            ),
+            row=row,
+            col=1,
+        )
     fig.update_yaxes(title="P(deal)", range=[0, 1.02], tickformat=".0%", row=1, col=1)
     fig.update_yaxes(title="median deal day", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title=esc(name), type="category", automargin=True, row=2, col=1)
